@@ -1,0 +1,7 @@
+/**
+ * mondaykit's `auth` module (being built).
+ *
+ * @module
+ */
+
+export { VERSION } from "../version.ts";

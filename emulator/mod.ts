@@ -1,0 +1,7 @@
+/**
+ * mondaykit's `emulator` module (being built).
+ *
+ * @module
+ */
+
+export { VERSION } from "../version.ts";

@@ -1,0 +1,7 @@
+/**
+ * mondaykit's `storage` module (being built).
+ *
+ * @module
+ */
+
+export { VERSION } from "../version.ts";
