@@ -1,0 +1,473 @@
+/**
+ * The HTTP transport every client shares: one `send` that builds a fresh
+ * request per attempt, enforces a per-attempt timeout and an overall
+ * deadline, retries what is worth retrying with the server's wait or
+ * full-jitter backoff, limits concurrency and reports redacted events.
+ *
+ * @module
+ */
+
+import {
+  backoffDelay,
+  resolveRetryPolicy,
+  type RetryPolicy,
+} from "./backoff.ts";
+import { type Clock, systemClock } from "./clock.ts";
+import { HttpTimeoutError, NetworkError } from "./errors.ts";
+import { ConcurrencyLimiter } from "./limiter.ts";
+import { redact, redactUrl } from "./redact.ts";
+import { USER_AGENT } from "./user_agent.ts";
+
+/** A debug event from {@linkcode HttpTransport}; every string is redacted. */
+export interface HttpEvent {
+  /**
+   * `request` before each attempt, `response` when headers arrive, `retry`
+   * before a wait, `error` when the transport gives up.
+   */
+  type: "request" | "response" | "retry" | "error";
+  /** The request method. */
+  method: string;
+  /** The request URL, redacted. */
+  url: string;
+  /** The HTTP status, when there is one. */
+  status?: number;
+  /** The attempt number, from 1. */
+  attempt: number;
+  /** For `retry`: how long the transport waits before the next attempt. */
+  delayMs?: number;
+  /** For `retry` and `error`: what went wrong, redacted. */
+  error?: string;
+}
+
+/** Options for {@linkcode HttpTransport}. */
+export interface TransportOptions {
+  /**
+   * The `fetch` to call.
+   *
+   * @default {globalThis.fetch}
+   */
+  fetch?: typeof fetch;
+  /**
+   * The clock for backoff waits and deadline bookkeeping. (The timers that
+   * abort an attempt in flight are real timers.)
+   *
+   * @default {systemClock}
+   */
+  clock?: Clock;
+  /**
+   * The random source for backoff jitter, returning numbers in `[0, 1)`.
+   *
+   * @default {Math.random}
+   */
+  random?: () => number;
+  /**
+   * The time one attempt may take, headers and body (as far as `interpret`
+   * reads it) included, in milliseconds.
+   *
+   * @default {60_000}
+   */
+  timeoutMs?: number;
+  /**
+   * The time a whole `send` may take, retries and waits included, in
+   * milliseconds.
+   *
+   * @default {undefined} (no deadline)
+   */
+  deadlineMs?: number;
+  /**
+   * The retry policy, or `false` to never retry.
+   *
+   * @default {{ maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 30_000, maxRetryAfterMs: 120_000 }}
+   */
+  retry?: RetryPolicy | false;
+  /**
+   * The most attempts in flight at once across all `send` calls.
+   *
+   * @default {Infinity}
+   */
+  maxConcurrency?: number;
+  /**
+   * The `User-Agent` set on requests that do not carry one.
+   *
+   * @default {USER_AGENT}
+   */
+  userAgent?: string;
+  /** Receives debug events; its errors are ignored. */
+  onEvent?: (event: HttpEvent) => void;
+  /** The secret values (tokens, client secrets) to hide in events and errors. */
+  secrets?: () => readonly string[];
+}
+
+/** Options for one {@linkcode HttpTransport.send} call. */
+export interface SendOptions {
+  /** Cancels the call at any point: in flight, in the limiter's queue or while backing off. */
+  signal?: AbortSignal;
+  /**
+   * Whether this call may be retried at all; pass `false` for calls that
+   * must not run twice (non-idempotent mutations).
+   *
+   * @default {true}
+   */
+  retry?: boolean;
+}
+
+interface AttemptContext {
+  method: string;
+  url: string;
+  status?: number;
+}
+
+function isRetryable(error: unknown): boolean {
+  return typeof error === "object" && error !== null &&
+    (error as { retryable?: unknown }).retryable === true;
+}
+
+function retryAfterOf(error: unknown): number | undefined {
+  if (typeof error !== "object" || error === null) return undefined;
+  const value = (error as { retryAfterMs?: unknown }).retryAfterMs;
+  return typeof value === "number" && Number.isFinite(value) && value >= 0
+    ? value
+    : undefined;
+}
+
+function statusOf(error: unknown): number | undefined {
+  if (typeof error !== "object" || error === null) return undefined;
+  const e = error as { status?: unknown; httpStatus?: unknown };
+  if (typeof e.status === "number") return e.status;
+  if (typeof e.httpStatus === "number") return e.httpStatus;
+  return undefined;
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}
+
+/** Whether a TypeError thrown while reading a body is really a network failure. */
+function isBodyNetworkError(error: unknown): boolean {
+  return error instanceof TypeError &&
+    /error reading a body|error decoding response body|connection (?:reset|closed)|network/i
+      .test(error.message);
+}
+
+async function discardBody(response: Response): Promise<void> {
+  if (response.body === null || response.bodyUsed) return;
+  try {
+    await response.body.cancel();
+  } catch {
+    // locked by a reader the interpret callback left behind: the attempt's
+    // abort below releases the connection instead
+  }
+}
+
+function positive(name: string, value: number | undefined): void {
+  if (value === undefined) return;
+  if (typeof value !== "number" || Number.isNaN(value) || value <= 0) {
+    throw new RangeError(
+      `Invalid transport option: '${name}' must be a positive number of milliseconds, got '${
+        String(value)
+      }'`,
+    );
+  }
+}
+
+/**
+ * Sends HTTP requests with timeouts, retries, a concurrency limit and
+ * redacted debug events.
+ *
+ * `send(build, interpret)` calls `build(attempt)` for a fresh `Request` each
+ * attempt (so credentials and bodies are current), fetches it, and hands the
+ * response to `interpret`, which returns the result or throws. The transport
+ * retries, when the call and the policy allow it:
+ * - network failures ({@linkcode NetworkError}),
+ * - per-attempt timeouts ({@linkcode HttpTimeoutError} of kind `attempt`),
+ * - any error thrown by `interpret` whose `retryable` property is `true`
+ *   (e.g. for 429 and 5xx statuses).
+ *
+ * Before the next attempt it waits the error's `retryAfterMs` when it has
+ * one (the server's own wait), else a full-jitter exponential backoff. It
+ * gives up, rethrowing the last error, after `maxAttempts`, when the wait
+ * would pass the deadline, or when the server's wait exceeds
+ * `maxRetryAfterMs`. The body of every failed attempt's response is
+ * cancelled, so no connection leaks.
+ *
+ * Permissions: `--allow-net` for the hosts it talks to.
+ *
+ * @example Retry a 503 without sleeping
+ * ```ts
+ * import { FakeClock } from "./clock.ts";
+ * import { HttpStatusError } from "./errors.ts";
+ * import { HttpTransport } from "./transport.ts";
+ * import assert from "node:assert/strict";
+ *
+ * let calls = 0;
+ * const transport = new HttpTransport({
+ *   clock: new FakeClock(),
+ *   fetch: () => Promise.resolve(new Response("hi", { status: ++calls < 3 ? 503 : 200 })),
+ * });
+ * const text = await transport.send(
+ *   () => new Request("https://api.monday.com/v2"),
+ *   async (response) => {
+ *     if (!response.ok) throw new HttpStatusError(`Unexpected HTTP status: ${response.status}`, response.status);
+ *     return await response.text();
+ *   },
+ * );
+ * assert.equal(text, "hi");
+ * assert.equal(calls, 3);
+ * ```
+ */
+export class HttpTransport {
+  #fetch: typeof fetch;
+  #clock: Clock;
+  #random: () => number;
+  #timeoutMs: number;
+  #deadlineMs: number | undefined;
+  #policy: Required<RetryPolicy> | undefined;
+  #limiter: ConcurrencyLimiter;
+  #userAgent: string;
+  #onEvent: ((event: HttpEvent) => void) | undefined;
+  #secrets: () => readonly string[];
+
+  /**
+   * Makes a transport.
+   *
+   * @param options Fetch, clock, timeouts, retry policy, concurrency and hooks.
+   * @throws {RangeError} When a timeout, the retry policy or the concurrency
+   * limit is out of range.
+   */
+  constructor(options: TransportOptions = {}) {
+    positive("timeoutMs", options.timeoutMs);
+    positive("deadlineMs", options.deadlineMs);
+    this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
+    this.#clock = options.clock ?? systemClock;
+    this.#random = options.random ?? Math.random;
+    this.#timeoutMs = options.timeoutMs ?? 60_000;
+    this.#deadlineMs = options.deadlineMs;
+    this.#policy = options.retry === false
+      ? undefined
+      : resolveRetryPolicy(options.retry);
+    this.#limiter = new ConcurrencyLimiter(options.maxConcurrency ?? Infinity);
+    this.#userAgent = options.userAgent ?? USER_AGENT;
+    this.#onEvent = options.onEvent;
+    this.#secrets = options.secrets ?? (() => []);
+  }
+
+  /** The concurrency limiter shared by every `send` of this transport. */
+  get limiter(): ConcurrencyLimiter {
+    return this.#limiter;
+  }
+
+  /**
+   * Sends a request, retrying as the policy allows.
+   *
+   * @param build Makes the request for attempt number `attempt` (from 1).
+   * @param interpret Turns a response into the result, or throws (set
+   * `retryable`/`retryAfterMs` on the error to ask for a retry).
+   * @param options The caller's signal and whether this call may be retried.
+   * @returns What `interpret` returned.
+   * @throws {HttpTimeoutError} When an attempt or the deadline timed out.
+   * @throws {NetworkError} When no response arrived.
+   * @throws {unknown} `options.signal.reason` when the caller aborts, or the
+   * last error `interpret` threw.
+   */
+  async send<T>(
+    build: (attempt: number) => Request | Promise<Request>,
+    interpret: (response: Response) => Promise<T>,
+    options: SendOptions = {},
+  ): Promise<T> {
+    const signal = options.signal;
+    const policy = options.retry === false ? undefined : this.#policy;
+    const maxAttempts = policy?.maxAttempts ?? 1;
+    const deadlineAt = this.#deadlineMs === undefined
+      ? undefined
+      : this.#clock.now() + this.#deadlineMs;
+    const context: AttemptContext = { method: "GET", url: "" };
+    for (let attempt = 1;; attempt++) {
+      if (signal?.aborted) throw signal.reason;
+      try {
+        return await this.#limiter.run(
+          () =>
+            this.#attempt(
+              build,
+              interpret,
+              attempt,
+              deadlineAt,
+              context,
+              signal,
+            ),
+          signal,
+        );
+      } catch (error) {
+        if (signal?.aborted) throw signal.reason;
+        const fail = (): never => {
+          this.#emit({
+            type: "error",
+            method: context.method,
+            url: context.url,
+            attempt,
+            ...this.#statusField(error, context),
+            error: redact(describe(error), this.#secrets()),
+          });
+          throw error;
+        };
+        if (policy === undefined || !isRetryable(error)) fail();
+        if (attempt >= maxAttempts) fail();
+        const serverWait = retryAfterOf(error);
+        if (
+          serverWait !== undefined && policy !== undefined &&
+          serverWait > policy.maxRetryAfterMs
+        ) fail();
+        const delay = serverWait ??
+          backoffDelay(attempt, policy as Required<RetryPolicy>, this.#random);
+        if (
+          deadlineAt !== undefined && this.#clock.now() + delay >= deadlineAt
+        ) {
+          fail();
+        }
+        this.#emit({
+          type: "retry",
+          method: context.method,
+          url: context.url,
+          attempt,
+          ...this.#statusField(error, context),
+          delayMs: delay,
+          error: redact(describe(error), this.#secrets()),
+        });
+        await this.#clock.sleep(delay, signal);
+      }
+    }
+  }
+
+  #statusField(
+    error: unknown,
+    context: AttemptContext,
+  ): { status?: number } {
+    const status = statusOf(error) ?? context.status;
+    return status === undefined ? {} : { status };
+  }
+
+  async #attempt<T>(
+    build: (attempt: number) => Request | Promise<Request>,
+    interpret: (response: Response) => Promise<T>,
+    attempt: number,
+    deadlineAt: number | undefined,
+    context: AttemptContext,
+    signal: AbortSignal | undefined,
+  ): Promise<T> {
+    delete context.status;
+    const secrets = this.#secrets();
+    const remaining = deadlineAt === undefined
+      ? Infinity
+      : deadlineAt - this.#clock.now();
+    if (remaining <= 0) {
+      throw new HttpTimeoutError(
+        `Request exceeded its deadline of ${this.#deadlineMs} ms${
+          context.url ? `: ${context.method} ${context.url}` : ""
+        }`,
+        this.#deadlineMs ?? 0,
+        { kind: "deadline" },
+      );
+    }
+    const request = await build(attempt);
+    if (!(request instanceof Request)) {
+      throw new TypeError(
+        `Cannot send request: build() must return a Request, got '${typeof request}'`,
+      );
+    }
+    context.method = request.method;
+    context.url = redactUrl(request.url, secrets);
+    if (!request.headers.has("user-agent")) {
+      try {
+        request.headers.set("user-agent", this.#userAgent);
+      } catch {
+        // immutable headers: keep the caller's request as it is
+      }
+    }
+
+    const controller = new AbortController();
+    let timedOut: HttpTimeoutError | undefined;
+    const byDeadline = remaining < this.#timeoutMs;
+    const limitMs = Math.min(remaining, this.#timeoutMs);
+    const timer = setTimeout(() => {
+      timedOut = byDeadline
+        ? new HttpTimeoutError(
+          `Request exceeded its deadline of ${this.#deadlineMs} ms: ${context.method} ${context.url}`,
+          this.#deadlineMs ?? limitMs,
+          { kind: "deadline" },
+        )
+        : new HttpTimeoutError(
+          `Request timed out after ${this.#timeoutMs} ms: ${context.method} ${context.url}`,
+          this.#timeoutMs,
+        );
+      controller.abort(timedOut);
+    }, Math.min(limitMs, 2_147_483_647));
+    const onAbort = () => controller.abort(signal?.reason);
+    signal?.addEventListener("abort", onAbort, { once: true });
+    let failed = true;
+    try {
+      this.#emit({
+        type: "request",
+        method: context.method,
+        url: context.url,
+        attempt,
+      });
+      let response: Response;
+      try {
+        response = await this.#fetch(request, { signal: controller.signal });
+      } catch (error) {
+        if (signal?.aborted) throw signal.reason;
+        if (timedOut) throw timedOut;
+        if (error instanceof TypeError) {
+          throw this.#networkError(error, context);
+        }
+        throw error;
+      }
+      context.status = response.status;
+      this.#emit({
+        type: "response",
+        method: context.method,
+        url: context.url,
+        status: response.status,
+        attempt,
+      });
+      try {
+        const result = await interpret(response);
+        failed = false;
+        return result;
+      } catch (error) {
+        await discardBody(response);
+        if (signal?.aborted) throw signal.reason;
+        if (timedOut) throw timedOut;
+        if (isBodyNetworkError(error)) {
+          throw this.#networkError(error as TypeError, context);
+        }
+        throw error;
+      }
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+      if (failed && !controller.signal.aborted) {
+        controller.abort(new DOMException("Attempt failed", "AbortError"));
+      }
+    }
+  }
+
+  #networkError(error: TypeError, context: AttemptContext): NetworkError {
+    const secrets = this.#secrets();
+    const message = redact(error.message, secrets);
+    const cause = message === error.message ? error : new TypeError(message);
+    return new NetworkError(
+      `Network error: ${context.method} ${context.url}: ${message}`,
+      { cause },
+    );
+  }
+
+  #emit(event: HttpEvent): void {
+    if (this.#onEvent === undefined) return;
+    try {
+      this.#onEvent(event);
+    } catch {
+      // a logging hook must not break requests
+    }
+  }
+}
