@@ -1,0 +1,216 @@
+// File-system helpers for the encrypted file store: private directories,
+// atomic replacement (temp file, fsync, rename, directory fsync), no-clobber
+// creation, and the cross-process lock on a separate lock file.
+
+import { basename, dirname, join } from "node:path";
+import { LockTimeoutError } from "./errors.ts";
+
+const isWindows = (): boolean => Deno.build.os === "windows";
+
+/** Creates `dir` (and parents) with mode 0700 if missing; leaves existing ones alone. */
+export async function ensurePrivateDir(dir: string): Promise<void> {
+  try {
+    await Deno.stat(dir);
+    return;
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
+  if (!isWindows()) await Deno.chmod(dir, 0o700);
+}
+
+/** Flushes a directory's entries (renames, links) to disk where supported. */
+export async function syncDir(dir: string): Promise<void> {
+  if (isWindows()) return;
+  let handle: Deno.FsFile | undefined;
+  try {
+    handle = await Deno.open(dir, { read: true });
+    await handle.sync();
+  } catch {
+    // Some file systems cannot fsync a directory; the rename is still atomic.
+  } finally {
+    handle?.close();
+  }
+}
+
+async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
+  let offset = 0;
+  while (offset < bytes.length) {
+    offset += await file.write(bytes.subarray(offset));
+  }
+}
+
+function randomSuffix(): string {
+  return Array.from(
+    crypto.getRandomValues(new Uint8Array(8)),
+    (b) => b.toString(16).padStart(2, "0"),
+  ).join("");
+}
+
+/** Writes `bytes` to a new, fsynced, mode-0600 temp file beside `path`. */
+async function writeTemp(path: string, bytes: Uint8Array): Promise<string> {
+  const temp = join(dirname(path), `.${basename(path)}.${randomSuffix()}.tmp`);
+  const file = await Deno.open(temp, {
+    write: true,
+    createNew: true,
+    mode: 0o600,
+  });
+  try {
+    await writeAll(file, bytes);
+    await file.sync();
+  } catch (error) {
+    file.close();
+    await Deno.remove(temp).catch(() => {});
+    throw error;
+  }
+  file.close();
+  return temp;
+}
+
+/**
+ * Replaces `path` with `bytes` atomically: a reader sees the old content or
+ * the new, never a mix, even if the process dies at any instant.
+ */
+export async function atomicReplace(
+  path: string,
+  bytes: Uint8Array,
+  signal?: AbortSignal,
+): Promise<void> {
+  const dir = dirname(path);
+  await ensurePrivateDir(dir);
+  const temp = await writeTemp(path, bytes);
+  try {
+    signal?.throwIfAborted();
+    await Deno.rename(temp, path);
+  } catch (error) {
+    await Deno.remove(temp).catch(() => {});
+    throw error;
+  }
+  await syncDir(dir);
+}
+
+/**
+ * Creates `path` holding `bytes` only if it does not exist, atomically (a
+ * complete file appears or nothing). Returns false when it already existed.
+ */
+export async function writeNewFile(
+  path: string,
+  bytes: Uint8Array,
+): Promise<boolean> {
+  const dir = dirname(path);
+  await ensurePrivateDir(dir);
+  const temp = await writeTemp(path, bytes);
+  try {
+    await Deno.link(temp, path);
+  } catch (error) {
+    if (error instanceof Deno.errors.AlreadyExists) return false;
+    throw error;
+  } finally {
+    await Deno.remove(temp).catch(() => {});
+  }
+  await syncDir(dir);
+  return true;
+}
+
+/** Reads a whole file, or undefined when it does not exist. */
+export async function readIfExists(
+  path: string,
+  maxBytes: number,
+): Promise<Uint8Array | undefined> {
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(path, { read: true });
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+  try {
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    const buffer = new Uint8Array(64 * 1024);
+    while (true) {
+      const n = await file.read(buffer);
+      if (n === null) break;
+      chunks.push(buffer.slice(0, n));
+      total += n;
+      // Stop early on absurd sizes; the header check reports them.
+      if (total > maxBytes) break;
+    }
+    const out = new Uint8Array(total);
+    let offset = 0;
+    for (const chunk of chunks) {
+      out.set(chunk, offset);
+      offset += chunk.length;
+    }
+    return out;
+  } finally {
+    file.close();
+  }
+}
+
+/** Sleeps `ms`, rejecting with the signal's reason if aborted. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** Options for {@linkcode lockFile}. */
+export interface FileLockOptions {
+  signal?: AbortSignal | undefined;
+  /** Reported in the timeout error. */
+  timeoutMs: number;
+  /** When to give up (Date.now() scale). */
+  deadlineMs: number;
+}
+
+/**
+ * Takes an exclusive advisory lock on `lockPath` (created mode 0600 if
+ * missing, never deleted), polling with a bounded wait. Returns the release.
+ */
+export async function lockFile(
+  lockPath: string,
+  options: FileLockOptions,
+): Promise<() => void> {
+  options.signal?.throwIfAborted();
+  await ensurePrivateDir(dirname(lockPath));
+  const file = await Deno.open(lockPath, {
+    read: true,
+    write: true,
+    create: true,
+    mode: 0o600,
+  });
+  const release = () => {
+    try {
+      file.unlockSync();
+    } catch {
+      // Closing releases it anyway.
+    }
+    file.close();
+  };
+  let delay = 2;
+  try {
+    while (!(await file.tryLock(true))) {
+      const left = options.deadlineMs - Date.now();
+      if (left <= 0) throw new LockTimeoutError(lockPath, options.timeoutMs);
+      await sleep(Math.min(delay, left), options.signal);
+      delay = Math.min(delay * 2, 50);
+    }
+  } catch (error) {
+    file.close();
+    throw error;
+  }
+  return release;
+}
