@@ -1,0 +1,1030 @@
+/**
+ * `MondayClient`: typed GraphQL requests to monday.com with error classes,
+ * retries that never duplicate a write, proactive rate-limit throttling,
+ * pagination, file uploads and schema fetching.
+ *
+ * @module
+ */
+
+import {
+  assertSecureUrl,
+  type Clock,
+  type HttpEvent,
+  HttpTimeoutError,
+  HttpTransport,
+  NetworkError as HttpNetworkError,
+  parseRateLimit,
+  parseRateLimitPolicy,
+  redact,
+  type RetryPolicy,
+  systemClock,
+} from "../_http/mod.ts";
+import { classifyResponse, requestIdOfResponse } from "./_classify.ts";
+import { resolveDocument } from "./_operation.ts";
+import { DocumentValidator } from "./_validate.ts";
+import {
+  AuthenticationError,
+  ComplexityBudgetError,
+  ConcurrencyLimitError,
+  IpRateLimitError,
+  type MondayApiError,
+  NetworkError,
+  RateLimitError,
+  ServerError,
+  TimeoutError,
+} from "./errors.ts";
+import {
+  type FetchSchemaOptions,
+  type IntrospectionResult,
+  schemaRequestUrl,
+} from "./fetch_schema.ts";
+import {
+  type Item,
+  paginateItems,
+  type PaginateItemsOptions,
+} from "./paginate_items.ts";
+import {
+  type PagedResource,
+  paginatePages,
+  type PaginatePagesOptions,
+} from "./paginate_pages.ts";
+import type {
+  ComplexityInfo,
+  CredentialProvider,
+  DeprecationWarning,
+  Document,
+  RateLimitInfo,
+  RawResponse,
+  RequestInfo,
+  ResponseInfo,
+  SchemaLike,
+  Variables,
+} from "./types.ts";
+import {
+  type Asset,
+  DEFAULT_MAX_FILE_SIZE,
+  prepareUpload,
+  type UploadFileOptions,
+} from "./upload_file.ts";
+
+/** The API version the client pins by default (monday's current version). */
+export const DEFAULT_API_VERSION = "2026-10";
+
+/** monday's GraphQL endpoint. */
+export const DEFAULT_GRAPHQL_URL = "https://api.monday.com/v2";
+
+/** Options of {@linkcode MondayClient}. */
+export interface MondayClientOptions {
+  /**
+   * Where the `Authorization` header comes from: a credential provider (see
+   * `auth/`), or a personal API token sent raw.
+   */
+  credentials?: CredentialProvider | string;
+  /** A personal API token (alias of a string `credentials`). */
+  token?: string;
+  /**
+   * The `API-Version` header: `YYYY-MM` or `dev`.
+   *
+   * @default {DEFAULT_API_VERSION}
+   */
+  apiVersion?: string;
+  /**
+   * The GraphQL endpoint. `https://`, or `http://` to a loopback host only.
+   *
+   * @default {"https://api.monday.com/v2"}
+   */
+  apiUrl?: string;
+  /**
+   * The file upload endpoint.
+   *
+   * @default {apiUrl + "/file"}
+   */
+  fileUrl?: string;
+  /**
+   * The schema endpoint.
+   *
+   * @default {apiUrl + "/get_schema"}
+   */
+  schemaUrl?: string;
+  /**
+   * The `fetch` to call.
+   *
+   * @default {globalThis.fetch}
+   */
+  fetch?: typeof fetch;
+  /**
+   * The time one attempt may take, in milliseconds (monday cuts calls at 60 s).
+   *
+   * @default {60_000}
+   */
+  timeoutMs?: number;
+  /**
+   * The time a whole call may take, retries included, in milliseconds.
+   *
+   * @default {undefined} (no deadline)
+   */
+  deadlineMs?: number;
+  /**
+   * How retries back off, or `false` to never retry.
+   *
+   * @default {{ maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 30_000 }}
+   */
+  retry?: RetryPolicy | false;
+  /**
+   * The most requests in flight at once (monday's lowest plan allows 40).
+   *
+   * @default {40}
+   */
+  maxConcurrency?: number;
+  /**
+   * The clock for waits (tests inject a fake one).
+   *
+   * @default {the system clock}
+   */
+  clock?: Clock;
+  /**
+   * The random source for backoff jitter.
+   *
+   * @default {Math.random}
+   */
+  random?: () => number;
+  /**
+   * Validate every document against this schema (a `GraphQLSchema` or SDL
+   * text) before sending; loads the `graphql` package on first use.
+   *
+   * @default {undefined} (no validation)
+   */
+  validate?: SchemaLike | string;
+  /**
+   * The largest file `uploadFile` sends, in bytes.
+   *
+   * @default {500 MB}
+   */
+  maxFileSize?: number;
+  /**
+   * The `User-Agent` header.
+   *
+   * @default {"mondaykit/<version> (Deno <version>)"}
+   */
+  userAgent?: string;
+  /** Called before each attempt is sent (no secrets in its argument). */
+  onRequest?: (info: RequestInfo) => void;
+  /** Called when each attempt's response has been read. */
+  onResponse?: (info: ResponseInfo) => void;
+  /**
+   * Called once per distinct deprecation warning (`extensions.warnings`).
+   *
+   * @default {console.warn}
+   */
+  onWarning?: (warning: DeprecationWarning) => void;
+  /** Low-level transport events (requests, retries, waits), redacted. */
+  onEvent?: (event: HttpEvent) => void;
+}
+
+/** Per-call options of {@linkcode MondayClient.request}. */
+export interface RequestOptions {
+  /** Cancels the call, its retries and its waits. */
+  signal?: AbortSignal;
+  /**
+   * The `API-Version` for this call.
+   *
+   * @default {the client's}
+   */
+  apiVersion?: string;
+  /**
+   * The `Idempotency-Key` to send. Every mutation gets one by default (a
+   * fresh UUID per call, reused across its retries).
+   *
+   * @default {crypto.randomUUID() for mutations, none for queries}
+   */
+  idempotencyKey?: string;
+  /**
+   * `false` to send the request once, without any retry.
+   *
+   * @default {true}
+   */
+  retry?: boolean;
+  /** The operation to run when the document holds several. */
+  operationName?: string;
+  /**
+   * When `true`, a response that carries `data` alongside errors resolves
+   * (partial data; `rawRequest`'s `errors` lists the errors) instead of
+   * throwing. Errors are also available as `error.data` when thrown.
+   *
+   * @default {false}
+   */
+  partial?: boolean;
+}
+
+interface SendSpec<T> {
+  method: "GET" | "POST";
+  url: string;
+  operation: string;
+  operationName: string | undefined;
+  apiVersion: string;
+  idempotencyKey: string | undefined;
+  body: (() => BodyInit) | undefined;
+  contentType: string | undefined;
+  retry: boolean;
+  signal: AbortSignal | undefined;
+  read: (response: Response, text: string) => T | MondayApiError;
+}
+
+const VERSION_PATTERN = /^(\d{4}-\d{2}|dev)$/;
+
+function checkVersion(version: unknown, what: string): string {
+  if (typeof version !== "string" || !VERSION_PATTERN.test(version)) {
+    throw new RangeError(
+      `Invalid '${what}': expected 'YYYY-MM' (e.g. '${DEFAULT_API_VERSION}') or 'dev', got '${
+        String(version)
+      }'`,
+    );
+  }
+  return version;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function num(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isFinite(value)
+    ? value
+    : undefined;
+}
+
+function complexityOf(
+  data: unknown,
+  extensions: Record<string, unknown>,
+): ComplexityInfo | undefined {
+  const source = isRecord(data) && isRecord(data.complexity)
+    ? data.complexity
+    : isRecord(extensions.complexity)
+    ? extensions.complexity
+    : undefined;
+  if (!source) return undefined;
+  const info: ComplexityInfo = {};
+  const before = num(source.before);
+  const after = num(source.after);
+  const query = num(source.query);
+  const reset = num(source.reset_in_x_seconds);
+  if (before !== undefined) info.before = before;
+  if (after !== undefined) info.after = after;
+  if (query !== undefined) info.query = query;
+  if (reset !== undefined) info.resetInSeconds = reset;
+  return info;
+}
+
+function rateLimitOf(headers: Headers): RateLimitInfo {
+  return {
+    policy: parseRateLimitPolicy(headers.get("ratelimit-policy")).map((p) => ({
+      name: p.name,
+      quota: p.quota,
+      ...(p.windowSeconds !== undefined
+        ? { windowSeconds: p.windowSeconds }
+        : {}),
+    })),
+    remaining: parseRateLimit(headers.get("ratelimit")).map((r) => ({
+      name: r.name,
+      remaining: r.remaining,
+      ...(r.resetSeconds !== undefined ? { resetSeconds: r.resetSeconds } : {}),
+    })),
+  };
+}
+
+function warningsOf(extensions: Record<string, unknown>): DeprecationWarning[] {
+  const raw = extensions.warnings;
+  if (!Array.isArray(raw)) return [];
+  const warnings: DeprecationWarning[] = [];
+  for (const w of raw) {
+    if (typeof w === "string") warnings.push({ message: w });
+    else if (isRecord(w) && typeof w.message === "string") {
+      warnings.push(w as unknown as DeprecationWarning);
+    }
+  }
+  return warnings;
+}
+
+function defaultWarning(warning: DeprecationWarning): void {
+  console.warn(`monday API deprecation warning: ${warning.message}`);
+}
+
+/**
+ * A client for monday.com's GraphQL API.
+ *
+ * - Requests are typed by the document (`TypedDocumentNode` from
+ *   graphql-codegen) or by type arguments, and pinned to an `API-Version`.
+ * - Failures throw a {@linkcode MondayApiError} subclass, classified from the
+ *   status and body in monday's current and legacy shapes.
+ * - Queries are retried on network errors, 5xx and the 429 family (not the
+ *   daily limit), waiting what the server says (`Retry-After`,
+ *   `retry_in_seconds`, `RateLimit` `t`, a legacy message's number), else
+ *   backing off. Mutations carry an `Idempotency-Key` (one per call, reused
+ *   across its retries), so a retry never runs a write twice.
+ * - When the `RateLimit` header says a budget is at 0, the next request waits
+ *   for its reset; never more than `maxConcurrency` requests are in flight.
+ *
+ * Permissions: `--allow-net` to the API host; `--allow-read` for uploads
+ * from a path.
+ *
+ * @example Ask who the token belongs to
+ * ```ts
+ * import { MondayClient } from "./client.ts";
+ * import { startEmulator } from "../emulator/mod.ts";
+ *
+ * await using emulator = await startEmulator();
+ * const client = new MondayClient({
+ *   token: emulator.credentials.apiToken,
+ *   apiUrl: emulator.apiUrl, // omit for https://api.monday.com/v2
+ * });
+ * const { me } = await client.request<{ me: { id: string; name: string } }>(
+ *   "query { me { id name } }",
+ * );
+ * console.log(me.name);
+ * ```
+ */
+export class MondayClient {
+  #credentials: CredentialProvider;
+  #apiVersion: string;
+  #apiUrl: string;
+  #fileUrl: string;
+  #schemaUrl: string;
+  #clock: Clock;
+  #transport: HttpTransport;
+  #validator: DocumentValidator | undefined;
+  #maxFileSize: number;
+  #onRequest: ((info: RequestInfo) => void) | undefined;
+  #onResponse: ((info: ResponseInfo) => void) | undefined;
+  #onWarning: (warning: DeprecationWarning) => void;
+  #warned = new Set<string>();
+  #secrets: string[] = [];
+  #blockedUntil = 0;
+
+  /**
+   * Makes a client. Nothing is sent until the first request.
+   *
+   * @param options Credentials, endpoint, version, retries, limits and hooks.
+   * @throws {TypeError} When no credentials are given, or a URL is not
+   * `https://` (or `http://` to a loopback host).
+   * @throws {RangeError} When `apiVersion`, a timeout, `maxConcurrency` or
+   * `maxFileSize` is out of range.
+   */
+  constructor(options: MondayClientOptions) {
+    if (typeof options !== "object" || options === null) {
+      throw new TypeError("Invalid client options: expected an object");
+    }
+    const credentials = options.credentials ?? options.token;
+    if (typeof credentials === "string") {
+      const token = credentials;
+      if (token.trim() === "") {
+        throw new TypeError("Invalid 'token': the API token is empty");
+      }
+      this.#credentials = { authorization: () => Promise.resolve(token) };
+      this.#secrets.push(token);
+    } else if (
+      typeof credentials === "object" && credentials !== null &&
+      typeof credentials.authorization === "function"
+    ) {
+      this.#credentials = credentials;
+    } else {
+      throw new TypeError(
+        "Invalid client options: 'credentials' (a credential provider or an API token) or 'token' is required",
+      );
+    }
+    this.#apiVersion = checkVersion(
+      options.apiVersion ?? DEFAULT_API_VERSION,
+      "apiVersion",
+    );
+    this.#apiUrl = options.apiUrl ?? DEFAULT_GRAPHQL_URL;
+    assertSecureUrl(this.#apiUrl, "apiUrl");
+    const base = this.#apiUrl.replace(/\/+$/, "");
+    this.#fileUrl = options.fileUrl ?? `${base}/file`;
+    this.#schemaUrl = options.schemaUrl ?? `${base}/get_schema`;
+    assertSecureUrl(this.#fileUrl, "fileUrl");
+    assertSecureUrl(this.#schemaUrl, "schemaUrl");
+    const maxConcurrency = options.maxConcurrency ?? 40;
+    if (
+      typeof maxConcurrency !== "number" || !(maxConcurrency >= 1)
+    ) {
+      throw new RangeError(
+        `Invalid 'maxConcurrency': expected a number from 1, got '${
+          String(maxConcurrency)
+        }'`,
+      );
+    }
+    this.#maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+    if (typeof this.#maxFileSize !== "number" || !(this.#maxFileSize > 0)) {
+      throw new RangeError(
+        `Invalid 'maxFileSize': expected a positive number of bytes, got '${
+          String(this.#maxFileSize)
+        }'`,
+      );
+    }
+    this.#clock = options.clock ?? systemClock;
+    this.#transport = new HttpTransport({
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      clock: this.#clock,
+      ...(options.random ? { random: options.random } : {}),
+      timeoutMs: options.timeoutMs ?? 60_000,
+      ...(options.deadlineMs !== undefined
+        ? { deadlineMs: options.deadlineMs }
+        : {}),
+      ...(options.retry !== undefined ? { retry: options.retry } : {}),
+      maxConcurrency,
+      ...(options.userAgent ? { userAgent: options.userAgent } : {}),
+      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+      secrets: () => this.#secrets,
+    });
+    this.#validator = options.validate === undefined
+      ? undefined
+      : new DocumentValidator(options.validate);
+    this.#onRequest = options.onRequest;
+    this.#onResponse = options.onResponse;
+    this.#onWarning = options.onWarning ?? defaultWarning;
+  }
+
+  /** The `API-Version` this client sends by default. */
+  get apiVersion(): string {
+    return this.#apiVersion;
+  }
+
+  /** The GraphQL endpoint. */
+  get apiUrl(): string {
+    return this.#apiUrl;
+  }
+
+  /**
+   * Runs a query or mutation and returns its `data`.
+   *
+   * @typeParam TResult The `data` type (inferred from a typed document).
+   * @typeParam TVariables The variables type (inferred from a typed document).
+   * @param document GraphQL text, a `DocumentNode` or a typed document.
+   * @param variables The operation's variables.
+   * @param options Signal, API version, idempotency key, retry switch.
+   * @returns The response's `data`.
+   * @throws {MondayApiError} A subclass naming what failed (see errors.ts);
+   * `error.data` holds partial data.
+   * @throws {TypeError} When the document is empty or not a document.
+   * @throws {RangeError} When `options.apiVersion` is malformed.
+   *
+   * @example A typed query with variables
+   * ```ts
+   * import { MondayClient } from "./client.ts";
+   * import { startEmulator } from "../emulator/mod.ts";
+   * import assert from "node:assert/strict";
+   *
+   * await using emulator = await startEmulator();
+   * const client = new MondayClient({ token: emulator.credentials.apiToken, apiUrl: emulator.apiUrl });
+   * const data = await client.request<{ boards: { id: string; name: string }[] }, { limit: number }>(
+   *   "query Boards($limit: Int) { boards(limit: $limit) { id name } }",
+   *   { limit: 2 },
+   * );
+   * assert.ok(data.boards.length <= 2);
+   * ```
+   */
+  async request<TResult = Record<string, unknown>, TVariables = Variables>(
+    document: Document<TResult, TVariables>,
+    variables?: TVariables,
+    options: RequestOptions = {},
+  ): Promise<TResult> {
+    const raw = await this.rawRequest<TResult, TVariables>(
+      document,
+      variables,
+      options,
+    );
+    return raw.data as TResult;
+  }
+
+  /**
+   * Runs a query or mutation and returns everything the response carried:
+   * `data`, `errors`, `extensions`, status, headers, request id, rate-limit
+   * state, complexity and warnings.
+   *
+   * @typeParam TResult The `data` type.
+   * @typeParam TVariables The variables type.
+   * @param document GraphQL text, a `DocumentNode` or a typed document.
+   * @param variables The operation's variables.
+   * @param options Signal, API version, idempotency key, retry switch.
+   * @returns The response.
+   * @throws {MondayApiError} As {@linkcode MondayClient.request}.
+   *
+   * @example Read the rate-limit state
+   * ```ts
+   * import { MondayClient } from "./client.ts";
+   * import { startEmulator } from "../emulator/mod.ts";
+   *
+   * await using emulator = await startEmulator();
+   * const client = new MondayClient({ token: emulator.credentials.apiToken, apiUrl: emulator.apiUrl });
+   * const response = await client.rawRequest("query { me { id } }");
+   * console.log(response.status, response.requestId, response.rateLimit.remaining);
+   * ```
+   */
+  async rawRequest<TResult = Record<string, unknown>, TVariables = Variables>(
+    document: Document<TResult, TVariables>,
+    variables?: TVariables,
+    options: RequestOptions = {},
+  ): Promise<RawResponse<TResult>> {
+    const resolved = await resolveDocument(
+      document as Document<unknown, unknown>,
+      options.operationName,
+    );
+    if (
+      variables !== undefined && variables !== null && !isRecord(variables)
+    ) {
+      throw new TypeError(
+        "Invalid 'variables': expected an object of variable values",
+      );
+    }
+    const apiVersion = options.apiVersion === undefined
+      ? this.#apiVersion
+      : checkVersion(options.apiVersion, "apiVersion");
+    if (this.#validator) {
+      await this.#validator.validate(resolved.text, resolved.node);
+    }
+    // An operation we cannot identify is treated as a mutation: safe.
+    const kind = resolved.operation?.kind ?? "mutation";
+    const isQuery = kind === "query";
+    const idempotencyKey = options.idempotencyKey ??
+      (isQuery ? undefined : crypto.randomUUID());
+    const payload: Record<string, unknown> = { query: resolved.text };
+    if (variables !== undefined && variables !== null) {
+      payload.variables = variables;
+    }
+    if (options.operationName !== undefined) {
+      payload.operationName = options.operationName;
+    }
+    const body = JSON.stringify(payload);
+    const partial = options.partial === true;
+    return await this.#send<RawResponse<TResult>>({
+      method: "POST",
+      url: this.#apiUrl,
+      operation: kind,
+      operationName: resolved.operation?.name ?? options.operationName,
+      apiVersion,
+      idempotencyKey,
+      body: () => body,
+      contentType: "application/json",
+      retry: options.retry !== false &&
+        (isQuery || idempotencyKey !== undefined),
+      signal: options.signal,
+      read: (response, text) =>
+        this.#readGraphQL<TResult>(response, text, partial),
+    });
+  }
+
+  /**
+   * Yields every item of a board through `items_page` and `next_items_page`;
+   * an expired cursor restarts the walk from the filters and skips items
+   * already yielded, so each item is seen once.
+   *
+   * @typeParam TItem The item type (`id` plus the selected fields).
+   * @param boardId The board's id.
+   * @param options Page size (≤ 500), fields, `queryParams`, signal.
+   * @returns An async iterable of items.
+   * @throws {TypeError} When `boardId` or `fields` is malformed.
+   * @throws {RangeError} When `pageSize` is outside 1..500.
+   *
+   * @example Walk a board
+   * ```ts
+   * import { MondayClient } from "./client.ts";
+   * import { startEmulator } from "../emulator/mod.ts";
+   *
+   * await using emulator = await startEmulator({ items: 60 });
+   * const client = new MondayClient({ token: emulator.credentials.apiToken, apiUrl: emulator.apiUrl });
+   * const { boards } = await client.request<{ boards: { id: string }[] }>("query { boards(limit: 1) { id } }");
+   * for await (const item of client.paginateItems<{ id: string; name: string }>(boards[0]!.id, { fields: "name" })) {
+   *   if (item.id === "") console.log(item.name);
+   * }
+   * ```
+   */
+  paginateItems<TItem extends Item = Item>(
+    boardId: string | number,
+    options: PaginateItemsOptions = {},
+  ): AsyncGenerator<TItem, void, undefined> {
+    return paginateItems<TItem>(this, boardId, options);
+  }
+
+  /**
+   * Yields every record of `users`, `boards`, `updates` or `audit_logs`,
+   * page by page.
+   *
+   * @typeParam T The record type.
+   * @param resource The list to walk.
+   * @param options Fields, page size, filters, first page, signal.
+   * @returns An async iterable of records.
+   * @throws {TypeError} When the resource or a filter is unknown.
+   * @throws {RangeError} When `pageSize` or `startPage` is out of range.
+   *
+   * @example Every board's name
+   * ```ts
+   * import { MondayClient } from "./client.ts";
+   * import { startEmulator } from "../emulator/mod.ts";
+   *
+   * await using emulator = await startEmulator();
+   * const client = new MondayClient({ token: emulator.credentials.apiToken, apiUrl: emulator.apiUrl });
+   * for await (const board of client.paginatePages<{ name: string }>("boards", { fields: "name" })) {
+   *   console.log(board.name);
+   * }
+   * ```
+   */
+  paginatePages<T = Record<string, unknown>>(
+    resource: PagedResource,
+    options: PaginatePagesOptions = {},
+  ): AsyncGenerator<T, void, undefined> {
+    return paginatePages<T>(this, resource, options);
+  }
+
+  /**
+   * Uploads a file to an item's file column (or to an update) through
+   * `/v2/file`. The size is checked before anything is sent. Like every
+   * mutation it carries an `Idempotency-Key`, so a retry never attaches the
+   * file twice.
+   *
+   * @param options The target (`itemId` and `columnId`, or `updateId`) and
+   * the file (Blob, File, bytes, or a path read with `--allow-read`).
+   * @returns The asset monday created.
+   * @throws {TypeError} When an id or the file is missing or malformed.
+   * @throws {RangeError} When the file is larger than `maxFileSize`.
+   * @throws {MondayApiError} When monday refuses the upload.
+   *
+   * @example Attach a text file
+   * ```ts
+   * import { MondayClient } from "./client.ts";
+   * import { startEmulator } from "../emulator/mod.ts";
+   *
+   * await using emulator = await startEmulator({ items: 3 });
+   * const client = new MondayClient({ token: emulator.credentials.apiToken, apiUrl: emulator.apiUrl });
+   * const { boards } = await client.request<{ boards: { items_page: { items: { id: string }[] } }[] }>(
+   *   "query { boards(limit: 1) { items_page(limit: 1) { items { id } } } }",
+   * );
+   * const asset = await client.uploadFile({
+   *   itemId: boards[0]!.items_page.items[0]!.id,
+   *   columnId: "files",
+   *   file: new File(["hello"], "hello.txt", { type: "text/plain" }),
+   * });
+   * console.log(asset.name, asset.file_size);
+   * ```
+   */
+  async uploadFile(options: UploadFileOptions): Promise<Asset> {
+    const prepared = await prepareUpload(options, this.#maxFileSize);
+    const idempotencyKey = options.idempotencyKey ?? crypto.randomUUID();
+    const raw = await this.#send<RawResponse<Record<string, Asset>>>({
+      method: "POST",
+      url: this.#fileUrl,
+      operation: "upload",
+      operationName: undefined,
+      apiVersion: this.#apiVersion,
+      idempotencyKey,
+      body: () => {
+        const form = new FormData();
+        form.append("query", prepared.query);
+        form.append("variables[file]", prepared.blob, prepared.fileName);
+        return form;
+      },
+      contentType: undefined,
+      retry: options.retry !== false,
+      signal: options.signal,
+      read: (response, text) =>
+        this.#readGraphQL<Record<string, Asset>>(response, text, false),
+    });
+    const asset = raw.data?.[prepared.field];
+    if (!asset) {
+      throw new ServerError(
+        `Cannot upload the file: the response has no '${prepared.field}'`,
+        { httpStatus: raw.status, requestId: raw.requestId },
+      );
+    }
+    return asset;
+  }
+
+  /**
+   * Fetches the API's schema from `get_schema`: SDL text, or the
+   * introspection result as JSON.
+   *
+   * @param options The version (default: the client's), the format, a signal.
+   * @returns SDL text, or the introspection object for `format: "json"`.
+   * @throws {RangeError} When `version` is malformed.
+   * @throws {MondayApiError} When the call fails.
+   *
+   * @example Fetch and inspect the SDL
+   * ```ts
+   * import { MondayClient } from "./client.ts";
+   * import { startEmulator } from "../emulator/mod.ts";
+   * import assert from "node:assert/strict";
+   *
+   * await using emulator = await startEmulator();
+   * const client = new MondayClient({ token: emulator.credentials.apiToken, apiUrl: emulator.apiUrl });
+   * const sdl = await client.fetchSchema();
+   * assert.match(sdl, /type Query/);
+   * ```
+   */
+  fetchSchema(
+    options?: FetchSchemaOptions & { format?: "sdl" },
+  ): Promise<string>;
+  /**
+   * Fetches the introspection result.
+   *
+   * @param options The version, `format: "json"`, a signal.
+   * @returns The introspection object.
+   */
+  fetchSchema(
+    options: FetchSchemaOptions & { format: "json" },
+  ): Promise<IntrospectionResult>;
+  /**
+   * Fetches the schema in either format.
+   *
+   * @param options The version, the format, a signal.
+   * @returns SDL text or the introspection object.
+   */
+  fetchSchema(
+    options?: FetchSchemaOptions,
+  ): Promise<string | IntrospectionResult>;
+  async fetchSchema(
+    options: FetchSchemaOptions = {},
+  ): Promise<string | IntrospectionResult> {
+    const version = checkVersion(
+      options.version ?? this.#apiVersion,
+      "version",
+    );
+    const format = options.format ?? "sdl";
+    if (format !== "sdl" && format !== "json") {
+      throw new TypeError(
+        `Invalid 'format': expected 'sdl' or 'json', got '${String(format)}'`,
+      );
+    }
+    return await this.#send<string | IntrospectionResult>({
+      method: "GET",
+      url: schemaRequestUrl(this.#schemaUrl, version, format),
+      operation: "schema",
+      operationName: undefined,
+      apiVersion: version,
+      idempotencyKey: undefined,
+      body: undefined,
+      contentType: undefined,
+      retry: true,
+      signal: options.signal,
+      read: (response, text) => {
+        let body: unknown;
+        try {
+          body = JSON.parse(text);
+        } catch {
+          body = undefined;
+        }
+        if (!response.ok || (format === "json" && body === undefined)) {
+          return classifyResponse({
+            status: response.status,
+            headers: response.headers,
+            body,
+            text,
+            nowMs: this.#clock.now(),
+            redact: (t) => redact(t, this.#secrets),
+          }) ?? new ServerError("Cannot read the schema", {
+            httpStatus: response.status,
+          });
+        }
+        if (format === "sdl") {
+          if (isRecord(body)) {
+            const error = classifyResponse({
+              status: response.status,
+              headers: response.headers,
+              body,
+              text,
+              nowMs: this.#clock.now(),
+            });
+            if (error) return error;
+            if (typeof body.schema === "string") return body.schema;
+          }
+          return text;
+        }
+        const result = body as Record<string, unknown>;
+        return isRecord(result.data) ? result.data : result;
+      },
+    });
+  }
+
+  #readGraphQL<TResult>(
+    response: Response,
+    text: string,
+    partial: boolean,
+  ): RawResponse<TResult> | MondayApiError {
+    let body: unknown;
+    try {
+      body = text === "" ? undefined : JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+    const error = classifyResponse({
+      status: response.status,
+      headers: response.headers,
+      body,
+      text,
+      nowMs: this.#clock.now(),
+      redact: (t) => redact(t, this.#secrets),
+    });
+    const record = isRecord(body) ? body : {};
+    const extensions = isRecord(record.extensions) ? record.extensions : {};
+    const warnings = warningsOf(extensions);
+    for (const warning of warnings) {
+      if (this.#warned.has(warning.message)) continue;
+      this.#warned.add(warning.message);
+      try {
+        this.#onWarning(warning);
+      } catch {
+        // a hook must not break requests
+      }
+    }
+    const raw: RawResponse<TResult> = {
+      data: (record.data ?? null) as TResult | null,
+      errors: error ? [...error.errors] : [],
+      extensions,
+      status: response.status,
+      headers: response.headers,
+      requestId: requestIdOfResponse(body, response.headers),
+      rateLimit: rateLimitOf(response.headers),
+      complexity: complexityOf(record.data, extensions),
+      warnings,
+      replayed: response.headers.get("idempotency-replayed") === "true",
+    };
+    if (error) {
+      if (
+        partial && !error.retryable && raw.data !== null &&
+        response.status >= 200 && response.status < 300
+      ) {
+        return raw;
+      }
+      return error;
+    }
+    return raw;
+  }
+
+  async #waitForBudget(signal: AbortSignal | undefined): Promise<void> {
+    for (let i = 0; i < 3; i++) {
+      const wait = this.#blockedUntil - this.#clock.now();
+      if (!(wait > 0)) return;
+      await this.#clock.sleep(wait, signal);
+    }
+  }
+
+  #noteLimits(headers: Headers, error: MondayApiError | undefined): void {
+    const now = this.#clock.now();
+    for (const item of parseRateLimit(headers.get("ratelimit"))) {
+      if (item.remaining <= 0 && item.resetSeconds !== undefined) {
+        this.#blockedUntil = Math.max(
+          this.#blockedUntil,
+          now + item.resetSeconds * 1000,
+        );
+      }
+    }
+    // Account-wide limits pause every request of this client, not only the
+    // one that hit them.
+    if (
+      error?.retryAfterMs !== undefined &&
+      (error instanceof ComplexityBudgetError ||
+        (error instanceof RateLimitError &&
+          (error.constructor === RateLimitError ||
+            error instanceof IpRateLimitError ||
+            error instanceof ConcurrencyLimitError)))
+    ) {
+      this.#blockedUntil = Math.max(
+        this.#blockedUntil,
+        now + error.retryAfterMs,
+      );
+    }
+  }
+
+  #remember(authorization: string): void {
+    const bare = authorization.replace(/^bearer\s+/i, "");
+    for (const secret of [authorization, bare]) {
+      if (!this.#secrets.includes(secret)) this.#secrets.push(secret);
+    }
+    if (this.#secrets.length > 8) this.#secrets.splice(0, 2);
+  }
+
+  async #send<T>(spec: SendSpec<T>): Promise<T> {
+    let invalidated = false;
+    let lastAuthorization = "";
+    const build = async (attempt: number): Promise<Request> => {
+      await this.#waitForBudget(spec.signal);
+      const authorization = await this.#credentials.authorization(
+        spec.signal ? { signal: spec.signal } : {},
+      );
+      if (typeof authorization !== "string" || authorization === "") {
+        throw new TypeError(
+          "Invalid credentials: the provider returned an empty authorization",
+        );
+      }
+      lastAuthorization = authorization;
+      this.#remember(authorization);
+      const headers = new Headers({
+        "authorization": authorization,
+        "api-version": spec.apiVersion,
+        "accept": "application/json",
+      });
+      if (spec.contentType) headers.set("content-type", spec.contentType);
+      if (spec.idempotencyKey) {
+        headers.set("idempotency-key", spec.idempotencyKey);
+      }
+      if (this.#onRequest) {
+        try {
+          this.#onRequest({
+            method: spec.method,
+            url: spec.url,
+            attempt,
+            operation: spec.operation,
+            operationName: spec.operationName,
+            idempotencyKey: spec.idempotencyKey,
+            apiVersion: spec.apiVersion,
+          });
+        } catch {
+          // a hook must not break requests
+        }
+      }
+      return new Request(spec.url, {
+        method: spec.method,
+        headers,
+        ...(spec.body ? { body: spec.body() } : {}),
+      });
+    };
+    let attemptNo = 0;
+    const interpret = async (response: Response): Promise<T> => {
+      attemptNo++;
+      const text = await response.text();
+      const result = spec.read(response, text);
+      let error = result instanceof Error ? result : undefined;
+      this.#noteLimits(response.headers, error);
+      if (this.#onResponse) {
+        try {
+          this.#onResponse({
+            url: spec.url,
+            attempt: attemptNo,
+            status: response.status,
+            requestId: requestIdOfResponse(undefined, response.headers) ??
+              error?.requestId,
+            rateLimit: rateLimitOf(response.headers),
+            error,
+          });
+        } catch {
+          // a hook must not break requests
+        }
+      }
+      if (!error) return result as T;
+      if (
+        error instanceof AuthenticationError && !invalidated &&
+        spec.retry && typeof this.#credentials.invalidate === "function" &&
+        response.status === 401
+      ) {
+        // Give a refreshing provider one chance with a fresh credential.
+        invalidated = true;
+        try {
+          this.#credentials.invalidate(lastAuthorization);
+        } catch {
+          // keep the original error
+        }
+        error = new AuthenticationError(error.message, {
+          code: error.code,
+          httpStatus: error.httpStatus,
+          requestId: error.requestId,
+          errors: error.errors,
+          retryable: true,
+          retryAfterMs: 0,
+        });
+      }
+      throw error;
+    };
+    try {
+      return await this.#transport.send(build, interpret, {
+        ...(spec.signal ? { signal: spec.signal } : {}),
+        retry: spec.retry,
+      });
+    } catch (error) {
+      throw this.#wrap(error, spec);
+    }
+  }
+
+  #wrap(error: unknown, spec: SendSpec<unknown>): unknown {
+    if (error instanceof HttpNetworkError) {
+      return new NetworkError(redact(error.message, this.#secrets), {
+        retryable: true,
+        cause: error,
+      });
+    }
+    if (error instanceof HttpTimeoutError) {
+      return new TimeoutError(redact(error.message, this.#secrets), {
+        retryable: error.retryable,
+        timeoutMs: error.timeoutMs,
+        cause: error,
+      });
+    }
+    if (error instanceof AuthenticationError && error.retryable) {
+      // The one refresh retry was used up or not allowed: report it as final.
+      return new AuthenticationError(error.message, {
+        code: error.code,
+        httpStatus: error.httpStatus,
+        requestId: error.requestId,
+        errors: error.errors,
+      });
+    }
+    void spec;
+    return error;
+  }
+}
