@@ -37,7 +37,9 @@ export function checkCallbackRequest(
     return {
       ok: false,
       status: 400,
-      reason: `wrong Host header '${host.slice(0, 100)}' (expected '${expected.host}')`,
+      reason: `wrong Host header '${
+        host.slice(0, 100)
+      }' (expected '${expected.host}')`,
     };
   }
   const url = new URL(request.url);
@@ -141,7 +143,8 @@ export function startLoopbackServer(
   let accepted = false;
   let expected: CallbackExpectation = { path: url.pathname, host: "" };
   const remoteOf = options.remoteHostname ??
-    ((info: Deno.ServeHandlerInfo) => (info.remoteAddr as Deno.NetAddr).hostname);
+    ((info: Deno.ServeHandlerInfo) =>
+      (info.remoteAddr as Deno.NetAddr).hostname);
   const controller = new AbortController();
   let server: Deno.HttpServer<Deno.NetAddr>;
   try {
@@ -159,7 +162,8 @@ export function startLoopbackServer(
         return renderPage({
           status: check.ok ? 409 : check.status,
           title: "Request refused",
-          message: `This is mondaykit's login callback; the request was refused: ${reason}.`,
+          message:
+            `This is mondaykit's login callback; the request was refused: ${reason}.`,
         });
       }
       accepted = true;

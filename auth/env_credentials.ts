@@ -107,7 +107,9 @@ class EnvCredentials implements CredentialProvider {
     } catch (error) {
       return Promise.reject(error);
     }
-    return Promise.resolve(this.#scheme === "bearer" ? `Bearer ${value}` : value);
+    return Promise.resolve(
+      this.#scheme === "bearer" ? `Bearer ${value}` : value,
+    );
   }
 
   [Symbol.for("Deno.customInspect")](): string {

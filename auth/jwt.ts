@@ -32,7 +32,9 @@ export function decodeJwtPayload(
   if (parts.length !== 3 || !parts[1]) return undefined;
   try {
     const claims: unknown = JSON.parse(base64urlDecodeText(parts[1]));
-    if (claims === null || typeof claims !== "object" || Array.isArray(claims)) {
+    if (
+      claims === null || typeof claims !== "object" || Array.isArray(claims)
+    ) {
       return undefined;
     }
     return claims as Record<string, unknown>;

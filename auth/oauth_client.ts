@@ -28,7 +28,11 @@ import {
   writePending,
   writeTokens,
 } from "./_record.ts";
-import { LoginRequiredError, OAuthCallbackError, OAuthError } from "./errors.ts";
+import {
+  LoginRequiredError,
+  OAuthCallbackError,
+  OAuthError,
+} from "./errors.ts";
 import { jwtExpiry } from "./jwt.ts";
 import { createPkcePair, generateState } from "./pkce.ts";
 import type { OAuthTokens, OAuthVersion } from "./types.ts";
@@ -272,7 +276,9 @@ export class OAuthClient {
    * http to loopback), or `callbackUrl` is not an absolute URL.
    */
   constructor(options: OAuthClientOptions) {
-    if (typeof options?.clientId !== "string" || options.clientId.trim() === "") {
+    if (
+      typeof options?.clientId !== "string" || options.clientId.trim() === ""
+    ) {
       throw new TypeError(
         "Cannot create OAuth client: 'clientId' must be a non-empty string",
       );
@@ -280,7 +286,9 @@ export class OAuthClient {
     const version = options.version ?? "2.1";
     if (version !== "2.1" && version !== "legacy") {
       throw new TypeError(
-        `Cannot create OAuth client: unknown version '${String(version)}' (expected '2.1' or 'legacy')`,
+        `Cannot create OAuth client: unknown version '${
+          String(version)
+        }' (expected '2.1' or 'legacy')`,
       );
     }
     const authUrl = (options.authUrl ?? DEFAULT_AUTH_URL).replace(/\/+$/, "");
@@ -489,7 +497,9 @@ export class OAuthClient {
       if (pending !== undefined) {
         return writePending(record, live.filter((p) => p !== pending));
       }
-      return live.length === all.length ? undefined : writePending(record, live);
+      return live.length === all.length
+        ? undefined
+        : writePending(record, live);
     }, options.signal);
     if (failure) throw failure;
     if (callback.error !== undefined) {
@@ -536,7 +546,8 @@ export class OAuthClient {
     const tokens = this.#toTokens(response, undefined);
     if (options.save ?? true) {
       await this.#update(
-        (record) => writeTokens(record, { ...tokens, clientId: this.#clientId }),
+        (record) =>
+          writeTokens(record, { ...tokens, clientId: this.#clientId }),
         options.signal,
       );
     }
@@ -843,7 +854,9 @@ export class OAuthClient {
           }
           if (typeof candidate.scope === "string") out.scope = candidate.scope;
           const expiresIn = Number(candidate.expires_in);
-          if (candidate.expires_in !== undefined && Number.isFinite(expiresIn)) {
+          if (
+            candidate.expires_in !== undefined && Number.isFinite(expiresIn)
+          ) {
             out.expires_in = expiresIn;
           }
           return out;
@@ -967,7 +980,9 @@ function parseCallbackInput(input: string): CallbackInput {
     try {
       params = new URL(text).searchParams;
     } catch {
-      throw new TypeError("Cannot exchange code: the redirect URL is malformed");
+      throw new TypeError(
+        "Cannot exchange code: the redirect URL is malformed",
+      );
     }
   } else if (text.startsWith("?") || /(^|&)(code|error|state)=/.test(text)) {
     params = new URLSearchParams(text.replace(/^\?/, ""));

@@ -91,7 +91,9 @@ export class OAuthCredentials implements CredentialProvider {
     const mode = options.mode ?? "REFRESH";
     if (!["GETANDREFRESH", "REFRESH", "OFF"].includes(mode)) {
       throw new TypeError(
-        `Cannot create OAuth credentials: unknown mode '${String(mode)}' (expected 'OFF', 'GETANDREFRESH' or 'REFRESH')`,
+        `Cannot create OAuth credentials: unknown mode '${
+          String(mode)
+        }' (expected 'OFF', 'GETANDREFRESH' or 'REFRESH')`,
       );
     }
     const windowMs = options.refreshWindowMs ?? 300_000;
@@ -269,7 +271,10 @@ export class OAuthCredentials implements CredentialProvider {
         return tokens;
       }
       if (this.#mode !== "OFF" && refresh !== undefined) {
-        return await client.refreshAccessToken({ refreshToken: refresh, signal });
+        return await client.refreshAccessToken({
+          refreshToken: refresh,
+          signal,
+        });
       }
     }
     if (this.#mode === "REFRESH" && this.#verifier !== undefined) {

@@ -5,7 +5,11 @@
  * @module
  */
 
-import { base64url, type RandomBytes, secureRandomBytes } from "./_base64url.ts";
+import {
+  base64url,
+  type RandomBytes,
+  secureRandomBytes,
+} from "./_base64url.ts";
 
 /** A PKCE verifier and its S256 challenge. */
 export interface PkcePair {

@@ -53,7 +53,9 @@ class StaticToken implements CredentialProvider {
     assertToken(token, "token");
     if (scheme !== "raw" && scheme !== "bearer") {
       throw new TypeError(
-        `Cannot create static token provider: unknown scheme '${String(scheme)}' (expected 'raw' or 'bearer')`,
+        `Cannot create static token provider: unknown scheme '${
+          String(scheme)
+        }' (expected 'raw' or 'bearer')`,
       );
     }
     this.#header = scheme === "bearer" ? `Bearer ${token}` : token;
@@ -74,7 +76,10 @@ class StaticToken implements CredentialProvider {
 }
 
 /** Checks that a token is a non-empty header-safe string (internal). */
-export function assertToken(token: unknown, what: string): asserts token is string {
+export function assertToken(
+  token: unknown,
+  what: string,
+): asserts token is string {
   if (typeof token !== "string" || token.length === 0) {
     throw new TypeError(
       `Cannot use ${what}: expected a non-empty string`,
