@@ -192,12 +192,20 @@ export function encodeRecord(
 }
 
 /** Encrypts a record into the settings format. */
-export async function seal(
+export function seal(
   record: SettingsRecord,
   keys: KeySource,
   what: string,
 ): Promise<Uint8Array<ArrayBuffer>> {
-  const plaintext = encodeRecord(record, what);
+  return sealBytes(encodeRecord(record, what), keys, what);
+}
+
+/** Encrypts UTF-8 JSON (from {@linkcode encodeRecord}) into the settings format. */
+export async function sealBytes(
+  plaintext: Uint8Array<ArrayBuffer>,
+  keys: KeySource,
+  what: string,
+): Promise<Uint8Array<ArrayBuffer>> {
   if (plaintext.length + TAG_LENGTH > MAX_CIPHERTEXT_LENGTH) {
     throw new RangeError(
       `Cannot save ${what}: the record is ${plaintext.length} bytes, larger than ${

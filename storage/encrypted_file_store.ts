@@ -15,9 +15,10 @@ import type {
   SettingsStore,
 } from "./types.ts";
 import {
+  encodeRecord,
   HEADER_LENGTH,
   MAX_CIPHERTEXT_LENGTH,
-  seal,
+  sealBytes,
   type Subject,
   unseal,
 } from "./_format.ts";
@@ -153,8 +154,11 @@ export class EncryptedFileStore implements SettingsStore {
   async save(record: SettingsRecord, options: SaveOptions = {}): Promise<void> {
     const signal = options.signal;
     signal?.throwIfAborted();
-    const bytes = await seal(record, this.#keys, this.#subject.what);
+    const plaintext = encodeRecord(record, this.#subject.what);
+    // Refuse to replace what cannot be read; this also derives the key from
+    // the file's salt, so the save below reuses it.
     await this.#readVerified(signal);
+    const bytes = await sealBytes(plaintext, this.#keys, this.#subject.what);
     signal?.throwIfAborted();
     await atomicReplace(this.#path, bytes, signal);
   }

@@ -14,7 +14,7 @@ import type {
   SettingsRecord,
   SettingsStore,
 } from "./types.ts";
-import { seal, type Subject, unseal } from "./_format.ts";
+import { encodeRecord, sealBytes, type Subject, unseal } from "./_format.ts";
 import { createKeySource, type KeySource } from "./_keys.ts";
 import { checkTimeout, Mutex } from "./_mutex.ts";
 import { sleep } from "./_fs.ts";
@@ -261,16 +261,17 @@ export class KvStore implements SettingsStore {
   async save(record: SettingsRecord, options: SaveOptions = {}): Promise<void> {
     const signal = options.signal;
     signal?.throwIfAborted();
-    const bytes = await seal(record, this.#keys, this.#subject.what);
-    if (bytes.length > KV_VALUE_LIMIT) {
-      throw new RangeError(
-        `Cannot save ${this.#subject.what}: ${bytes.length} encrypted bytes exceed Deno KV's ${KV_VALUE_LIMIT}-byte value limit`,
-      );
-    }
+    const plaintext = encodeRecord(record, this.#subject.what);
     const kv = await this.#db();
     const { entry } = await this.#read(kv);
     if (this.#seen !== undefined && entry.versionstamp !== this.#seen) {
       throw this.#conflict("save settings to");
+    }
+    const bytes = await sealBytes(plaintext, this.#keys, this.#subject.what);
+    if (bytes.length > KV_VALUE_LIMIT) {
+      throw new RangeError(
+        `Cannot save ${this.#subject.what}: ${bytes.length} encrypted bytes exceed Deno KV's ${KV_VALUE_LIMIT}-byte value limit`,
+      );
     }
     signal?.throwIfAborted();
     let op = kv.atomic().check(entry);
