@@ -413,7 +413,7 @@ export class TokenRegistry {
    * token only.
    *
    * @param token An access token or a refresh token.
-   * @param options When `clientId` is given, tokens issued to another client are left alone.
+   * @param options When `clientId` is given, only tokens issued to that client are revoked (personal and audit tokens are left alone).
    * @returns Whether the token is known (revoked now or before).
    *
    * @example Revoke an access token
@@ -431,7 +431,7 @@ export class TokenRegistry {
     const access = this.#access.get(token);
     if (access !== undefined) {
       if (
-        options.clientId !== undefined && access.info.clientId !== undefined &&
+        options.clientId !== undefined &&
         access.info.clientId !== options.clientId
       ) {
         return false;
@@ -446,8 +446,7 @@ export class TokenRegistry {
     if (refresh !== undefined) {
       const family = this.#families.get(refresh.family);
       if (
-        options.clientId !== undefined && family?.clientId !== undefined &&
-        family.clientId !== options.clientId
+        options.clientId !== undefined && family?.clientId !== options.clientId
       ) {
         return false;
       }
@@ -493,6 +492,38 @@ export class TokenRegistry {
       }
     }
     return true;
+  }
+
+  /**
+   * Describes a refresh token without using it.
+   *
+   * @param token The refresh token.
+   * @returns Its family's scopes, client and user, or `undefined` for an unknown token.
+   *
+   * @example Look up the scopes
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { TokenRegistry } from "./_tokens.ts";
+   *
+   * const tokens = new TokenRegistry({ now: () => 0 });
+   * const pair = tokens.issueOAuth("1", ["me:read"]);
+   * assert.deepEqual(tokens.refreshInfo(pair.refreshToken)?.scopes, ["me:read"]);
+   * ```
+   */
+  refreshInfo(
+    token: string,
+  ):
+    | { scopes: string[]; clientId?: string; userId: string; family: string }
+    | undefined {
+    const record = this.#refresh.get(token);
+    const family = record && this.#families.get(record.family);
+    if (record === undefined || family === undefined) return undefined;
+    return {
+      scopes: [...family.scopes],
+      userId: family.userId,
+      family: record.family,
+      ...(family.clientId === undefined ? {} : { clientId: family.clientId }),
+    };
   }
 
   /**
