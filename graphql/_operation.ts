@@ -88,6 +88,11 @@ export function listOperations(source: string): OperationSummary[] {
   while (true) {
     skipIgnored();
     if (i >= n) break;
+    if (source[i] === '"') {
+      // A description before a definition.
+      skipString();
+      continue;
+    }
     if (source[i] === "{") {
       operations.push({ kind: "query", name: undefined });
       skipDefinition();
