@@ -19,8 +19,12 @@ import {
 export { AUDIT_EVENT_CATALOGUE } from "./_audit_data.ts";
 export type { AuditEventDefinition } from "./_audit_data.ts";
 
-/** One audit-log entry, exactly as `get-logs` returns it (monday's entries have no id). */
-export interface AuditEntry {
+/**
+ * One audit-log entry, exactly as `get-logs` returns it (monday's entries have
+ * no id). A type alias rather than an interface, so it is assignable to
+ * `Record<string, unknown>`.
+ */
+export type AuditEntry = {
   /** ISO 8601 with milliseconds, e.g. `2026-11-01T09:30:00.123Z`. */
   timestamp: string;
   /** The account. */
@@ -49,7 +53,7 @@ export interface AuditEntry {
   device_type: string;
   /** Event-specific details. */
   activity_metadata: Record<string, unknown>;
-}
+};
 
 /** Filters of {@linkcode AuditLogService.query} (times in ms since epoch, both inclusive). */
 export interface AuditQueryFilters {
