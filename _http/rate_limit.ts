@@ -40,56 +40,70 @@ interface RawItem {
   params: Map<string, string>;
 }
 
-/** Splits on `sep` outside double-quoted strings. */
-function splitOutsideQuotes(text: string, sep: string): string[] {
-  const parts: string[] = [];
-  let current = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i] as string;
-    if (quoted && ch === "\\" && i + 1 < text.length) {
-      current += ch + text[i + 1];
-      i++;
-      continue;
-    }
-    if (ch === '"') quoted = !quoted;
-    if (ch === sep && !quoted) {
-      parts.push(current);
-      current = "";
-    } else {
-      current += ch;
-    }
-  }
-  parts.push(current);
-  return parts;
-}
+const QUOTED = /^"((?:[^"\\]|\\.)*)"/;
+const TOKEN = /^[A-Za-z0-9_.*:/%+!#$&'^`|~-]+/;
 
-function unquote(text: string): string | undefined {
-  const value = text.trim();
-  if (value.startsWith('"')) {
-    if (value.length < 2 || !value.endsWith('"')) return undefined;
-    return value.slice(1, -1).replace(/\\(.)/g, "$1");
-  }
-  if (!/^[A-Za-z0-9_.*:/%+!#$&'^`|~-]+$/.test(value)) return undefined;
-  return value;
-}
-
+/**
+ * Reads a list of `name;key=value;...` members separated by commas. A member
+ * that stops making sense is cut at the next comma; nothing throws.
+ */
 function parseItems(header: string | null): RawItem[] {
   if (typeof header !== "string") return [];
   const items: RawItem[] = [];
-  for (const member of splitOutsideQuotes(header, ",")) {
-    const [head, ...rest] = splitOutsideQuotes(member, ";");
-    const name = unquote(head ?? "");
-    if (name === undefined || name === "") continue;
+  let rest = header;
+  const skipSpace = () => {
+    rest = rest.replace(/^[ \t]+/, "");
+  };
+  /** Reads a quoted string or a token; undefined when neither is there. */
+  const readValue = (): string | undefined => {
+    const quoted = QUOTED.exec(rest);
+    if (quoted) {
+      rest = rest.slice(quoted[0].length);
+      return (quoted[1] as string).replace(/\\(.)/g, "$1");
+    }
+    const token = TOKEN.exec(rest);
+    if (token) {
+      rest = rest.slice(token[0].length);
+      return token[0];
+    }
+    return undefined;
+  };
+  const skipMember = () => {
+    const comma = rest.indexOf(",");
+    rest = comma < 0 ? "" : rest.slice(comma);
+  };
+  while (rest.length > 0) {
+    skipSpace();
+    if (rest.startsWith(",")) {
+      rest = rest.slice(1);
+      continue;
+    }
+    if (rest.length === 0) break;
+    const name = readValue();
+    skipSpace();
+    if (name === undefined || !(rest === "" || /^[;,]/.test(rest))) {
+      skipMember();
+      continue;
+    }
     const params = new Map<string, string>();
-    for (const param of rest) {
-      const eq = param.indexOf("=");
-      const key = (eq < 0 ? param : param.slice(0, eq)).trim().toLowerCase();
-      if (key === "") continue;
-      const value = eq < 0 ? "?1" : unquote(param.slice(eq + 1));
-      if (value !== undefined) params.set(key, value);
+    while (rest.startsWith(";")) {
+      rest = rest.slice(1);
+      skipSpace();
+      const key = /^[A-Za-z*][A-Za-z0-9_.*-]*/.exec(rest)?.[0];
+      if (key === undefined) break;
+      rest = rest.slice(key.length);
+      skipSpace();
+      let value: string | undefined = "?1";
+      if (rest.startsWith("=")) {
+        rest = rest.slice(1);
+        skipSpace();
+        value = readValue();
+      }
+      skipSpace();
+      if (value !== undefined) params.set(key.toLowerCase(), value);
     }
     items.push({ name, params });
+    skipMember();
   }
   return items;
 }
