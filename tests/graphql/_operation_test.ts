@@ -43,7 +43,6 @@ fragment F on User { id }`;
 
 Deno.test("resolveDocument: strings, String objects and nodes", async () => {
   const text = "mutation M { x }";
-  // deno-lint-ignore no-new-wrappers
   const boxed = new String(text);
   assert.equal((await resolveDocument(boxed)).operation?.kind, "mutation");
   const { parse } = await import("graphql");
