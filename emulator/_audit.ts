@@ -105,7 +105,17 @@ export interface AuditLogServiceOptions {
   defaultPerPage?: number;
 }
 
-/** The largest `per_page` the emulated API accepts. */
+/**
+ * The largest `per_page` the emulated API accepts.
+ *
+ * @example One thousand
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { MAX_PER_PAGE } from "./_audit.ts";
+ *
+ * assert.equal(MAX_PER_PAGE, 1000);
+ * ```
+ */
 export const MAX_PER_PAGE = 1000;
 
 const AUDIT_PATH = "/audit-api/get-logs";

@@ -100,7 +100,17 @@ const EVENT_TABLE: ReadonlyArray<
   }],
 ];
 
-/** The event slugs, in catalogue order (an entry stores an index into this list). */
+/**
+ * The event slugs, in catalogue order (an entry stores an index into this list).
+ *
+ * @example Includes login
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { AUDIT_EVENT_NAMES } from "./_audit_data.ts";
+ *
+ * assert.equal(AUDIT_EVENT_NAMES[0], "login");
+ * ```
+ */
 export const AUDIT_EVENT_NAMES: readonly string[] = EVENT_TABLE.map((row) =>
   row[0]
 );
@@ -124,7 +134,19 @@ export const AUDIT_EVENT_CATALOGUE: readonly AuditEventDefinition[] =
       metadata_details: JSON.stringify(metadata),
     }));
 
-/** Cumulative weights over `EVENT_TABLE`, scaled to 0..1. */
+/**
+ * Cumulative event weights, scaled to 0..1, in the order of
+ * {@linkcode AUDIT_EVENT_NAMES}: an entry's event is the first whose weight
+ * reaches a uniform random number.
+ *
+ * @example Ends at one
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { EVENT_CUMULATIVE } from "./_audit_data.ts";
+ *
+ * assert.equal(EVENT_CUMULATIVE[EVENT_CUMULATIVE.length - 1], 1);
+ * ```
+ */
 export const EVENT_CUMULATIVE: Float64Array = (() => {
   const total = EVENT_TABLE.reduce((sum, row) => sum + row[1], 0);
   const out = new Float64Array(EVENT_TABLE.length);
@@ -154,7 +176,17 @@ export interface Platform {
   user_agent: string;
 }
 
-/** The platforms entries come from. */
+/**
+ * The platforms entries come from.
+ *
+ * @example Desktop and mobile
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { PLATFORMS } from "./_audit_data.ts";
+ *
+ * assert.ok(PLATFORMS.some((p) => p.device_type === "mobile"));
+ * ```
+ */
 export const PLATFORMS: readonly Platform[] = [
   {
     client_name: "Chrome",
@@ -238,7 +270,17 @@ export const PLATFORMS: readonly Platform[] = [
   },
 ];
 
-/** How many IP addresses each user logs in from. */
+/**
+ * How many IP addresses each user logs in from.
+ *
+ * @example Three
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { IPS_PER_USER } from "./_audit_data.ts";
+ *
+ * assert.equal(IPS_PER_USER, 3);
+ * ```
+ */
 export const IPS_PER_USER = 3;
 
 /**

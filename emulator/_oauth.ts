@@ -9,7 +9,17 @@
 import type { TokenRegistry } from "./_tokens.ts";
 import { consentPage, errorPage } from "./_oauth_page.ts";
 
-/** The scopes monday's OAuth server knows (API-FACTS §3). */
+/**
+ * The scopes monday's OAuth server knows (API-FACTS §3).
+ *
+ * @example Known scope
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { OAUTH_SCOPES } from "./_oauth.ts";
+ *
+ * assert.ok(OAUTH_SCOPES.includes("boards:read"));
+ * ```
+ */
 export const OAUTH_SCOPES: readonly string[] = [
   "account:read",
   "assets:read",
