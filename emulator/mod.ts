@@ -1,7 +1,80 @@
 /**
- * mondaykit's `emulator` module (being built).
+ * A monday.com-compatible server on 127.0.0.1 for tests, demos and trying
+ * scripts without a monday account: the GraphQL API (`/v2`, `/v2/file`,
+ * `/v2/get_schema`), the Audit Log API (`/audit-api/get-logs`) and OAuth
+ * (`/oauth2/*`, `/oauth_ms/oauth/*`), with monday's limits, error shapes,
+ * cursors and idempotency, deterministic seeded data, a clock you advance
+ * and faults you inject.
+ *
+ * Permissions: `--allow-net=127.0.0.1`.
+ *
+ * @example Ask who you are
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { startEmulator } from "./mod.ts";
+ *
+ * await using emulator = await startEmulator({ items: 10 });
+ * const response = await fetch(emulator.apiUrl, {
+ *   method: "POST",
+ *   headers: {
+ *     "Authorization": emulator.credentials.apiToken,
+ *     "Content-Type": "application/json",
+ *   },
+ *   body: JSON.stringify({ query: "{ me { id name } }" }),
+ * });
+ * const body = await response.json();
+ * assert.equal(body.data.me.id, emulator.credentials.apiTokens[0]!.userId);
+ * ```
  *
  * @module
  */
 
-export { VERSION } from "../version.ts";
+import { type Emulator, type EmulatorOptions, startServer } from "./_server.ts";
+
+export type {
+  Emulator,
+  EmulatorCredentials,
+  EmulatorOptions,
+  EmulatorStats,
+} from "./_server.ts";
+export type { EmulatorRoute, Fault } from "./_faults.ts";
+export type { EmulatorLimits, EmulatorPlan } from "./_limits.ts";
+export { planLimits } from "./_limits.ts";
+export { EMULATOR_SDL } from "./_graphql_schema.ts";
+
+/**
+ * Starts the emulator on 127.0.0.1 and seeds its data.
+ *
+ * @param options Port, seed, data sizes, clock start, plan and limits, OAuth
+ * consent mode, and a signal that closes it.
+ * @returns The running emulator: its URLs, credentials, statistics and
+ * controls. Close it with `close()` or `await using`.
+ * @throws {RangeError} If a size, port or limit is out of range.
+ * @throws {TypeError} If the plan, consent mode or a limit name is unknown.
+ * @example Paginate the big board
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { startEmulator } from "./mod.ts";
+ *
+ * await using emulator = await startEmulator({ items: 60 });
+ * const post = async (query: string) => {
+ *   const response = await fetch(emulator.apiUrl, {
+ *     method: "POST",
+ *     headers: { Authorization: emulator.credentials.apiToken, "Content-Type": "application/json" },
+ *     body: JSON.stringify({ query }),
+ *   });
+ *   return (await response.json()).data;
+ * };
+ * const first = await post("{ boards(limit: 1) { items_page(limit: 50) { cursor items { id } } } }");
+ * const page = first.boards[0].items_page;
+ * assert.equal(page.items.length, 50);
+ * const next = await post(`{ next_items_page(cursor: "${page.cursor}", limit: 50) { cursor items { id } } }`);
+ * assert.equal(next.next_items_page.items.length, 10);
+ * assert.equal(next.next_items_page.cursor, null);
+ * ```
+ */
+export function startEmulator(
+  options: EmulatorOptions = {},
+): Promise<Emulator> {
+  return startServer(options);
+}

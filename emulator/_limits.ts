@@ -1,0 +1,326 @@
+/**
+ * The emulator's GraphQL limits: complexity per query and per minute,
+ * requests per minute, concurrent requests, daily calls and per-field
+ * limits, all measured on the emulator clock.
+ *
+ * @module
+ */
+
+/** Limits the emulator enforces; defaults depend on the plan. */
+export interface EmulatorLimits {
+  /** Complexity points one query may cost. */
+  complexityPerQuery: number;
+  /** Complexity points per minute window (personal token budget). */
+  complexityPerMinute: number;
+  /** GraphQL requests per minute window. */
+  requestsPerMinute: number;
+  /** GraphQL requests in flight at the same time. */
+  concurrentRequests: number;
+  /** GraphQL calls per UTC day (reset at 00:00 UTC, emulator clock). */
+  dailyCalls: number;
+  /** Audit-log API requests per audit window. */
+  auditRequestsPerMinute: number;
+  /** Length of the audit limit's window in ms. */
+  auditWindowMs: number;
+  /** Length of the GraphQL minute window in ms. */
+  minuteWindowMs: number;
+  /** Calls per minute window of each rate-limited mutation (`create_board`). */
+  fieldCallsPerMinute: number;
+}
+
+/** Plans with their own default limits. */
+export type EmulatorPlan = "enterprise" | "pro" | "standard";
+
+/**
+ * The default limits of a plan, as monday documents them.
+ *
+ * @param plan The plan.
+ * @returns A fresh limits object.
+ * @example Enterprise
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { planLimits } from "./_limits.ts";
+ * assert.equal(planLimits("enterprise").requestsPerMinute, 5000);
+ * ```
+ */
+export function planLimits(plan: EmulatorPlan): EmulatorLimits {
+  const base = {
+    complexityPerQuery: 5_000_000,
+    complexityPerMinute: 10_000_000,
+    auditRequestsPerMinute: 50,
+    auditWindowMs: 60_000,
+    minuteWindowMs: 60_000,
+    fieldCallsPerMinute: 40,
+  };
+  switch (plan) {
+    case "enterprise":
+      return {
+        ...base,
+        requestsPerMinute: 5000,
+        concurrentRequests: 250,
+        dailyCalls: 25_000,
+      };
+    case "pro":
+      return {
+        ...base,
+        requestsPerMinute: 2500,
+        concurrentRequests: 100,
+        dailyCalls: 10_000,
+      };
+    case "standard":
+      return {
+        ...base,
+        requestsPerMinute: 1000,
+        concurrentRequests: 40,
+        dailyCalls: 1000,
+      };
+  }
+}
+
+/**
+ * Validates limit overrides.
+ *
+ * @param limits Partial limits.
+ * @returns The same object.
+ * @throws {RangeError} If a value is not a positive number.
+ * @throws {TypeError} If a property is unknown.
+ */
+export function checkLimits(
+  limits: Partial<EmulatorLimits>,
+): Partial<EmulatorLimits> {
+  const known = Object.keys(planLimits("enterprise"));
+  for (const [key, value] of Object.entries(limits)) {
+    if (!known.includes(key)) {
+      throw new TypeError(`Cannot set emulator limits: unknown limit '${key}'`);
+    }
+    if (typeof value !== "number" || !(value > 0)) {
+      throw new RangeError(
+        `Cannot set emulator limits: '${key}' must be a positive number, got '${value}'`,
+      );
+    }
+  }
+  return limits;
+}
+
+/** A limit that refused a request. */
+export interface LimitBreach {
+  /** Which limit. */
+  kind: "minute" | "concurrency" | "daily" | "complexity" | "query" | "field";
+  /** Seconds until the limit lets the caller in again. */
+  retryInSeconds: number;
+  /** For complexity: the query's cost, the budget left, and the budget. */
+  cost?: number;
+  left?: number;
+  budget?: number;
+  /** For field limits: the field. */
+  field?: string;
+}
+
+interface Window {
+  start: number;
+  used: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Tracks usage against the limits for one account.
+ */
+export class LimitTracker {
+  #clock: { now(): number };
+  #limits: EmulatorLimits;
+  #inFlight = 0;
+  #requests: Window | undefined;
+  #complexity: Window | undefined;
+  #fields = new Map<string, Window>();
+  #day = -1;
+  #dayCalls = 0;
+
+  /**
+   * Creates a tracker.
+   *
+   * @param clock The emulator clock.
+   * @param limits The limits in force.
+   */
+  constructor(clock: { now(): number }, limits: EmulatorLimits) {
+    this.#clock = clock;
+    this.#limits = { ...limits };
+  }
+
+  /** The limits in force. */
+  get limits(): Readonly<EmulatorLimits> {
+    return this.#limits;
+  }
+
+  /** GraphQL requests in flight. */
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  /**
+   * Changes limits for the rest of the run.
+   *
+   * @param limits The limits to change.
+   */
+  set(limits: Partial<EmulatorLimits>): void {
+    Object.assign(this.#limits, checkLimits(limits));
+  }
+
+  #window(window: Window | undefined, now: number): Window {
+    if (!window || now >= window.start + this.#limits.minuteWindowMs) {
+      return { start: now, used: 0 };
+    }
+    return window;
+  }
+
+  #resetIn(window: Window | undefined, now: number): number {
+    if (!window || now >= window.start + this.#limits.minuteWindowMs) {
+      return Math.ceil(this.#limits.minuteWindowMs / 1000);
+    }
+    return Math.max(
+      1,
+      Math.ceil((window.start + this.#limits.minuteWindowMs - now) / 1000),
+    );
+  }
+
+  /**
+   * Marks a request in flight; checks the concurrency limit first.
+   *
+   * @returns A breach, or undefined when the request may proceed (then call
+   * {@linkcode LimitTracker.leave} when it ends).
+   */
+  enter(): LimitBreach | undefined {
+    if (this.#inFlight >= this.#limits.concurrentRequests) {
+      return { kind: "concurrency", retryInSeconds: 1 };
+    }
+    this.#inFlight++;
+    return undefined;
+  }
+
+  /** Marks a request finished. */
+  leave(): void {
+    this.#inFlight = Math.max(0, this.#inFlight - 1);
+  }
+
+  /**
+   * Counts a call against the daily and per-minute limits.
+   *
+   * @returns A breach, or undefined when counted.
+   */
+  count(): LimitBreach | undefined {
+    const now = this.#clock.now();
+    const day = Math.floor(now / DAY_MS);
+    if (day !== this.#day) {
+      this.#day = day;
+      this.#dayCalls = 0;
+    }
+    if (this.#dayCalls >= this.#limits.dailyCalls) {
+      return {
+        kind: "daily",
+        retryInSeconds: Math.ceil(((day + 1) * DAY_MS - now) / 1000),
+      };
+    }
+    const window = this.#window(this.#requests, now);
+    if (window.used >= this.#limits.requestsPerMinute) {
+      return { kind: "minute", retryInSeconds: this.#resetIn(window, now) };
+    }
+    window.used++;
+    this.#requests = window;
+    this.#dayCalls++;
+    return undefined;
+  }
+
+  /**
+   * Charges a query's complexity.
+   *
+   * @param cost The query's cost.
+   * @returns The budget before and after, or a breach.
+   */
+  charge(
+    cost: number,
+  ):
+    | { ok: true; before: number; after: number; resetIn: number }
+    | { ok: false; breach: LimitBreach } {
+    const now = this.#clock.now();
+    const budget = this.#limits.complexityPerMinute;
+    const window = this.#window(this.#complexity, now);
+    const left = Math.max(0, budget - window.used);
+    if (cost > this.#limits.complexityPerQuery) {
+      return {
+        ok: false,
+        breach: {
+          kind: "query",
+          retryInSeconds: 0,
+          cost,
+          left,
+          budget: this.#limits.complexityPerQuery,
+        },
+      };
+    }
+    if (cost > left) {
+      return {
+        ok: false,
+        breach: {
+          kind: "complexity",
+          retryInSeconds: this.#resetIn(this.#complexity, now),
+          cost,
+          left,
+          budget,
+        },
+      };
+    }
+    window.used += cost;
+    this.#complexity = window;
+    return {
+      ok: true,
+      before: left,
+      after: left - cost,
+      resetIn: this.#resetIn(window, now),
+    };
+  }
+
+  /**
+   * Counts a call of a rate-limited mutation field.
+   *
+   * @param field The field name.
+   * @returns A breach, or undefined when counted.
+   */
+  countField(field: string): LimitBreach | undefined {
+    const now = this.#clock.now();
+    const window = this.#window(this.#fields.get(field), now);
+    if (window.used >= this.#limits.fieldCallsPerMinute) {
+      return {
+        kind: "field",
+        field,
+        retryInSeconds: this.#resetIn(window, now),
+      };
+    }
+    window.used++;
+    this.#fields.set(field, window);
+    return undefined;
+  }
+
+  /**
+   * The `RateLimit-Policy` and `RateLimit` headers, in monday's format.
+   *
+   * @returns Both header values.
+   */
+  headers(): { policy: string; rateLimit: string } {
+    const now = this.#clock.now();
+    const l = this.#limits;
+    const w = Math.ceil(l.minuteWindowMs / 1000);
+    const requests = this.#window(this.#requests, now);
+    const complexity = this.#window(this.#complexity, now);
+    return {
+      policy:
+        `"minuteRate";q=${l.requestsPerMinute};w=${w}, "concurrency";q=${l.concurrentRequests};qu="concurrent-requests", "complexityMinute";q=${l.complexityPerMinute};w=${w}`,
+      rateLimit: `"minuteRate";r=${
+        Math.max(0, l.requestsPerMinute - requests.used)
+      };t=${this.#resetIn(this.#requests, now)}, "concurrency";r=${
+        Math.max(0, l.concurrentRequests - this.#inFlight)
+      }, "complexityMinute";r=${
+        Math.max(0, l.complexityPerMinute - complexity.used)
+      };t=${this.#resetIn(this.#complexity, now)}`,
+    };
+  }
+}

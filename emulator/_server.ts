@@ -1,0 +1,592 @@
+/**
+ * The emulator's HTTP server: binds 127.0.0.1, routes each surface, applies
+ * faults and keeps the statistics.
+ *
+ * It uses `node:http` rather than `Deno.serve` because only a raw socket can
+ * drop a connection before any response byte is sent (`reset: "before"`),
+ * which is what makes a client's `fetch` itself reject.
+ *
+ * @module
+ */
+
+import http from "node:http";
+import type { Socket } from "node:net";
+import { AuditLogService } from "./_audit.ts";
+import { EmulatorClock } from "./_clock.ts";
+import {
+  type EmulatorRoute,
+  type Fault,
+  FaultPlan,
+  ROUTES,
+} from "./_faults.ts";
+import { GraphQLEndpoint } from "./_graphql.ts";
+import {
+  checkLimits,
+  type EmulatorLimits,
+  type EmulatorPlan,
+  LimitTracker,
+  planLimits,
+} from "./_limits.ts";
+import { ACCOUNT_ID, Model } from "./_model.ts";
+import { OAuthService } from "./_oauth.ts";
+import { createRandom, randomString } from "./_random.ts";
+import { TokenRegistry } from "./_tokens.ts";
+
+/** Options of {@linkcode startEmulator}. */
+export interface EmulatorOptions {
+  /**
+   * Port to listen on, on 127.0.0.1 only; 0 picks a free one.
+   *
+   * @default {0}
+   */
+  port?: number;
+  /**
+   * Seed of all generated data and credentials.
+   *
+   * @default {1}
+   */
+  seed?: number;
+  /**
+   * How many boards.
+   *
+   * @default {3}
+   */
+  boards?: number;
+  /**
+   * Items on the first board (the big one); the others get 5 each.
+   *
+   * @default {100}
+   */
+  items?: number;
+  /**
+   * Audit-log entries to seed.
+   *
+   * @default {1000}
+   */
+  auditEntries?: number;
+  /**
+   * Users of the account (the first is the admin).
+   *
+   * @default {20}
+   */
+  users?: number;
+  /**
+   * Where the emulator clock starts, ms since the epoch.
+   *
+   * @default {Date.UTC(2026, 10, 1)}
+   */
+  startTime?: number;
+  /**
+   * The plan whose limits apply by default.
+   *
+   * @default {"enterprise"}
+   */
+  plan?: EmulatorPlan;
+  /** Limits that override the plan's. */
+  limits?: Partial<EmulatorLimits>;
+  /**
+   * OAuth authorize: redirect at once (`auto`) or show Approve/Deny (`page`).
+   *
+   * @default {"auto"}
+   */
+  consent?: "auto" | "page";
+  /**
+   * OAuth 2.1 access-token lifetime in seconds.
+   *
+   * @default {3600}
+   */
+  accessTokenTtlSeconds?: number;
+  /**
+   * Redirect URIs registered for the OAuth app (matched exactly).
+   *
+   * @default {["http://127.0.0.1:8976/callback", "http://localhost:8976/callback", "https://app.example.com/oauth/callback"]}
+   */
+  oauthRedirectUris?: string[];
+  /** Aborting it closes the emulator. */
+  signal?: AbortSignal;
+}
+
+/** The credentials the emulator accepts. */
+export interface EmulatorCredentials {
+  /** Personal API token of the admin user (all scopes). */
+  apiToken: string;
+  /** Personal API tokens of several users. */
+  apiTokens: { token: string; userId: string; name: string }[];
+  /** The audit-log API token; valid only on `/audit-api`. */
+  auditToken: string;
+  /** The registered OAuth app. */
+  oauth: { clientId: string; clientSecret: string; redirectUris: string[] };
+}
+
+/** What the emulator saw and did. */
+export interface EmulatorStats {
+  /** Requests received, per route (faulted ones included). */
+  requests: Record<EmulatorRoute, number>;
+  /** Side effects actually executed: mutation fields that ran. */
+  executed: { mutations: number; byField: Record<string, number> };
+  /** OAuth access tokens issued. */
+  tokensIssued: number;
+  /** Tokens revoked. */
+  tokensRevoked: number;
+  /** Refresh-token grants. */
+  refreshes: number;
+  /** HTTP 429 answers (all routes). */
+  rateLimited: number;
+}
+
+/** A running emulator. */
+export interface Emulator {
+  /** `http://127.0.0.1:<port>`. */
+  readonly url: string;
+  /** The GraphQL endpoint, `url + "/v2"`. */
+  readonly apiUrl: string;
+  /** The file-upload endpoint, `url + "/v2/file"`. */
+  readonly fileUrl: string;
+  /** The schema endpoint, `url + "/v2/get_schema"`. */
+  readonly schemaUrl: string;
+  /** The account domain (= `url`); the audit API lives under it. */
+  readonly domain: string;
+  /** `url + "/audit-api/get-logs"`. */
+  readonly auditUrl: string;
+  /** The OAuth server base (= `url`). */
+  readonly authUrl: string;
+  /** Seeded credentials. */
+  readonly credentials: EmulatorCredentials;
+  /** Counters since start or the last {@linkcode Emulator.resetStats}. */
+  stats(): EmulatorStats;
+  /** Zeroes the counters. */
+  resetStats(): void;
+  /** The emulator clock, ms since the epoch. */
+  now(): number;
+  /** Moves the emulator clock forward by `ms`. */
+  advance(ms: number): void;
+  /** Appends audit entries at the emulator's now (newest). */
+  appendAuditEntries(
+    count: number,
+    options?: { sameTimestamp?: boolean },
+  ): void;
+  /** Queues a fault for the next request(s) of a route. */
+  inject(route: EmulatorRoute, fault: Fault): void;
+  /** Changes limits for the rest of the run. */
+  setLimits(limits: Partial<EmulatorLimits>): void;
+  /** Stops the server and drops open connections. */
+  close(): Promise<void>;
+  /** Same as {@linkcode Emulator.close}. */
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+function intOption(
+  name: string,
+  value: number | undefined,
+  fallback: number,
+  min: number,
+): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < min) {
+    throw new RangeError(
+      `Cannot start emulator: '${name}' must be an integer of ${min} or more, got '${value}'`,
+    );
+  }
+  return value;
+}
+
+function jwtLike(random: () => number, userId: string): string {
+  const payload = btoa(
+    JSON.stringify({ tid: userId, aai: 11, uid: Number(userId) }),
+  )
+    .replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+  return `eyJhbGciOiJIUzI1NiJ9.${payload}.${randomString(random, 43)}`;
+}
+
+function routeOf(pathname: string): EmulatorRoute | undefined {
+  const path = pathname.replace(/\/+$/, "") || "/";
+  if (path === "/v2") return "graphql";
+  if (path === "/v2/file") return "file";
+  if (path === "/v2/get_schema") return "schema";
+  if (path === "/audit-api/get-logs") return "audit";
+  if (path === "/oauth2/token") return "token_legacy";
+  if (path === "/oauth_ms/oauth/token") return "token";
+  if (path === "/oauth_ms/oauth/revoke") return "revoke";
+  if (path.startsWith("/oauth2/") || path.startsWith("/oauth_ms/")) {
+    return "authorize";
+  }
+  return undefined;
+}
+
+function emptyRequests(): Record<EmulatorRoute, number> {
+  return Object.fromEntries(ROUTES.map((r) => [r, 0])) as Record<
+    EmulatorRoute,
+    number
+  >;
+}
+
+/**
+ * Starts the emulator (see `mod.ts` for the documented entry point).
+ *
+ * @param options Options.
+ * @returns The running emulator.
+ */
+export async function startServer(
+  options: EmulatorOptions = {},
+): Promise<Emulator> {
+  const port = intOption("port", options.port, 0, 0);
+  const seed = options.seed ?? 1;
+  if (!Number.isFinite(seed)) {
+    throw new RangeError(
+      `Cannot start emulator: 'seed' must be a number, got '${seed}'`,
+    );
+  }
+  const boards = intOption("boards", options.boards, 3, 1);
+  const items = intOption("items", options.items, 100, 0);
+  const users = intOption("users", options.users, 20, 1);
+  const auditEntries = intOption("auditEntries", options.auditEntries, 1000, 0);
+  const plan = options.plan ?? "enterprise";
+  if (!["enterprise", "pro", "standard"].includes(plan)) {
+    throw new TypeError(
+      `Cannot start emulator: unknown plan '${plan}' (expected enterprise, pro or standard)`,
+    );
+  }
+  const consent = options.consent ?? "auto";
+  if (consent !== "auto" && consent !== "page") {
+    throw new TypeError(
+      `Cannot start emulator: 'consent' must be 'auto' or 'page', got '${consent}'`,
+    );
+  }
+  options.signal?.throwIfAborted();
+
+  const clock = new EmulatorClock(options.startTime ?? Date.UTC(2026, 10, 1));
+  const random = createRandom(seed);
+  const limits = new LimitTracker(clock, {
+    ...planLimits(plan),
+    ...checkLimits(options.limits ?? {}),
+  });
+  const model = new Model({
+    seed,
+    boards,
+    items,
+    users,
+    now: clock.now(),
+  });
+  const tokens = new TokenRegistry(clock, {
+    random: createRandom(seed + 101),
+  });
+  const apiTokens = model.users.slice(0, Math.min(3, model.users.length)).map(
+    (user) => ({
+      token: jwtLike(random, user.id),
+      userId: user.id,
+      name: user.name,
+    }),
+  );
+  for (const t of apiTokens) tokens.addPersonal(t.token, t.userId);
+  const admin = model.users[0]!;
+  const auditToken = randomString(random, 40);
+  tokens.addAudit(auditToken, admin.id);
+  const clientId = randomString(random, 32, "0123456789abcdef");
+  const clientSecret = randomString(random, 32, "0123456789abcdef");
+  const redirectUris = options.oauthRedirectUris ?? [
+    "http://127.0.0.1:8976/callback",
+    "http://localhost:8976/callback",
+    "https://app.example.com/oauth/callback",
+  ];
+  const credentials: EmulatorCredentials = {
+    apiToken: apiTokens[0]!.token,
+    apiTokens,
+    auditToken,
+    oauth: { clientId, clientSecret, redirectUris: [...redirectUris] },
+  };
+  const audit = new AuditLogService({
+    clock,
+    tokens,
+    seed,
+    entries: auditEntries,
+    users: model.users.map((u) => u.id),
+    requestsPerMinute: limits.limits.auditRequestsPerMinute,
+    windowMs: limits.limits.auditWindowMs,
+    accountId: Number(ACCOUNT_ID),
+    accountSlug: "emulated",
+  });
+  const oauth = new OAuthService({
+    clock,
+    tokens,
+    clientId,
+    clientSecret,
+    redirectUris,
+    consent,
+    accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 3600,
+    userId: admin.id,
+    random: createRandom(seed + 202),
+  });
+
+  let requests = emptyRequests();
+  let byField: Record<string, number> = {};
+  let mutations = 0;
+  let rateLimited = 0;
+  let auditRateBase = 0;
+  let tokenBase = { issued: 0, revoked: 0, refreshes: 0 };
+
+  const graphql = new GraphQLEndpoint({
+    clock,
+    model,
+    tokens,
+    limits,
+    random: createRandom(seed + 303),
+    audit: () => audit,
+    onExecuted(field) {
+      mutations++;
+      byField[field] = (byField[field] ?? 0) + 1;
+    },
+    onRateLimited() {
+      rateLimited++;
+    },
+  });
+  const faults = new FaultPlan();
+
+  const timers = new Set<
+    { id: ReturnType<typeof setTimeout> | undefined; resolve: () => void }
+  >();
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const entry = {
+        id: undefined as ReturnType<typeof setTimeout> | undefined,
+        resolve: () => {
+          clearTimeout(entry.id);
+          timers.delete(entry);
+          resolve();
+        },
+      };
+      entry.id = setTimeout(entry.resolve, ms);
+      timers.add(entry);
+    });
+  const pending = new Set<Promise<void>>();
+  let closed = false;
+
+  async function dispatch(
+    route: EmulatorRoute,
+    request: Request,
+    hold: () => Promise<void>,
+  ): Promise<Response> {
+    switch (route) {
+      case "graphql":
+        return await graphql.handle(request, { hold, file: false });
+      case "file":
+        return await graphql.handle(request, { hold, file: true });
+      case "schema":
+        await hold();
+        return await graphql.schema(request);
+      case "audit":
+        await hold();
+        return await audit.handle(request);
+      default:
+        await hold();
+        return await oauth.handle(request);
+    }
+  }
+
+  async function serve(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+  ): Promise<void> {
+    const socket = req.socket as Socket;
+    const url = new URL(req.url ?? "/", base);
+    const route = routeOf(url.pathname);
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of req) chunks.push(chunk as Uint8Array);
+    if (!route) {
+      const body = JSON.stringify({
+        errors: [{
+          message: `Not found: ${req.method} ${url.pathname}`,
+          extensions: { code: "ResourceNotFoundException", status_code: 404 },
+        }],
+      });
+      res.writeHead(404, {
+        "content-type": "application/json",
+        "content-length": String(Buffer.byteLength(body)),
+      });
+      res.end(body);
+      return;
+    }
+    requests[route]++;
+    const fault = faults.take(route);
+    let held = false;
+    const hold = async () => {
+      if (held) return;
+      held = true;
+      if (fault?.delayMs) await sleep(fault.delayMs);
+    };
+    if (fault?.reset === "before") {
+      await hold();
+      socket.destroy();
+      return;
+    }
+    if (fault && (fault.status !== undefined || fault.body !== undefined)) {
+      await hold();
+      const status = fault.status ?? 500;
+      if (status === 429) rateLimited++;
+      const body = fault.body ?? "";
+      const headers: Record<string, string> = {
+        "content-type": body.trim().startsWith("{")
+          ? "application/json"
+          : "text/plain; charset=utf-8",
+        ...fault.headers,
+        "content-length": String(Buffer.byteLength(body)),
+      };
+      res.writeHead(status, headers);
+      res.end(body);
+      return;
+    }
+    const headers = new Headers();
+    for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
+      headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
+    }
+    const method = req.method ?? "GET";
+    const init: RequestInit = { method, headers };
+    if (method !== "GET" && method !== "HEAD") {
+      init.body = Buffer.concat(chunks);
+    }
+    const request = new Request(url, init);
+    const response = await dispatch(route, request, hold);
+    await hold();
+    if (closed) {
+      socket.destroy();
+      return;
+    }
+    if (fault?.reset === "after") {
+      await response.body?.cancel();
+      socket.destroy();
+      return;
+    }
+    let bytes = new Uint8Array(await response.arrayBuffer());
+    const out: Record<string, string | string[]> = {};
+    response.headers.forEach((value, key) => {
+      if (key === "set-cookie") return;
+      out[key] = value;
+    });
+    const cookies = response.headers.getSetCookie();
+    if (cookies.length > 0) out["set-cookie"] = cookies;
+    if (fault?.malformedJson) {
+      bytes = new TextEncoder().encode(
+        '{"data": {"emulator": <malformed json>',
+      );
+      out["content-type"] = "application/json; charset=utf-8";
+    }
+    out["content-length"] = String(bytes.byteLength);
+    if (fault?.truncate) {
+      res.writeHead(response.status, out);
+      const half = bytes.subarray(0, Math.floor(bytes.byteLength / 2));
+      res.write(half, () => socket.destroy());
+      return;
+    }
+    res.writeHead(response.status, out);
+    res.end(bytes);
+  }
+
+  const server = http.createServer((req, res) => {
+    const task = serve(req, res).catch((error) => {
+      if (!res.headersSent && !closed) {
+        const body = JSON.stringify({
+          errors: [{
+            message: "Internal Server Error",
+            extensions: {
+              code: "INTERNAL_SERVER_ERROR",
+              status_code: 500,
+              detail: String((error as Error)?.message ?? error),
+            },
+          }],
+        });
+        res.writeHead(500, { "content-type": "application/json" });
+        res.end(body);
+      } else {
+        req.socket.destroy();
+      }
+    }).finally(() => pending.delete(task));
+    pending.add(task);
+  });
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const actualPort = typeof address === "object" && address
+    ? address.port
+    : port;
+  const base = `http://127.0.0.1:${actualPort}`;
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      closed = true;
+      for (const timer of [...timers]) timer.resolve();
+      const done = new Promise<void>((resolve) =>
+        server.close(() => resolve())
+      );
+      server.closeAllConnections();
+      await Promise.allSettled([...pending]);
+      server.closeAllConnections();
+      await done;
+      options.signal?.removeEventListener("abort", onAbort);
+    })();
+    return closing;
+  };
+  const onAbort = () => void close();
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+
+  const emulator: Emulator = {
+    url: base,
+    apiUrl: `${base}/v2`,
+    fileUrl: `${base}/v2/file`,
+    schemaUrl: `${base}/v2/get_schema`,
+    domain: base,
+    auditUrl: `${base}/audit-api/get-logs`,
+    authUrl: base,
+    credentials,
+    stats(): EmulatorStats {
+      return {
+        requests: { ...requests },
+        executed: { mutations, byField: { ...byField } },
+        tokensIssued: tokens.issued - tokenBase.issued,
+        tokensRevoked: tokens.revoked - tokenBase.revoked,
+        refreshes: tokens.refreshes - tokenBase.refreshes,
+        rateLimited: rateLimited + audit.rateLimited - auditRateBase,
+      };
+    },
+    resetStats(): void {
+      requests = emptyRequests();
+      byField = {};
+      mutations = 0;
+      rateLimited = 0;
+      auditRateBase = audit.rateLimited;
+      tokenBase = {
+        issued: tokens.issued,
+        revoked: tokens.revoked,
+        refreshes: tokens.refreshes,
+      };
+    },
+    now: () => clock.now(),
+    advance: (ms) => clock.advance(ms),
+    appendAuditEntries(count, opts) {
+      audit.append(count, opts);
+    },
+    inject(route, fault) {
+      faults.add(route, fault);
+    },
+    setLimits(next) {
+      limits.set(next);
+      if (
+        next.auditRequestsPerMinute !== undefined ||
+        next.auditWindowMs !== undefined
+      ) {
+        audit.setLimit(
+          limits.limits.auditRequestsPerMinute,
+          limits.limits.auditWindowMs,
+        );
+      }
+    },
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+  return emulator;
+}
