@@ -20,6 +20,15 @@ interface Slot {
   mutex: Mutex;
 }
 
+/** Runs `fn` now, turning a throw into a rejected promise. */
+function settle<T>(fn: () => T): Promise<T> {
+  try {
+    return Promise.resolve(fn());
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
 const REGISTRY_KEY = Symbol.for("mondaykit.storage.memory");
 
 function slotFor(id: string): Slot {
@@ -82,11 +91,13 @@ export class MemoryStore implements SettingsStore {
    * @returns A copy of the record, or `undefined` when none is stored.
    */
   load(options: LoadOptions = {}): Promise<SettingsRecord | undefined> {
-    options.signal?.throwIfAborted();
-    const json = this.#slot.json;
-    return Promise.resolve(
-      json === undefined ? undefined : JSON.parse(json) as SettingsRecord,
-    );
+    return settle(() => {
+      options.signal?.throwIfAborted();
+      const json = this.#slot.json;
+      return json === undefined
+        ? undefined
+        : JSON.parse(json) as SettingsRecord;
+    });
   }
 
   /**
@@ -98,10 +109,11 @@ export class MemoryStore implements SettingsStore {
    * @throws {TypeError} The record is not a JSON-serialisable object.
    */
   save(record: SettingsRecord, options: SaveOptions = {}): Promise<void> {
-    options.signal?.throwIfAborted();
-    const bytes = encodeRecord(record, `settings to '${this.location}'`);
-    this.#slot.json = new TextDecoder().decode(bytes);
-    return Promise.resolve();
+    return settle(() => {
+      options.signal?.throwIfAborted();
+      const bytes = encodeRecord(record, `settings to '${this.location}'`);
+      this.#slot.json = new TextDecoder().decode(bytes);
+    });
   }
 
   /**
@@ -111,9 +123,10 @@ export class MemoryStore implements SettingsStore {
    * @returns A promise that resolves once removed.
    */
   delete(options: DeleteOptions = {}): Promise<void> {
-    options.signal?.throwIfAborted();
-    this.#slot.json = undefined;
-    return Promise.resolve();
+    return settle(() => {
+      options.signal?.throwIfAborted();
+      this.#slot.json = undefined;
+    });
   }
 
   /**
