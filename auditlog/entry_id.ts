@@ -1,0 +1,181 @@
+/**
+ * Stable ids for audit-log entries, which the API serves without one: the
+ * SHA-256 of the entry's canonical JSON (object keys sorted recursively, no
+ * whitespace, UTF-8). The format is specified in `docs/audit-export.md`.
+ *
+ * @module
+ */
+
+import type { AuditLogEntry, AuditLogRecord } from "./types.ts";
+
+/**
+ * Serialises a JSON value canonically: object keys sorted by UTF-16 code
+ * units at every depth, no whitespace, strings and numbers written as
+ * `JSON.stringify` writes them (the same rules as RFC 8785, JCS). Object
+ * properties that are `undefined` are left out; values with a `toJSON` method
+ * (such as `Date`) are replaced by its result first.
+ *
+ * @param value A JSON-compatible value.
+ * @returns The canonical JSON text.
+ * @throws {TypeError} When the value holds something JSON cannot represent: a
+ * non-finite number, a bigint, a function, a symbol, `undefined` at the top
+ * level or in an array, or a cycle.
+ *
+ * @example Keys are sorted at every level
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { canonicalJson } from "./entry_id.ts";
+ *
+ * assert.equal(
+ *   canonicalJson({ b: 1, a: { d: [true, null], c: "x" } }),
+ *   '{"a":{"c":"x","d":[true,null]},"b":1}',
+ * );
+ * ```
+ */
+export function canonicalJson(value: unknown): string {
+  const parts: string[] = [];
+  write(value, parts, new Set(), "$");
+  return parts.join("");
+}
+
+function write(
+  value: unknown,
+  out: string[],
+  seen: Set<object>,
+  path: string,
+): void {
+  if (
+    value !== null && typeof value === "object" &&
+    typeof (value as { toJSON?: unknown }).toJSON === "function"
+  ) {
+    value = (value as { toJSON: () => unknown }).toJSON();
+  }
+  switch (typeof value) {
+    case "string":
+      out.push(JSON.stringify(value));
+      return;
+    case "boolean":
+      out.push(value ? "true" : "false");
+      return;
+    case "number":
+      if (!Number.isFinite(value)) {
+        throw new TypeError(
+          `Cannot serialise value as JSON: non-finite number '${
+            String(value)
+          }' at '${path}'`,
+        );
+      }
+      out.push(JSON.stringify(value));
+      return;
+    case "object": {
+      if (value === null) {
+        out.push("null");
+        return;
+      }
+      if (seen.has(value)) {
+        throw new TypeError(
+          `Cannot serialise value as JSON: cycle at '${path}'`,
+        );
+      }
+      seen.add(value);
+      if (Array.isArray(value)) {
+        out.push("[");
+        for (let i = 0; i < value.length; i++) {
+          if (i > 0) out.push(",");
+          write(value[i], out, seen, `${path}[${i}]`);
+        }
+        out.push("]");
+      } else {
+        const record = value as Record<string, unknown>;
+        const keys = Object.keys(record).filter((key) =>
+          record[key] !== undefined
+        ).sort();
+        out.push("{");
+        keys.forEach((key, i) => {
+          if (i > 0) out.push(",");
+          out.push(JSON.stringify(key), ":");
+          write(record[key], out, seen, `${path}.${key}`);
+        });
+        out.push("}");
+      }
+      seen.delete(value);
+      return;
+    }
+    default:
+      throw new TypeError(
+        `Cannot serialise value as JSON: unsupported ${typeof value} at '${path}'`,
+      );
+  }
+}
+
+const encoder = new TextEncoder();
+
+function toHex(bytes: ArrayBuffer): string {
+  const view = new Uint8Array(bytes);
+  let hex = "";
+  for (const byte of view) hex += byte.toString(16).padStart(2, "0");
+  return hex;
+}
+
+/**
+ * Computes an entry's stable id: the SHA-256, as 64 lowercase hex digits, of
+ * the UTF-8 bytes of its canonical JSON ({@linkcode canonicalJson}). A
+ * top-level `id` field is left out, so an exported record hashes to its own
+ * id. Two entries that are equal in every field get the same id.
+ *
+ * @param entry An audit-log entry.
+ * @returns The id.
+ * @throws {TypeError} When the entry is not a JSON object.
+ *
+ * @example Key order does not matter
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { entryId } from "./entry_id.ts";
+ *
+ * const a = await entryId({ timestamp: "2026-11-01T00:00:00.000Z", event: "login" });
+ * const b = await entryId({ event: "login", timestamp: "2026-11-01T00:00:00.000Z" });
+ * assert.equal(a, b);
+ * assert.match(a, /^[0-9a-f]{64}$/);
+ * ```
+ */
+export async function entryId(entry: AuditLogEntry): Promise<string> {
+  if (entry === null || typeof entry !== "object" || Array.isArray(entry)) {
+    throw new TypeError(
+      `Cannot compute entry id: expected an object, got '${
+        Array.isArray(entry) ? "array" : String(entry)
+      }'`,
+    );
+  }
+  const { id: _ignored, ...rest } = entry as AuditLogEntry & { id?: unknown };
+  const digest = await crypto.subtle.digest(
+    "SHA-256",
+    encoder.encode(canonicalJson(rest)),
+  );
+  return toHex(digest);
+}
+
+/**
+ * Adds the stable `id` to an entry: `{ id, ...entry }`, with `id` first.
+ *
+ * @param entry An audit-log entry.
+ * @returns A new object with `id` first, then the entry's fields.
+ * @throws {TypeError} When the entry is not a JSON object.
+ *
+ * @example Tag an entry
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { entryId, withEntryId } from "./entry_id.ts";
+ *
+ * const entry = { timestamp: "2026-11-01T00:00:00.000Z", event: "login" };
+ * const record = await withEntryId(entry);
+ * assert.equal(record.id, await entryId(entry));
+ * assert.deepEqual(Object.keys(record), ["id", "timestamp", "event"]);
+ * ```
+ */
+export async function withEntryId(
+  entry: AuditLogEntry,
+): Promise<AuditLogRecord> {
+  const id = await entryId(entry);
+  const { id: _old, ...rest } = entry as AuditLogEntry & { id?: unknown };
+  return { id, ...rest } as AuditLogRecord;
+}

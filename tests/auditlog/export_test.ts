@@ -1,0 +1,321 @@
+import assert from "node:assert/strict";
+import {
+  type AuditCheckpoint,
+  type AuditLogRecord,
+  type CheckpointStore,
+  entryId,
+  exportAuditLogs,
+  type ExportProgress,
+  FileSink,
+  MemoryCheckpointStore,
+  MemorySink,
+} from "../../auditlog/mod.ts";
+import { FakeAuditSource, manualClock } from "./_fake_source.ts";
+
+const T0 = Date.UTC(2026, 10, 1);
+
+function seeded(count: number, options: { sameEvery?: number } = {}) {
+  const source = new FakeAuditSource();
+  let ms = T0;
+  for (let i = 0; i < count; i++) {
+    source.append(ms);
+    if (!options.sameEvery || i % options.sameEvery !== 0) ms += 1000;
+  }
+  return { source, end: ms };
+}
+
+async function idsOf(source: FakeAuditSource): Promise<string[]> {
+  return await Promise.all(source.entries.map((e) => entryId(e)));
+}
+
+Deno.test("exportAuditLogs() writes every entry oldest first across pages, with ids", async () => {
+  const { source, end } = seeded(95, { sameEvery: 4 });
+  const sink = new MemorySink();
+  const clock = manualClock(end + 120_000);
+  const result = await exportAuditLogs({ source, sink, perPage: 10, clock });
+  assert.equal(result.entries, 95);
+  assert.equal(result.pages, 10);
+  assert.deepEqual(sink.records.map((r) => r.id), await idsOf(source));
+  // 10 pages plus the probes 2, 4, 8, 16, 12, 10 (page 1 is reused).
+  assert.ok(source.requests <= 10 + 6, `requests: ${source.requests}`);
+  assert.equal(result.checkpoint.exported, 95);
+  assert.equal(result.checkpoint.timestamp, source.entries.at(-1)!.timestamp);
+});
+
+Deno.test("exportAuditLogs() leaves entries newer than now - lag for the next run", async () => {
+  const { source } = seeded(10);
+  const clock = manualClock(T0 + 9000 + 60_000 - 1); // the last entry is 1 ms too new
+  const checkpoint = new MemoryCheckpointStore();
+  const sink = new MemorySink();
+  let result = await exportAuditLogs({
+    source,
+    sink,
+    checkpoint,
+    clock,
+    perPage: 3,
+  });
+  assert.equal(result.entries, 9);
+  clock.set(T0 + 9000 + 60_000);
+  result = await exportAuditLogs({
+    source,
+    sink,
+    checkpoint,
+    clock,
+    perPage: 3,
+  });
+  assert.equal(result.entries, 1);
+  assert.deepEqual(sink.records.map((r) => r.id), await idsOf(source));
+});
+
+Deno.test("exportAuditLogs() resumes at the last timestamp and skips what it exported there", async () => {
+  const source = new FakeAuditSource();
+  for (let i = 0; i < 5; i++) source.append(T0 + i);
+  for (let i = 0; i < 3; i++) source.append(T0 + 10); // three at the same time
+  const clock = manualClock(T0 + 10 + 60_000);
+  const checkpoint = new MemoryCheckpointStore();
+  const sink = new MemorySink();
+  await exportAuditLogs({ source, sink, checkpoint, clock, perPage: 2 });
+  assert.equal(sink.records.length, 8);
+  const saved = await checkpoint.load();
+  assert.equal(saved?.ids.length, 3);
+  // More entries arrive at the same millisecond (late) and after it.
+  source.append(T0 + 10, { late: true });
+  source.append(T0 + 11);
+  clock.set(T0 + 11 + 60_000);
+  const result = await exportAuditLogs({
+    source,
+    sink,
+    checkpoint,
+    clock,
+    perPage: 2,
+  });
+  assert.equal(result.entries, 2);
+  assert.deepEqual(sink.records.map((r) => r.id), await idsOf(source));
+  assert.equal((await checkpoint.load())?.ids.length, 1);
+});
+
+Deno.test("exportAuditLogs() keeps identical entries as often as they occur", async () => {
+  const source = new FakeAuditSource();
+  const twin = { timestamp: new Date(T0).toISOString(), event: "login" };
+  source.entries.push({ ...twin }, { ...twin });
+  const clock = manualClock(T0 + 60_000);
+  const checkpoint = new MemoryCheckpointStore();
+  const sink = new MemorySink();
+  await exportAuditLogs({ source, sink, checkpoint, clock, perPage: 1 });
+  assert.equal(sink.records.length, 2);
+  source.entries.push({ ...twin });
+  await exportAuditLogs({ source, sink, checkpoint, clock, perPage: 1 });
+  assert.equal(sink.records.length, 3);
+  assert.equal(new Set(sink.records.map((r) => r.id)).size, 1);
+});
+
+Deno.test("exportAuditLogs() honours since and until inclusively", async () => {
+  const { source } = seeded(10);
+  const sink = new MemorySink();
+  const result = await exportAuditLogs({
+    source,
+    sink,
+    since: T0 + 2000,
+    until: new Date(T0 + 5000),
+    clock: manualClock(T0 + 3_600_000),
+  });
+  assert.equal(result.entries, 4);
+  assert.deepEqual(
+    sink.records.map((r) => r.timestamp),
+    [2, 3, 4, 5].map((s) => new Date(T0 + s * 1000).toISOString()),
+  );
+  await assert.rejects(
+    () => exportAuditLogs({ source, sink, since: T0 + 5, until: T0 }),
+    { name: "RangeError", message: /since '.*' is after until/ },
+  );
+});
+
+/** A checkpoint store that "crashes" (throws) on a chosen save. */
+class CrashingStore implements CheckpointStore {
+  inner = new MemoryCheckpointStore();
+  saves = 0;
+  crashAt = Infinity;
+  readonly location = "crashing://";
+  load() {
+    return this.inner.load();
+  }
+  save(checkpoint: AuditCheckpoint) {
+    this.saves++;
+    if (this.saves === this.crashAt) {
+      return Promise.reject(new Error("crash before checkpoint"));
+    }
+    return this.inner.save(checkpoint);
+  }
+  delete() {
+    return this.inner.delete();
+  }
+}
+
+Deno.test("exportAuditLogs() with a file sink writes each entry once when a run dies between write and checkpoint", async () => {
+  const { source, end } = seeded(40, { sameEvery: 3 });
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/out.jsonl`;
+    const store = new CrashingStore();
+    const clock = manualClock(end + 60_000);
+    for (const crashAt of [1, 2, 4, 7]) {
+      store.saves = 0;
+      store.crashAt = crashAt;
+      await assert.rejects(
+        () =>
+          exportAuditLogs({
+            source,
+            sink: new FileSink(path),
+            checkpoint: store,
+            clock,
+            perPage: 4,
+          }),
+        /crash before checkpoint/,
+      );
+    }
+    store.crashAt = Infinity;
+    await exportAuditLogs({
+      source,
+      sink: new FileSink(path),
+      checkpoint: store,
+      clock,
+      perPage: 4,
+    });
+    const lines = (await Deno.readTextFile(path)).trimEnd().split("\n");
+    const ids = lines.map((line) => (JSON.parse(line) as AuditLogRecord).id);
+    assert.deepEqual(ids, await idsOf(source));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("exportAuditLogs() refuses a checkpoint written for other filters", async () => {
+  const { source } = seeded(3);
+  const checkpoint = new MemoryCheckpointStore();
+  const clock = manualClock(T0 + 3_600_000);
+  await exportAuditLogs({
+    source,
+    sink: new MemorySink(),
+    checkpoint,
+    clock,
+    filters: { events: ["login"] },
+  });
+  await assert.rejects(
+    () =>
+      exportAuditLogs({ source, sink: new MemorySink(), checkpoint, clock }),
+    { name: "TypeError", message: /written for filters/ },
+  );
+});
+
+Deno.test("exportAuditLogs() validates its options", async () => {
+  const { source } = seeded(1);
+  await assert.rejects(
+    () => exportAuditLogs({ source, perPage: 0 }),
+    RangeError,
+  );
+  await assert.rejects(
+    () => exportAuditLogs({ source, lagMs: -1 }),
+    RangeError,
+  );
+  await assert.rejects(
+    () => exportAuditLogs({ source, since: "last week" }),
+    SyntaxError,
+  );
+  await assert.rejects(
+    // deno-lint-ignore no-explicit-any
+    () => exportAuditLogs({ source, filters: { startTime: T0 } as any }),
+    { name: "TypeError", message: /use 'since' and 'until'/ },
+  );
+  // deno-lint-ignore no-explicit-any
+  await assert.rejects(() => exportAuditLogs({ source: {} as any }), TypeError);
+});
+
+Deno.test("exportAuditLogs() follows new entries every interval until aborted", async () => {
+  const source = new FakeAuditSource();
+  source.append(T0);
+  const controller = new AbortController();
+  let runs = 0;
+  const clock = {
+    t: T0 + 60_000,
+    now() {
+      return this.t;
+    },
+    sleep(ms: number, signal?: AbortSignal) {
+      signal?.throwIfAborted();
+      this.t += ms;
+      runs++;
+      source.append(this.t - 60_000); // one new entry per poll
+      if (runs === 3) controller.abort(new Error("stop"));
+      signal?.throwIfAborted();
+      return Promise.resolve();
+    },
+  };
+  const sink = new MemorySink();
+  const errors: unknown[] = [];
+  const result = await exportAuditLogs({
+    source,
+    sink,
+    clock,
+    follow: true,
+    intervalMs: 5000,
+    signal: controller.signal,
+    onError: (e) => errors.push(e),
+  });
+  assert.equal(result.runs, 3);
+  assert.equal(sink.records.length, 3);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(
+    sink.records.map((r) => r.id),
+    (await idsOf(source)).slice(0, 3),
+  );
+});
+
+Deno.test("exportAuditLogs() in follow mode reports a failed run to onError and carries on", async () => {
+  const { source } = seeded(3);
+  source.failOn.add(1);
+  const controller = new AbortController();
+  let sleeps = 0;
+  const clock = {
+    now: () => T0 + 3_600_000,
+    sleep: (_ms: number, signal?: AbortSignal) => {
+      if (++sleeps === 2) controller.abort();
+      signal?.throwIfAborted();
+      return Promise.resolve();
+    },
+  };
+  const errors: unknown[] = [];
+  const sink = new MemorySink();
+  await exportAuditLogs({
+    source,
+    sink,
+    clock,
+    follow: true,
+    signal: controller.signal,
+    onError: (e) => errors.push(e),
+  });
+  assert.equal(errors.length, 1);
+  assert.match(String(errors[0]), /scripted failure 1/);
+  assert.equal(sink.records.length, 3);
+});
+
+Deno.test("exportAuditLogs() reports progress with totals and an ETA", async () => {
+  const { source, end } = seeded(25);
+  const reports: ExportProgress[] = [];
+  const clock = manualClock(end + 60_000);
+  await exportAuditLogs({
+    source,
+    sink: new MemorySink(),
+    clock,
+    perPage: 10,
+    onProgress: (p) => reports.push(structuredClone(p)),
+  });
+  assert.equal(reports[0]!.phase, "probing");
+  const exporting = reports.filter((p) => p.phase === "exporting");
+  assert.equal(exporting.length, 3);
+  assert.equal(exporting[0]!.totalEntries, 25);
+  assert.equal(exporting[0]!.totalPages, 3);
+  assert.ok(exporting.slice(1).every((p) => typeof p.etaMs === "number"));
+  const done = reports.at(-1)!;
+  assert.equal(done.phase, "done");
+  assert.equal(done.entries, 25);
+});
