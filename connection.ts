@@ -23,7 +23,7 @@
  * @module
  */
 
-import { maskSecret, redactUrl } from "./_http/redact.ts";
+import { maskSecret, redact } from "./_http/redact.ts";
 import { isLoopbackHost } from "./_http/url.ts";
 
 /** Which monday.com API a connection talks to. */
@@ -274,7 +274,7 @@ function unknownMessage(
 
 function shown(value: string): string {
   const text = value.length > 80 ? `${value.slice(0, 77)}...` : value;
-  return redactUrl(text);
+  return redact(text.replace(/(\/\/)[^/@\s]+@/, "$1****@"));
 }
 
 const SLUG_HOST = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.monday\.com$/;
@@ -427,7 +427,7 @@ function checkValue(
     case "apiVersion":
       return checkApiVersion(value, style, spec);
     default:
-      return value;
+      return raw; // free text keeps its (quoted) edge whitespace
   }
 }
 
@@ -464,7 +464,7 @@ function checkCombination(out: ConnectionOptions, style: Style): void {
     requireProps(
       out,
       style,
-      ["domain", "apiToken"],
+      ["apiToken", "domain"],
       pair(style, "schema", "AuditLog"),
     );
     return;
