@@ -284,7 +284,7 @@ const KV_CHUNK = 60_000;
  * limit and written in one atomic commit.
  *
  * @example Save and load in an in-memory KV
- * ```ts ignore
+ * ```ts
  * import assert from "node:assert/strict";
  * import { KvCheckpointStore } from "./checkpoint.ts";
  *
