@@ -1,0 +1,271 @@
+/**
+ * Turns global flags and the environment into connection options, clients and stores.
+ *
+ * @module
+ */
+
+import {
+  connectionFromEnv,
+  type ConnectionOptions,
+  parseConnectionString,
+  type SchemaName,
+  validateConnectionOptions,
+} from "../connection.ts";
+import type { HttpEvent } from "../_http/mod.ts";
+import {
+  createCredentials,
+  OAuthClient,
+  type OAuthClientOptions,
+} from "../auth/mod.ts";
+import { MondayClient, type MondayClientOptions } from "../graphql/mod.ts";
+import {
+  defaultSettingsPath,
+  openSettingsStore,
+  type SettingsStore,
+} from "../storage/mod.ts";
+import type { CommandContext } from "./context.ts";
+
+const ENV_SOURCES = [
+  "MONDAYKIT_CONNECTION",
+  "MONDAY_API_TOKEN",
+  "MONDAY_AUDIT_TOKEN",
+];
+
+/**
+ * The connection options: `--connection` (else the environment), then the individual flags on top.
+ *
+ * @param context The invocation.
+ * @param schema The API the command talks to, when it matters.
+ * @returns Validated options (secrets hidden from inspection).
+ * @throws {TypeError} When the connection string or a flag is invalid.
+ */
+export function resolveConnection(
+  context: CommandContext,
+  schema?: SchemaName,
+): ConnectionOptions {
+  const { flags, io } = context;
+  const text = flags.string("connection");
+  let base: ConnectionOptions = {};
+  if (text !== undefined) {
+    base = parseConnectionString(text);
+  } else if (ENV_SOURCES.some((name) => (io.env(name) ?? "").trim() !== "")) {
+    base = connectionFromEnv({ env: io.env, ...(schema ? { schema } : {}) });
+  } else {
+    const env = (name: string) => {
+      const value = io.env(name);
+      return value !== undefined && value.trim() !== "" ? value : undefined;
+    };
+    const domain = env("MONDAY_DOMAIN");
+    const apiUrl = env("MONDAY_API_URL");
+    const authUrl = env("MONDAY_AUTH_URL");
+    if (domain) base.domain = domain;
+    if (apiUrl) base.apiUrl = apiUrl;
+    if (authUrl) base.authUrl = authUrl;
+  }
+  const merged: ConnectionOptions = copyOptions(base);
+  const token = flags.string("token");
+  const auditToken = flags.string("audit-token");
+  if (schema === "AuditLog" && auditToken !== undefined) {
+    merged.schema = "AuditLog";
+    merged.authScheme = "Token";
+    merged.apiToken = auditToken;
+  } else if (token !== undefined) {
+    merged.authScheme = "Token";
+    merged.apiToken = token;
+  }
+  if (schema !== undefined && merged.schema === undefined) {
+    merged.schema = schema;
+  }
+  const set = (flag: string, key: keyof ConnectionOptions) => {
+    const value = flags.string(flag);
+    if (value !== undefined) (merged as Record<string, unknown>)[key] = value;
+  };
+  set("domain", "domain");
+  set("settings", "oauthSettingsLocation");
+  set("api-version", "apiVersion");
+  set("api-url", "apiUrl");
+  set("auth-url", "authUrl");
+  set("client-id", "oauthClientId");
+  set("client-secret", "oauthClientSecret");
+  set("callback-url", "callbackUrl");
+  set("scope", "scope");
+  const timeout = flags.seconds("timeout");
+  if (timeout !== undefined) merged.timeout = timeout;
+  return validateConnectionOptions(merged);
+}
+
+/** Copies options, secrets included (they are readable properties, hidden only from printing). */
+function copyOptions(options: ConnectionOptions): ConnectionOptions {
+  const copy: Record<string, unknown> = {};
+  const keys: (keyof ConnectionOptions)[] = [
+    "schema",
+    "authScheme",
+    "apiToken",
+    "domain",
+    "initiateOAuth",
+    "oauthClientId",
+    "oauthClientSecret",
+    "oauthAccessToken",
+    "oauthRefreshToken",
+    "oauthVerifier",
+    "oauthSettingsLocation",
+    "callbackUrl",
+    "scope",
+    "apiVersion",
+    "timeout",
+    "apiUrl",
+    "authUrl",
+  ];
+  for (const key of keys) {
+    if (options[key] !== undefined) copy[key] = options[key];
+  }
+  return copy as ConnectionOptions;
+}
+
+/**
+ * The secret values in play, to mask in anything printed.
+ *
+ * @param options The connection options.
+ * @returns The secrets.
+ */
+export function secretsOf(options: ConnectionOptions): string[] {
+  return [
+    options.apiToken,
+    options.oauthClientSecret,
+    options.oauthAccessToken,
+    options.oauthRefreshToken,
+    options.oauthVerifier,
+  ].filter((value): value is string =>
+    typeof value === "string" && value !== ""
+  );
+}
+
+/**
+ * A debug hook that logs each HTTP event with `--verbose` (already redacted by the transport).
+ *
+ * @param context The invocation.
+ * @returns The hook.
+ */
+export function eventLogger(
+  context: CommandContext,
+): (event: HttpEvent) => void {
+  return (event) => {
+    if (!context.out.options.verbose) return;
+    const parts = [
+      `http ${event.type}`,
+      event.method,
+      event.url,
+      `attempt ${event.attempt}`,
+    ];
+    if (event.status !== undefined) parts.push(`status ${event.status}`);
+    if (event.delayMs !== undefined) parts.push(`wait ${event.delayMs} ms`);
+    if (event.error !== undefined) parts.push(event.error);
+    void context.out.debug(parts.join(" "));
+  };
+}
+
+/**
+ * The settings location: `--settings`, the connection's `OAuthSettingsLocation`, else the default file.
+ *
+ * @param context The invocation.
+ * @param options The connection options.
+ * @returns The location string.
+ */
+export function settingsLocation(
+  context: CommandContext,
+  options: ConnectionOptions,
+): string {
+  return options.oauthSettingsLocation ??
+    defaultSettingsPath({ env: context.io.env });
+}
+
+/**
+ * Opens the settings store.
+ *
+ * @param context The invocation.
+ * @param options The connection options.
+ * @returns The store (nothing read yet).
+ */
+export function openStore(
+  context: CommandContext,
+  options: ConnectionOptions,
+): SettingsStore {
+  return openSettingsStore(settingsLocation(context, options), {
+    env: context.io.env,
+  });
+}
+
+/**
+ * A GraphQL client for the connection (API token, or OAuth through the settings store).
+ *
+ * @param context The invocation.
+ * @param options The connection options.
+ * @returns The client.
+ */
+export function graphqlClient(
+  context: CommandContext,
+  options: ConnectionOptions,
+): MondayClient {
+  const credentials = createCredentials({
+    ...copyOptions(options),
+    schema: "GraphQL",
+  }, {
+    env: context.io.env,
+    storeOptions: { env: context.io.env },
+    writer: (text) => context.out.info(text),
+    ...(context.extras.opener ? { opener: context.extras.opener } : {}),
+    onEvent: eventLogger(context),
+  });
+  const clientOptions: MondayClientOptions = {
+    credentials,
+    onEvent: eventLogger(context),
+    onWarning: (warning) =>
+      void context.out.warn(`API deprecation: ${warning.message}`),
+  };
+  if (options.apiUrl !== undefined) clientOptions.apiUrl = options.apiUrl;
+  if (options.apiVersion !== undefined) {
+    clientOptions.apiVersion = options.apiVersion;
+  }
+  if (options.timeout !== undefined) {
+    clientOptions.timeoutMs = options.timeout * 1000;
+  }
+  return new MondayClient(clientOptions);
+}
+
+/**
+ * An OAuth client for the `auth` commands.
+ *
+ * @param context The invocation.
+ * @param options The connection options.
+ * @param store The settings store.
+ * @returns The client.
+ * @throws {TypeError} When no client id is given.
+ */
+export function oauthClient(
+  context: CommandContext,
+  options: ConnectionOptions,
+  store: SettingsStore,
+): OAuthClient {
+  if (options.oauthClientId === undefined) {
+    throw new TypeError(
+      `Missing OAuth client id: pass --client-id or OAuthClientId in the connection string`,
+    );
+  }
+  const clientOptions: OAuthClientOptions = {
+    clientId: options.oauthClientId,
+    store,
+    onEvent: eventLogger(context),
+  };
+  if (options.oauthClientSecret !== undefined) {
+    clientOptions.clientSecret = options.oauthClientSecret;
+  }
+  if (options.authUrl !== undefined) clientOptions.authUrl = options.authUrl;
+  if (options.callbackUrl !== undefined) {
+    clientOptions.callbackUrl = options.callbackUrl;
+  }
+  if (options.scope !== undefined) clientOptions.scope = options.scope;
+  if (options.timeout !== undefined) {
+    clientOptions.timeoutMs = options.timeout * 1000;
+  }
+  return new OAuthClient(clientOptions);
+}

@@ -1,0 +1,158 @@
+import assert from "node:assert/strict";
+import { runCli, runMany } from "./_run.ts";
+
+Deno.test("cli: --version, --help and per-command help go to stdout with exit 0", async () => {
+  const [version, versionJson, help, groupHelp, commandHelp, helpCommand] =
+    await runMany([
+      ["--version"],
+      ["--version", "--json"],
+      ["--help"],
+      ["auth", "--help"],
+      ["items", "export", "--help"],
+      ["help", "auditlog", "export"],
+    ]);
+  assert.equal(version!.code, 0);
+  assert.match(version!.stdout, /^mondaykit 0\.1\.0 \(Deno \d+\.\d+\.\d+\)\n$/);
+  assert.equal(version!.stderr, "");
+  assert.equal(JSON.parse(versionJson!.stdout).version, "0.1.0");
+  assert.equal(help!.code, 0);
+  for (
+    const command of [
+      "query",
+      "items export",
+      "auditlog export",
+      "auth login",
+      "schema pull",
+      "emulator",
+    ]
+  ) {
+    assert.ok(help!.stdout.includes(command), `main help lists ${command}`);
+  }
+  assert.match(help!.stdout, /130\s+interrupted/);
+  assert.equal(groupHelp!.code, 0);
+  assert.match(groupHelp!.stdout, /auth exchange/);
+  assert.equal(commandHelp!.code, 0);
+  assert.match(
+    commandHelp!.stdout,
+    /^Usage: mondaykit items export --board <id>/,
+  );
+  assert.match(commandHelp!.stdout, /--page-size <n>/);
+  assert.match(commandHelp!.stdout, /--connection <string>/);
+  assert.equal(helpCommand!.code, 0);
+  assert.match(helpCommand!.stdout, /--checkpoint <file>/);
+});
+
+Deno.test("cli: a bad invocation of each command is a usage error (exit 2) with a clear message", async () => {
+  const cases: [string[], RegExp][] = [
+    [[], /Missing command/],
+    [
+      ["qurey", "{ me { id } }"],
+      /Unknown command 'qurey' \(did you mean 'query'\?\)/,
+    ],
+    [
+      ["--tokn", "x", "query", "{}"],
+      /Unknown flag '--tokn' \(did you mean '--token'\?\)/,
+    ],
+    [["query"], /Missing argument <document> for 'mondaykit query'/],
+    [["query", "a", "b"], /Unexpected argument 'b' for 'mondaykit query'/],
+    [["query", "{ me { id } }", "--var", "novalue"], /--var.*name=value/],
+    [
+      ["query", "{ me { id } }", "--vars"],
+      /Unknown flag '--vars'.*did you mean '--var/,
+    ],
+    [
+      ["query", "@/nonexistent/q.graphql"],
+      /Cannot read.*\/nonexistent\/q\.graphql/,
+    ],
+    [["items", "export"], /Missing flag '--board <id>'/],
+    [
+      ["items", "export", "--board", "1", "--format", "xml"],
+      /'xml' for flag '--format': expected one of 'jsonl', 'csv'/,
+    ],
+    [
+      ["items", "export", "--board", "1", "--page-size", "0"],
+      /'0' for flag '--page-size': expected an integer from 1 to 500/,
+    ],
+    [
+      ["items", "export", "--bord", "1"],
+      /Unknown flag '--bord'.*did you mean '--board'/,
+    ],
+    [["items"], /Missing command after 'mondaykit items'/],
+    [["items", "import"], /Unknown command 'mondaykit items import'/],
+    [["auditlog", "export", "--source", "soap"], /'soap' for flag '--source'/],
+    [
+      ["auditlog", "export", "--interval", "-1", "--follow"],
+      /'-1' for flag '--interval'/,
+    ],
+    [["auditlog", "export", "--since", "yesterday"], /since/i],
+    [
+      ["auditlog", "export", "--follow=yes"],
+      /Flag '--follow'.* takes no value/,
+    ],
+    [["auditlog", "exprt"], /did you mean 'auditlog export'/],
+    [["auth"], /Missing command after 'mondaykit auth'/],
+    [["auth", "logn"], /did you mean 'auth login'/],
+    [["auth", "exchange"], /Missing argument <code>/],
+    [["auth", "export"], /Missing flag '--out <file>'/],
+    [["auth", "import"], /Missing argument <file>/],
+    [
+      ["auth", "status", "extra"],
+      /Unexpected argument 'extra'.*takes no arguments/,
+    ],
+    [["auth", "logout", "--revok"], /did you mean '--revoke'/],
+    [["schema", "pull", "--version"], /Missing value for flag '--version'/],
+    [["schema", "pull", "--format", "yaml"], /'yaml' for flag '--format'/],
+    [["schema"], /Missing command after 'mondaykit schema'/],
+    [
+      ["emulator", "--port", "70000"],
+      /'70000' for flag '--port': expected an integer from 0 to 65535/,
+    ],
+    [["emulator", "--items", "many"], /'many' for flag '--items'/],
+    [["emulator", "--consent", "maybe"], /'maybe' for flag '--consent'/],
+  ];
+  const results = await runMany(cases.map(([args]) => args), {
+    env: {
+      MONDAYKIT_CONNECTION: "",
+      MONDAY_API_TOKEN: "",
+      MONDAY_AUDIT_TOKEN: "",
+    },
+  });
+  for (const [index, [args, pattern]] of cases.entries()) {
+    const result = results[index]!;
+    const label = `mondaykit ${args.join(" ")}`;
+    assert.equal(
+      result.code,
+      2,
+      `${label}: exit code (stderr: ${result.stderr})`,
+    );
+    assert.equal(result.stdout, "", `${label}: nothing on stdout`);
+    assert.match(result.stderr, pattern, label);
+    assert.match(result.stderr, /^error: /, `${label}: starts with 'error:'`);
+    assert.match(
+      result.stderr,
+      /Run 'mondaykit .*--help' for usage\./,
+      `${label}: help hint`,
+    );
+  }
+});
+
+Deno.test("cli: --json turns usage errors into one JSON object on stderr", async () => {
+  const result = await runCli([
+    "items",
+    "export",
+    "--json",
+    "--board",
+    "1",
+    "--format",
+    "xml",
+  ]);
+  assert.equal(result.code, 2);
+  assert.equal(result.stdout, "");
+  assert.deepEqual(JSON.parse(result.stderr), {
+    error: {
+      code: "usage",
+      message:
+        "Invalid value 'xml' for flag '--format': expected one of 'jsonl', 'csv'",
+    },
+  });
+});
