@@ -1,0 +1,24 @@
+// A client clock that is the emulator's clock: waiting advances the emulator,
+// so limit windows, cursors and Retry-After waits pass without real sleeping.
+import type { Clock } from "../../_http/mod.ts";
+import type { Emulator } from "../../emulator/mod.ts";
+
+export class EmulatorClock implements Clock {
+  readonly sleeps: number[] = [];
+  #emulator: Emulator;
+
+  constructor(emulator: Emulator) {
+    this.#emulator = emulator;
+  }
+
+  now(): number {
+    return this.#emulator.now();
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    this.sleeps.push(ms);
+    this.#emulator.advance(Math.max(0, ms));
+    return Promise.resolve();
+  }
+}
