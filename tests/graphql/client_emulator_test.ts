@@ -15,7 +15,7 @@ import {
   GraphQLValidationError,
   InvalidVersionError,
   IpRateLimitError,
-  MondayApiError,
+  type MondayApiError,
   MondayClient,
   type MondayClientOptions,
   NetworkError,
