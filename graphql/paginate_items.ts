@@ -155,6 +155,7 @@ async function* walk<TItem extends Item>(
       for (const item of page.items) {
         const key = String(item.id);
         if (yielded.has(key)) continue;
+        options.signal?.throwIfAborted();
         yielded.add(key);
         fruitlessRestarts = 0;
         yield item;

@@ -168,7 +168,10 @@ async function* walk<T>(
     if (resource === "audit_logs") {
       const result = data.audit_logs as AuditPage<T> | null;
       const logs = result?.logs ?? [];
-      for (const entry of logs) yield entry;
+      for (const entry of logs) {
+        options.signal?.throwIfAborted();
+        yield entry;
+      }
       const pagination = result?.pagination;
       if (logs.length === 0 || pagination?.has_more_pages === false) return;
       if (!pagination?.has_more_pages && logs.length < pageSize) return;
@@ -179,6 +182,7 @@ async function* walk<T>(
     } else {
       const records = (data[resource] as (T | null)[] | null) ?? [];
       for (const record of records) {
+        options.signal?.throwIfAborted();
         if (record !== null) yield record;
       }
       if (records.length < pageSize) return;
