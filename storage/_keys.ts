@@ -43,14 +43,21 @@ type Resolved =
   | { kind: "raw"; bytes: Uint8Array<ArrayBuffer>; description: string }
   | { kind: "passphrase"; passphrase: string; description: string };
 
-/** Reads an environment variable when the permission is granted, else undefined. */
+/**
+ * Reads an environment variable without prompting: undefined when it is unset
+ * or the permission is not granted (denied, or would need a prompt).
+ */
 export function defaultEnv(name: string): string | undefined {
+  const deno = (globalThis as { Deno?: typeof Deno }).Deno;
+  if (deno?.env === undefined) return undefined;
+  let state: string | undefined;
   try {
-    const deno = (globalThis as { Deno?: typeof Deno }).Deno;
-    if (deno === undefined) return undefined;
-    const state = deno.permissions?.querySync?.({ name: "env", variable: name })
-      .state;
-    if (state !== undefined && state !== "granted") return undefined;
+    state = deno.permissions.querySync({ name: "env", variable: name }).state;
+  } catch {
+    state = undefined; // no permission API here (e.g. some hosts): just try
+  }
+  if (state !== undefined && state !== "granted") return undefined;
+  try {
     return deno.env.get(name);
   } catch {
     return undefined;
@@ -115,7 +122,7 @@ export function configDir(options: ConfigDirOptions = {}): string {
       return join(profile, "AppData", "Roaming", "mondaykit");
     }
     throw new TypeError(
-      "Cannot find the configuration directory: neither 'APPDATA' nor 'USERPROFILE' is set; pass a settings path explicitly",
+      "Cannot find the configuration directory: neither 'APPDATA' nor 'USERPROFILE' is set or readable (grant --allow-env); pass a settings path explicitly",
     );
   }
   const home = get("HOME");
@@ -126,7 +133,7 @@ export function configDir(options: ConfigDirOptions = {}): string {
   if (xdg !== undefined && xdg.startsWith("/")) return join(xdg, "mondaykit");
   if (home !== undefined) return join(home, ".config", "mondaykit");
   throw new TypeError(
-    "Cannot find the configuration directory: neither 'XDG_CONFIG_HOME' nor 'HOME' is set; pass a settings path explicitly",
+    "Cannot find the configuration directory: neither 'XDG_CONFIG_HOME' nor 'HOME' is set or readable (grant --allow-env); pass a settings path explicitly",
   );
 }
 

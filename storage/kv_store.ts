@@ -44,9 +44,10 @@ export interface KvStoreOptions extends KeyOptions {
    */
   path?: string;
   /**
-   * How long a `withLock` lease lasts, in milliseconds. A holder that dies
-   * blocks others at most this long; a critical section that runs longer
-   * loses the lease and its saves throw `SettingsConflictError`.
+   * How long a `withLock` lease lasts, in milliseconds. The holder renews it
+   * every third of this while its critical section runs; a holder that dies
+   * (or stalls longer than this) blocks others at most this long, and a
+   * stalled holder's later saves throw `SettingsConflictError`.
    *
    * @default {30000}
    */
@@ -58,6 +59,33 @@ export interface KvStoreOptions extends KeyOptions {
    * @default {Date.now}
    */
   now?: () => number;
+}
+
+/** SQLite's "busy" error from a local KV file shared by several processes. */
+function isBusy(error: unknown): boolean {
+  return error instanceof Error &&
+    /database is (locked|busy)/i.test(error.message);
+}
+
+/**
+ * Runs a KV operation, retrying while a local database is busy (another
+ * process holds SQLite's write lock): up to ~3 s, then the error propagates.
+ * A busy commit is not applied, so retrying it is safe.
+ */
+async function retryBusy<T>(
+  op: () => Promise<T>,
+  signal?: AbortSignal,
+): Promise<T> {
+  let delay = 2;
+  for (let attempt = 0;; attempt++) {
+    try {
+      return await op();
+    } catch (error) {
+      if (!isBusy(error) || attempt >= 40) throw error;
+    }
+    await sleep(delay, signal);
+    delay = Math.min(delay * 2, 100);
+  }
 }
 
 interface Lease {
@@ -119,6 +147,10 @@ export class KvStore implements SettingsStore {
   /** The versionstamp last seen: null = seen absent; undefined = never looked. */
   #seen: string | null | undefined;
   #lease: string | undefined;
+  /** Writes in flight; the lease is not renewed meanwhile. */
+  #writing = 0;
+  /** A lease renewal in flight; writes wait for it. */
+  #renewing: Promise<void> | undefined;
 
   /**
    * Creates the store; nothing is opened until first use.
@@ -184,7 +216,7 @@ export class KvStore implements SettingsStore {
           `Cannot open '${this.location}': Deno KV is not available; run with --unstable-kv or on Deno Deploy`,
         );
       }
-      const kv = await open(this.#path);
+      const kv = await retryBusy(() => open(this.#path));
       if (this.#closed) {
         kv.close();
         throw new TypeError(
@@ -205,7 +237,7 @@ export class KvStore implements SettingsStore {
   ): Promise<
     { entry: Deno.KvEntryMaybe<unknown>; record: SettingsRecord | undefined }
   > {
-    const entry = await kv.get<unknown>(this.#settingsKey);
+    const entry = await retryBusy(() => kv.get<unknown>(this.#settingsKey));
     if (entry.value === null) return { entry, record: undefined };
     if (!(entry.value instanceof Uint8Array)) {
       throw new SettingsFormatError(
@@ -262,6 +294,19 @@ export class KvStore implements SettingsStore {
     const signal = options.signal;
     signal?.throwIfAborted();
     const plaintext = encodeRecord(record, this.#subject.what);
+    this.#writing++;
+    try {
+      await this.#renewing;
+      await this.#save(plaintext, signal);
+    } finally {
+      this.#writing--;
+    }
+  }
+
+  async #save(
+    plaintext: Uint8Array<ArrayBuffer>,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
     const kv = await this.#db();
     const { entry } = await this.#read(kv);
     if (this.#seen !== undefined && entry.versionstamp !== this.#seen) {
@@ -278,7 +323,8 @@ export class KvStore implements SettingsStore {
     if (this.#lease !== undefined) {
       op = op.check({ key: this.#lockKey, versionstamp: this.#lease });
     }
-    const result = await op.set(this.#settingsKey, bytes).commit();
+    op = op.set(this.#settingsKey, bytes);
+    const result = await retryBusy(() => op.commit());
     if (!result.ok) throw this.#conflict("save settings to");
     this.#seen = result.versionstamp;
   }
@@ -295,9 +341,19 @@ export class KvStore implements SettingsStore {
    */
   async delete(options: DeleteOptions = {}): Promise<void> {
     options.signal?.throwIfAborted();
+    this.#writing++;
+    try {
+      await this.#renewing;
+      await this.#delete(options);
+    } finally {
+      this.#writing--;
+    }
+  }
+
+  async #delete(options: DeleteOptions): Promise<void> {
     const kv = await this.#db();
     const entry = options.force === true
-      ? await kv.get<unknown>(this.#settingsKey)
+      ? await retryBusy(() => kv.get<unknown>(this.#settingsKey))
       : (await this.#read(kv)).entry;
     if (
       options.force !== true && this.#seen !== undefined &&
@@ -310,15 +366,17 @@ export class KvStore implements SettingsStore {
     if (this.#lease !== undefined) {
       op = op.check({ key: this.#lockKey, versionstamp: this.#lease });
     }
-    const result = await op.delete(this.#settingsKey).commit();
+    op = op.delete(this.#settingsKey);
+    const result = await retryBusy(() => op.commit());
     if (!result.ok) throw this.#conflict("delete settings in");
     this.#seen = null;
   }
 
   /**
    * Runs `fn` holding an expiring lease at `[...prefix, "lock"]`, exclusive
-   * across isolates and processes sharing the database. A lease whose holder
-   * died expires after `leaseMs`. Not reentrant.
+   * across isolates and processes sharing the database. The lease is renewed
+   * every `leaseMs / 3` while `fn` runs; a lease whose holder died expires
+   * after `leaseMs`. Not reentrant.
    *
    * @param fn The critical section.
    * @param options A signal and a timeout for the wait.
@@ -344,36 +402,74 @@ export class KvStore implements SettingsStore {
       let delay = 5;
       while (true) {
         options.signal?.throwIfAborted();
-        const entry = await kv.get<Lease>(this.#lockKey);
-        const now = this.#now();
-        const lease = entry.value;
-        if (
-          lease === null || typeof lease !== "object" ||
-          typeof lease.expiresAt !== "number" || lease.expiresAt <= now
-        ) {
-          const result = await kv.atomic().check(entry).set(
-            this.#lockKey,
-            { owner, expiresAt: now + this.#leaseMs } satisfies Lease,
-            { expireIn: this.#leaseMs },
-          ).commit();
-          if (result.ok) {
-            this.#lease = result.versionstamp;
-            break;
+        try {
+          const entry = await kv.get<Lease>(this.#lockKey);
+          const now = this.#now();
+          const lease = entry.value;
+          if (
+            lease === null || typeof lease !== "object" ||
+            typeof lease.expiresAt !== "number" || lease.expiresAt <= now
+          ) {
+            const result = await kv.atomic().check(entry).set(
+              this.#lockKey,
+              { owner, expiresAt: now + this.#leaseMs } satisfies Lease,
+              { expireIn: this.#leaseMs },
+            ).commit();
+            if (result.ok) {
+              this.#lease = result.versionstamp;
+              break;
+            }
+            continue; // another holder got there first: look again
           }
-          continue;
+        } catch (error) {
+          // A local database busy with another process: wait and retry.
+          if (!isBusy(error)) throw error;
         }
         const left = deadline - Date.now();
         if (left <= 0) throw new LockTimeoutError(lockName, timeoutMs);
         await sleep(Math.min(delay, left), options.signal);
         delay = Math.min(delay * 2, 100);
       }
-      const held = this.#lease;
+      // Renew the lease every third of its length while fn runs, so a slow
+      // critical section (a token refresh that retries) keeps it.
+      const renew = () => {
+        const held = this.#lease;
+        if (held === undefined || this.#writing > 0 || this.#renewing) return;
+        const now = this.#now();
+        this.#renewing = kv.atomic()
+          .check({ key: this.#lockKey, versionstamp: held })
+          .set(
+            this.#lockKey,
+            { owner, expiresAt: now + this.#leaseMs } satisfies Lease,
+            { expireIn: this.#leaseMs },
+          ).commit()
+          .then((result) => {
+            if (result.ok && this.#lease === held) {
+              this.#lease = result.versionstamp;
+            }
+          }, () => {})
+          .finally(() => {
+            this.#renewing = undefined;
+          });
+      };
+      const timer = setInterval(
+        renew,
+        Math.max(1, Math.floor(this.#leaseMs / 3)),
+      );
       try {
         return await fn();
       } finally {
+        clearInterval(timer);
+        await this.#renewing;
+        const held = this.#lease;
         this.#lease = undefined;
-        await kv.atomic().check({ key: this.#lockKey, versionstamp: held })
-          .delete(this.#lockKey).commit().catch(() => {});
+        if (held !== undefined) {
+          const release = kv.atomic()
+            .check({ key: this.#lockKey, versionstamp: held })
+            .delete(this.#lockKey);
+          // If this fails the lease simply expires after leaseMs.
+          await retryBusy(() => release.commit()).catch(() => {});
+        }
       }
     } finally {
       releaseLocal();

@@ -8,6 +8,7 @@ import {
   SettingsFormatError,
 } from "../../storage/mod.ts";
 import { fakeEnv, randomKey, tempDir } from "./_helpers.ts";
+import { fromFileUrl } from "./_path.ts";
 
 async function withKv(fn: (kv: Deno.Kv) => Promise<void>): Promise<void> {
   const kv = await Deno.openKv(":memory:");
@@ -157,13 +158,13 @@ Deno.test("KvStore: a live lease blocks withLock until timeout; an expired one i
     const store = new KvStore("leased", {
       kv,
       key: randomKey(),
-      leaseMs: 5_000,
+      leaseMs: 60_000,
       now: () => now,
     });
     // Another isolate holds the lease (and perhaps died).
     await kv.set(["leased", "lock"], {
       owner: "other",
-      expiresAt: now + 5_000,
+      expiresAt: now + 60_000,
     });
     let ran = false;
     const error = await store.withLock(() => {
@@ -173,7 +174,7 @@ Deno.test("KvStore: a live lease blocks withLock until timeout; an expired one i
     assert.ok(error instanceof LockTimeoutError);
     assert.equal(error.lockPath, "kv://leased/lock");
     assert.equal(ran, false);
-    now += 5_001;
+    now += 60_001;
     assert.equal(await store.withLock(() => Promise.resolve("taken")), "taken");
   }));
 
@@ -181,22 +182,23 @@ Deno.test("KvStore: a holder whose lease expired cannot save over the new holder
   withKv(async (kv) => {
     let now = 0;
     const key = randomKey();
+    // Long leases: no renewal fires during the test (every 20 s).
     const slow = new KvStore("lost", {
       kv,
       key,
-      leaseMs: 1_000,
+      leaseMs: 60_000,
       now: () => now,
     });
     const fast = new KvStore("lost", {
       kv,
       key,
-      leaseMs: 1_000,
+      leaseMs: 60_000,
       now: () => now,
     });
     await slow.save({ token: "v1" });
     const error = await slow.withLock(async () => {
       await slow.load();
-      now += 1_001; // the lease runs out while the slow holder works
+      now += 60_001; // the lease runs out while the slow holder stalls
       await fast.withLock(async () => {
         await fast.load();
         await fast.save({ token: "from-fast" });
@@ -215,16 +217,16 @@ Deno.test("KvStore: a save checks its lease even when the value did not change",
     const store = new KvStore("lease-only", {
       kv,
       key,
-      leaseMs: 1_000,
+      leaseMs: 60_000,
       now: () => now,
     });
     const error = await store.withLock(async () => {
       await store.load();
-      now += 1_001;
+      now += 60_001;
       // Someone else takes the expired lease but writes nothing yet.
       await kv.set(["lease-only", "lock"], {
         owner: "other",
-        expiresAt: now + 1_000,
+        expiresAt: now + 60_000,
       });
       await store.save({ token: "late" });
     }).catch((e) => e);
@@ -274,3 +276,74 @@ Deno.test("KvStore: bad arguments are TypeError/RangeError; records over the KV 
     );
     assert.equal(await store.load(), undefined);
   }));
+
+Deno.test("KvStore: the lease is renewed while the critical section runs", () =>
+  withKv(async (kv) => {
+    let now = 0;
+    const key = randomKey();
+    const options = { kv, key, leaseMs: 300, now: () => now };
+    const holder = new KvStore("renewed", options);
+    const rival = new KvStore("renewed", options);
+    const result = await holder.withLock(async () => {
+      await holder.load();
+      now += 250; // close to expiry (300) by the shared clock
+      // Wait (really) until the holder has renewed: expiresAt moves past 300.
+      for (let i = 0; i < 200; i++) {
+        const lease = await kv.get<{ expiresAt: number }>(["renewed", "lock"]);
+        if ((lease.value?.expiresAt ?? 0) > 300) break;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      now += 250; // the first lease would have expired at 300
+      const blocked = await rival.withLock(() => Promise.resolve(), {
+        timeoutMs: 20,
+      }).catch((e) => e);
+      assert.ok(blocked instanceof LockTimeoutError, String(blocked));
+      await holder.save({ token: "kept" });
+      return "done";
+    });
+    assert.equal(result, "done");
+    assert.deepEqual(await rival.load(), { token: "kept" });
+    assert.equal((await kv.get(["renewed", "lock"])).value, null);
+  }));
+
+Deno.test("KvStore: 8 processes sharing a local KV database lose no increment", async () => {
+  await using dir = await tempDir();
+  const path = `${dir.path}/shared.kv`;
+  const key = randomKey();
+  const worker = fromFileUrl(new URL("./_kv_lock_worker.ts", import.meta.url));
+  const outputs = await Promise.all(
+    Array.from({ length: 8 }, () =>
+      new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "--no-lock",
+          "--unstable-kv",
+          "--allow-read",
+          "--allow-write",
+          "--allow-env",
+          worker,
+          path,
+          "5",
+        ],
+        env: { MONDAYKIT_SETTINGS_KEY: key },
+        stdin: "null",
+        stdout: "null",
+        stderr: "piped",
+      }).output()),
+  );
+  for (const output of outputs) {
+    assert.equal(
+      output.code,
+      0,
+      `a worker failed: ${new TextDecoder().decode(output.stderr)}`,
+    );
+  }
+  const kv = await Deno.openKv(path);
+  try {
+    assert.deepEqual(await new KvStore("shared", { kv, key }).load(), {
+      count: 40,
+    });
+  } finally {
+    kv.close();
+  }
+});
