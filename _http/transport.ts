@@ -285,7 +285,7 @@ export class HttpTransport {
     for (let attempt = 1;; attempt++) {
       if (signal?.aborted) throw signal.reason;
       try {
-        return await this.#limiter.run(
+        return await this.#runLimited(
           () =>
             this.#attempt(
               build,
@@ -295,6 +295,7 @@ export class HttpTransport {
               context,
               signal,
             ),
+          deadlineAt,
           signal,
         );
       } catch (error) {
@@ -335,6 +336,36 @@ export class HttpTransport {
         });
         await this.#clock.sleep(delay, signal);
       }
+    }
+  }
+
+  /** Waits for a concurrency slot, at most until the deadline, then runs `fn`. */
+  async #runLimited<T>(
+    fn: () => Promise<T>,
+    deadlineAt: number | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<T> {
+    if (deadlineAt === undefined || this.#limiter.max === Infinity) {
+      return await this.#limiter.run(fn, signal);
+    }
+    const waitController = new AbortController();
+    const onAbort = () => waitController.abort(signal?.reason);
+    if (signal?.aborted) onAbort();
+    signal?.addEventListener("abort", onAbort, { once: true });
+    const timer = setTimeout(() => {
+      waitController.abort(
+        new HttpTimeoutError(
+          `Request exceeded its deadline of ${this.#deadlineMs} ms while waiting for a concurrency slot`,
+          this.#deadlineMs ?? 0,
+          { kind: "deadline" },
+        ),
+      );
+    }, Math.max(0, Math.min(deadlineAt - this.#clock.now(), 2_147_483_647)));
+    try {
+      return await this.#limiter.run(fn, waitController.signal);
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
     }
   }
 
@@ -421,6 +452,11 @@ export class HttpTransport {
           throw this.#networkError(error, context);
         }
         throw error;
+      }
+      if (timedOut || signal?.aborted) {
+        // a fetch that ignored its signal answered too late
+        await discardBody(response);
+        throw signal?.aborted ? signal.reason : timedOut;
       }
       context.status = response.status;
       this.#emit({

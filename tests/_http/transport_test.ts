@@ -656,3 +656,93 @@ Deno.test("the body of every failed attempt is cancelled before the retry", asyn
   assert.equal(status, 200);
   assert.deepEqual(cancelled, [1, 2, 3]);
 });
+
+Deno.test("the deadline also bounds the wait for a concurrency slot", async () => {
+  let release!: () => void;
+  let calls = 0;
+  // a fetch that ignores its signal holds the only slot
+  const fetch = (() => {
+    calls++;
+    return new Promise<Response>((resolve) => {
+      release = () => resolve(new Response("late"));
+    });
+  }) as typeof globalThis.fetch;
+  const t = transport({ fetch, maxConcurrency: 1, deadlineMs: 20 });
+  const first = t.send(() => new Request(URL_), (r) => r.text());
+  const firstSettled = first.then(() => {}, () => {});
+  await assert.rejects(
+    t.send(() => new Request(URL_), (r) => r.text()),
+    (e: unknown) =>
+      e instanceof HttpTimeoutError && e.kind === "deadline" &&
+      /waiting for a concurrency slot/.test(e.message),
+  );
+  assert.equal(t.limiter.waiting, 0);
+  assert.equal(calls, 1);
+  release();
+  await firstSettled;
+  assert.equal(t.limiter.active, 0);
+});
+
+Deno.test("an answer that arrives after the timeout fired is not taken", async () => {
+  let bodyCancelled = false;
+  // answers only once aborted, as a fetch that ignores its signal might
+  const fetch =
+    ((_input: RequestInfo | URL, init?: RequestInit) =>
+      new Promise<Response>((resolve) => {
+        init?.signal?.addEventListener("abort", () =>
+          resolve(
+            new Response(
+              new ReadableStream({
+                cancel() {
+                  bodyCancelled = true;
+                },
+              }),
+            ),
+          ));
+      })) as typeof globalThis.fetch;
+  let interpreted = false;
+  await assert.rejects(
+    transport({ fetch, timeoutMs: 10, retry: false }).send(
+      () => new Request(URL_),
+      (r) => {
+        interpreted = true;
+        return r.text();
+      },
+    ),
+    (e: unknown) => e instanceof HttpTimeoutError && e.kind === "attempt",
+  );
+  assert.equal(interpreted, false);
+  assert.equal(bodyCancelled, true);
+});
+
+Deno.test("a connection lost while reading the body counts as a network error", async () => {
+  const clock = new FakeClock();
+  let calls = 0;
+  const result = await transport({
+    fetch: () => Promise.resolve(new Response(String(++calls))),
+    clock,
+  }).send(() => new Request(URL_), async (response) => {
+    const text = await response.text();
+    if (text === "1") {
+      throw new TypeError("error reading a body from connection");
+    }
+    return text;
+  });
+  assert.equal(result, "2");
+  assert.equal(clock.sleeps.length, 1);
+});
+
+Deno.test("a TypeError that is a bug in interpret is not retried", async () => {
+  const clock = new FakeClock();
+  let calls = 0;
+  await assert.rejects(
+    transport({
+      fetch: () => Promise.resolve(new Response(String(++calls))),
+      clock,
+    }).send(() => new Request(URL_), () => {
+      throw new TypeError("Cannot read properties of undefined (reading 'x')");
+    }),
+    { name: "TypeError" },
+  );
+  assert.equal(calls, 1);
+});
