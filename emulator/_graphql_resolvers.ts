@@ -205,8 +205,16 @@ export class CursorStore {
 
 // ---------------------------------------------------------------- views
 
+const isoCache = new Map<number, string>();
+
 function iso(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+  let out = isoCache.get(ms);
+  if (out === undefined) {
+    out = new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+    if (isoCache.size > 100_000) isoCache.clear();
+    isoCache.set(ms, out);
+  }
+  return out;
 }
 
 function userView(user: UserRecord, model: Model): Record<string, unknown> {
@@ -302,9 +310,9 @@ function columnValueView(
     value: cell.value,
     column: () => columnView(column),
   };
-  const parsed = cell.value === null
+  const parsed = cell.value === null || typeof cell.data !== "object"
     ? undefined
-    : JSON.parse(cell.value) as Record<string, unknown>;
+    : cell.data as Record<string, unknown>;
   switch (column.type) {
     case "status": {
       const index = parsed ? Number(parsed.index) : 5;

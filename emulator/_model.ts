@@ -246,6 +246,19 @@ export class ModelError extends Error {
 export interface CellValue {
   value: string | null;
   text: string;
+  /** The parsed value (absent when empty). */
+  data?: unknown;
+}
+
+const EMPTY: CellValue = Object.freeze({ value: null, text: "" });
+const STATUS_INDEXES = ["0", "1", "2", "5"];
+
+function isoSeconds(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+function isoDate(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
 }
 
 /**
@@ -263,6 +276,7 @@ export class Model {
   #nextBoardId = FIRST_BOARD_ID;
   #nextAssetId = 7_000_000_001;
   #dayBase: number;
+  #firstBoardId: string;
 
   /**
    * Seeds the account.
@@ -325,6 +339,7 @@ export class Model {
       }
       board.items = items;
     }
+    this.#firstBoardId = this.boards[0]!.id;
   }
 
   #newBoard(
@@ -399,79 +414,91 @@ export class Model {
   cell(item: ItemRecord, column: ColumnRecord): CellValue {
     const stored = item.values?.get(column.id);
     if (stored !== undefined) return this.#render(column, stored);
-    if (item.seedIndex < 0) return { value: null, text: "" };
+    if (item.seedIndex < 0) return EMPTY;
     return this.#seeded(item, column);
   }
 
   #seeded(item: ItemRecord, column: ColumnRecord): CellValue {
-    const board = this.boards.findIndex((b) => b.id === item.boardId);
+    const board = item.boardId === this.#firstBoardId
+      ? 0
+      : this.boards.findIndex((b) => b.id === item.boardId);
     const colIndex = column.id.length * 31 + column.id.charCodeAt(0);
     const h = hashInts(this.seed, board, item.seedIndex, colIndex);
     if (column.type !== "status" && column.type !== "name" && h % 10 === 0) {
-      return { value: null, text: "" };
+      return EMPTY;
     }
-    const changedAt = new Date(item.createdAt).toISOString();
+    const changedAt = isoSeconds(item.createdAt);
     switch (column.type) {
       case "name":
         return { value: null, text: item.name };
-      case "text":
-        return this.#render(column, JSON.stringify(TEXTS[h % TEXTS.length]));
-      case "long_text":
-        return this.#render(
-          column,
-          JSON.stringify({
-            text: `Note ${item.seedIndex + 1}: ${TEXTS[h % TEXTS.length]}`,
-            changed_at: changedAt,
-          }),
-        );
-      case "status": {
-        const index = [0, 1, 2, 5][h % 4]!;
-        return this.#render(
-          column,
-          JSON.stringify({ index, post_id: null, changed_at: changedAt }),
-        );
+      case "text": {
+        const text = TEXTS[h % TEXTS.length]!;
+        return { value: `"${text}"`, text, data: text };
       }
-      case "numbers":
-        return this.#render(column, JSON.stringify(String(h % 1000)));
+      case "long_text": {
+        const text = `Note ${item.seedIndex + 1}: ${TEXTS[h % TEXTS.length]}`;
+        return {
+          value: `{"text":"${text}","changed_at":"${changedAt}"}`,
+          text,
+          data: { text, changed_at: changedAt },
+        };
+      }
+      case "status": {
+        const index = STATUS_INDEXES[h % 4]!;
+        return {
+          value:
+            `{"index":${index},"post_id":null,"changed_at":"${changedAt}"}`,
+          text: STATUS_LABELS[index]!,
+          data: { index, post_id: null, changed_at: changedAt },
+        };
+      }
+      case "numbers": {
+        const text = String(h % 1000);
+        return { value: `"${text}"`, text, data: text };
+      }
       case "date": {
-        const date = new Date(this.#dayBase + ((h % 120) - 60) * DAY_MS)
-          .toISOString().slice(0, 10);
-        return this.#render(
-          column,
-          JSON.stringify({ date, icon: null, changed_at: changedAt }),
-        );
+        const date = isoDate(this.#dayBase + ((h % 120) - 60) * DAY_MS);
+        return {
+          value: `{"date":"${date}","icon":null,"changed_at":"${changedAt}"}`,
+          text: date,
+          data: { date, icon: null, changed_at: changedAt },
+        };
       }
       case "people": {
         const user = this.users[h % this.users.length]!;
-        return this.#render(
-          column,
-          JSON.stringify({
+        return {
+          value:
+            `{"personsAndTeams":[{"id":${user.id},"kind":"person"}],"changed_at":"${changedAt}"}`,
+          text: user.name,
+          data: {
             personsAndTeams: [{ id: Number(user.id), kind: "person" }],
             changed_at: changedAt,
-          }),
-        );
+          },
+        };
       }
       case "checkbox":
         return h % 2 === 0
-          ? this.#render(
-            column,
-            JSON.stringify({ checked: true, changed_at: changedAt }),
-          )
-          : { value: null, text: "" };
+          ? {
+            value: `{"checked":true,"changed_at":"${changedAt}"}`,
+            text: "v",
+            data: { checked: true, changed_at: changedAt },
+          }
+          : EMPTY;
       case "email": {
         const user = this.users[h % this.users.length]!;
-        return this.#render(
-          column,
-          JSON.stringify({ email: user.email, text: user.email }),
-        );
+        return {
+          value: `{"email":"${user.email}","text":"${user.email}"}`,
+          text: user.email,
+          data: { email: user.email, text: user.email },
+        };
       }
       case "file":
-        return { value: null, text: "" };
+        return EMPTY;
     }
   }
 
   #render(column: ColumnRecord, value: string | null): CellValue {
-    if (value === null) return { value: null, text: "" };
+    if (value === null) return EMPTY;
     let parsed: unknown;
     try {
       parsed = JSON.parse(value);
@@ -479,42 +506,37 @@ export class Model {
       return { value, text: "" };
     }
     const obj = (parsed ?? {}) as Record<string, unknown>;
+    const out = (text: string): CellValue => ({ value, text, data: parsed });
     switch (column.type) {
       case "name":
         return { value: null, text: String(parsed) };
       case "text":
       case "numbers":
-        return { value, text: parsed === null ? "" : String(parsed) };
+        return out(parsed === null ? "" : String(parsed));
       case "long_text":
-        return { value, text: String(obj.text ?? "") };
+        return out(String(obj.text ?? ""));
       case "status":
-        return {
-          value,
-          text: STATUS_LABELS[String(obj.index)] ?? "",
-        };
+        return out(STATUS_LABELS[String(obj.index)] ?? "");
       case "date":
-        return {
-          value,
-          text: obj.time ? `${obj.date} ${obj.time}` : String(obj.date ?? ""),
-        };
+        return out(
+          obj.time ? `${obj.date} ${obj.time}` : String(obj.date ?? ""),
+        );
       case "people": {
         const list = (obj.personsAndTeams ?? []) as { id: number }[];
-        return {
-          value,
-          text: list.map((p) => this.user(String(p.id))?.name ?? "")
+        return out(
+          list.map((p) => this.user(String(p.id))?.name ?? "")
             .filter((n) => n).join(", "),
-        };
+        );
       }
       case "checkbox":
-        return { value, text: obj.checked ? "v" : "" };
+        return out(obj.checked ? "v" : "");
       case "email":
-        return { value, text: String(obj.text ?? obj.email ?? "") };
+        return out(String(obj.text ?? obj.email ?? ""));
       case "file": {
         const files = (obj.files ?? []) as { assetId: number }[];
-        return {
-          value,
-          text: files.map((f) => this.assetUrl(String(f.assetId))).join(", "),
-        };
+        return out(
+          files.map((f) => this.assetUrl(String(f.assetId))).join(", "),
+        );
       }
     }
   }
