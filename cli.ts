@@ -151,6 +151,19 @@ function listenForSignals(controller: AbortController): () => void {
   };
 }
 
+function isBrokenPipe(error: unknown): boolean {
+  for (
+    let e = error, depth = 0;
+    e instanceof Error && depth < 5;
+    e = e.cause, depth++
+  ) {
+    if (e instanceof Deno.errors.BrokenPipe || /broken pipe/i.test(e.message)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 /**
  * Runs the `mondaykit` command line and returns the exit code (it never calls `Deno.exit`).
  *
@@ -230,6 +243,7 @@ export async function main(
       extras,
     });
   } catch (error) {
+    if (isBrokenPipe(error)) return EXIT.failure; // the reader went away (e.g. `| head`): nothing to report
     const classified = classifyError(error, controller.signal);
     const command = (error as { command?: string }).command ?? usageCommand;
     const hint = classified.exitCode === EXIT.usage

@@ -113,6 +113,18 @@ export class Output {
   }
 
   /**
+   * Reports what a command did when its data went elsewhere (a file): the JSON
+   * value on stdout under `--json`, else the text on stderr (unless `--quiet`).
+   *
+   * @param value The machine-readable summary.
+   * @param text The human-readable summary.
+   */
+  async summary(value: unknown, text: string): Promise<void> {
+    if (this.options.json) await this.json(value);
+    else await this.info(text);
+  }
+
+  /**
    * Writes to stderr as is.
    *
    * @param text The text.

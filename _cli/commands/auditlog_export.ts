@@ -1,25 +1,169 @@
 /**
- * The `auditlog export` command (waiting for its library).
+ * `mondaykit auditlog export`: audit log entries into a file or stdout, resumable by checkpoint.
  *
  * @module
  */
 
 import type { CommandContext } from "../context.ts";
-import { CommandError } from "../errors.ts";
+import { CommandError, EXIT, UsageError } from "../errors.ts";
+import {
+  eventLogger,
+  graphqlClient,
+  resolveConnection,
+} from "../connection.ts";
+import {
+  AuditLogClient,
+  type AuditLogClientOptions,
+  type AuditLogSource,
+  type AuditSink,
+  exportAuditLogs,
+  type ExportAuditLogsOptions,
+  type ExportFilters,
+  FileCheckpointStore,
+  FileSink,
+  formatProgress,
+  GraphQLAuditLogSource,
+  normalizeAuditLogFilters,
+  StdoutSink,
+} from "../../auditlog/mod.ts";
+
+function source(
+  context: CommandContext,
+  kind: "rest" | "graphql",
+): AuditLogSource {
+  if (kind === "graphql") {
+    return new GraphQLAuditLogSource(
+      graphqlClient(context, resolveConnection(context, "GraphQL")),
+    );
+  }
+  const connection = resolveConnection(context, "AuditLog");
+  if (connection.apiToken === undefined) {
+    throw new CommandError(
+      "No audit token: pass --audit-token, set MONDAY_AUDIT_TOKEN, or use a connection string with Schema=AuditLog;APIToken=…;Domain=…",
+      { code: "auth_required", exitCode: EXIT.auth },
+    );
+  }
+  if (connection.domain === undefined) {
+    throw new UsageError(
+      "No account domain for the audit API: pass --domain https://<account>.monday.com, set MONDAY_DOMAIN, or Domain=… in the connection string",
+      context.spec.name,
+    );
+  }
+  const options: AuditLogClientOptions = {
+    connection,
+    onEvent: eventLogger(context),
+  };
+  if (connection.timeout !== undefined) {
+    options.timeoutMs = connection.timeout * 1000;
+  }
+  return new AuditLogClient(options);
+}
 
 /**
- * Runs the command.
+ * Runs `mondaykit auditlog export`.
  *
  * @param context The invocation.
  * @returns The exit code.
  */
-export function runAuditlogExport(context: CommandContext): Promise<number> {
-  return Promise.reject(
-    new CommandError(
-      `'mondaykit ${context.spec.name}' is not available in this build yet`,
-      {
-        code: "not_implemented",
-      },
-    ),
-  );
+export async function runAuditlogExport(
+  context: CommandContext,
+): Promise<number> {
+  const { flags, out, signal } = context;
+  const format = flags.choice("format", ["jsonl", "csv"] as const) ?? "jsonl";
+  const kind = flags.choice("source", ["rest", "graphql"] as const) ?? "rest";
+  const interval = flags.seconds("interval");
+  const follow = flags.boolean("follow") ?? false;
+  if (interval !== undefined && !follow) {
+    throw new UsageError(
+      "Flag '--interval' only applies with '--follow'",
+      context.spec.name,
+    );
+  }
+  const since = flags.string("since");
+  const until = flags.string("until");
+  const filters: ExportFilters = {};
+  const user = flags.string("user");
+  const events = flags.list("event");
+  const ip = flags.string("ip");
+  if (user !== undefined) filters.userId = user;
+  if (events.length > 0) filters.events = events;
+  if (ip !== undefined) filters.ipAddress = ip;
+  try {
+    normalizeAuditLogFilters({
+      ...filters,
+      ...(since === undefined ? {} : { startTime: since }),
+      ...(until === undefined ? {} : { endTime: until }),
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new UsageError(
+      `Invalid filter flags (--since, --until, --user, --event, --ip): ${message}`,
+      context.spec.name,
+    );
+  }
+
+  const path = flags.string("out");
+  const checkpointPath = flags.string("checkpoint");
+  const sink: AuditSink = path === undefined
+    ? new StdoutSink({ format, writer: context.io.stdout })
+    : new FileSink(path, { format });
+  const options: ExportAuditLogsOptions = {
+    source: source(context, kind),
+    sink,
+    filters,
+    follow,
+    signal,
+  };
+  if (checkpointPath !== undefined) {
+    options.checkpoint = new FileCheckpointStore(checkpointPath);
+  }
+  if (since !== undefined) options.since = since;
+  if (until !== undefined) options.until = until;
+  if (interval !== undefined) options.intervalMs = interval * 1000;
+  if (out.showsProgress) {
+    let last = 0;
+    options.onProgress = (progress) => {
+      const now = Date.now();
+      if (progress.phase !== "done" && now - last < 150) return;
+      last = now;
+      void out.progress(formatProgress(progress));
+    };
+  }
+  if (follow) {
+    options.onError = (error) => {
+      const message = error instanceof Error ? error.message : String(error);
+      void out.warn(
+        `Audit export run failed, retrying at the next interval: ${message}`,
+      );
+    };
+  }
+  const result = await exportAuditLogs(options);
+  await out.clearProgress();
+  const summary = {
+    entries: result.entries,
+    pages: result.pages,
+    requests: result.requests,
+    runs: result.runs,
+    windowStart: result.windowStart,
+    windowEnd: result.windowEnd,
+    checkpoint: result.checkpoint.timestamp,
+    ...(path === undefined ? {} : { out: path }),
+    ...(checkpointPath === undefined ? {} : { checkpointFile: checkpointPath }),
+  };
+  // With --json and no --out, stdout holds the entries: no summary to mix in.
+  if (!(out.options.json && path === undefined)) {
+    await out.summary(
+      summary,
+      `Exported ${result.entries} audit log entries (${result.pages} pages, ${result.requests} requests${
+        result.runs > 1 ? `, ${result.runs} runs` : ""
+      })${path === undefined ? "" : ` to ${path}`}; ${
+        result.checkpoint.timestamp === null
+          ? "nothing exported yet"
+          : `up to ${result.checkpoint.timestamp}`
+      }${
+        checkpointPath === undefined ? "" : ` (checkpoint ${checkpointPath})`
+      }`,
+    );
+  }
+  return signal.aborted ? EXIT.interrupted : EXIT.ok;
 }

@@ -1,25 +1,56 @@
 /**
- * The `schema pull` command (waiting for its library).
+ * `mondaykit schema pull`: the GraphQL schema of an API version.
  *
  * @module
  */
 
 import type { CommandContext } from "../context.ts";
-import { CommandError } from "../errors.ts";
+import { EXIT } from "../errors.ts";
+import { graphqlClient, resolveConnection } from "../connection.ts";
+import { writeFileAtomic } from "../atomic_file.ts";
+import type { FetchSchemaOptions } from "../../graphql/mod.ts";
 
 /**
- * Runs the command.
+ * Runs `mondaykit schema pull`.
  *
  * @param context The invocation.
  * @returns The exit code.
  */
-export function runSchemaPull(context: CommandContext): Promise<number> {
-  return Promise.reject(
-    new CommandError(
-      `'mondaykit ${context.spec.name}' is not available in this build yet`,
-      {
-        code: "not_implemented",
-      },
-    ),
+export async function runSchemaPull(context: CommandContext): Promise<number> {
+  const { flags, out, signal } = context;
+  const format = flags.choice("format", ["sdl", "json"] as const) ?? "sdl";
+  const version = flags.string("version");
+  const path = flags.string("out");
+  const connection = resolveConnection(context, "GraphQL");
+  const client = graphqlClient(context, connection);
+  const options: FetchSchemaOptions = { format, signal };
+  if (version !== undefined) options.version = version;
+  const schema = await client.fetchSchema(options);
+  let text = typeof schema === "string"
+    ? schema
+    : JSON.stringify(schema, null, 2);
+  if (!text.endsWith("\n")) text += "\n";
+  const shownVersion = version ?? client.apiVersion;
+  if (path === undefined) {
+    await out.data(text);
+    return EXIT.ok;
+  }
+  await writeFileAtomic(path, text);
+  const types = typeof schema === "string"
+    ? (schema.match(/^(type|interface|enum|input|union|scalar) /gm) ?? [])
+      .length
+    : undefined;
+  await out.summary(
+    {
+      version: shownVersion,
+      format,
+      out: path,
+      bytes: new TextEncoder().encode(text).length,
+      ...(types === undefined ? {} : { types }),
+    },
+    `Saved the ${shownVersion} schema (${format.toUpperCase()}${
+      types === undefined ? "" : `, ${types} types`
+    }) to ${path}`,
   );
+  return EXIT.ok;
 }
