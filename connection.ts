@@ -107,6 +107,16 @@ export interface ConnectionValidationOptions {
    * @default {[]}
    */
   allowDomainHosts?: readonly string[];
+  /**
+   * Skip the checks for missing required properties (`APIToken` for tokens,
+   * `Domain` for `AuditLog`, the OAuth client). Values are still checked and
+   * `AuthScheme=OAuth` with `Schema=AuditLog` is still refused. For callers
+   * that fill the gaps from elsewhere (flags, the environment) and validate
+   * the merged result with {@linkcode validateConnectionOptions}.
+   *
+   * @default {false}
+   */
+  partial?: boolean;
 }
 
 /** Options for {@linkcode formatConnectionString}. */
@@ -448,7 +458,11 @@ function requireProps(
 }
 
 /** Checks the cross-property rules of a complete set of options. */
-function checkCombination(out: ConnectionOptions, style: Style): void {
+function checkCombination(
+  out: ConnectionOptions,
+  style: Style,
+  partial: boolean,
+): void {
   const schema = out.schema ?? "GraphQL";
   const scheme = out.authScheme ?? "Token";
   if (schema === "AuditLog") {
@@ -461,6 +475,7 @@ function checkCombination(out: ConnectionOptions, style: Style): void {
         }: the audit API takes tokens only`,
       );
     }
+    if (partial) return;
     requireProps(
       out,
       style,
@@ -469,6 +484,7 @@ function checkCombination(out: ConnectionOptions, style: Style): void {
     );
     return;
   }
+  if (partial) return;
   if (scheme === "Token") {
     requireProps(out, style, ["apiToken"], pair(style, "authScheme", "Token"));
     return;
@@ -569,7 +585,7 @@ function validate(
       options,
     );
   }
-  checkCombination(out, style);
+  checkCombination(out, style, options.partial === true);
   return protect(out);
 }
 
@@ -885,10 +901,12 @@ export function connectionFromEnv(
     const value = (options.env ?? defaultEnv)(name);
     return typeof value === "string" && value.trim() !== "" ? value : undefined;
   };
-  const validation: ConnectionValidationOptions =
-    options.allowDomainHosts === undefined
+  const validation: ConnectionValidationOptions = {
+    ...(options.allowDomainHosts === undefined
       ? {}
-      : { allowDomainHosts: options.allowDomainHosts };
+      : { allowDomainHosts: options.allowDomainHosts }),
+    ...(options.partial === undefined ? {} : { partial: options.partial }),
+  };
   const connection = read("MONDAYKIT_CONNECTION");
   const base: ConnectionOptions = connection === undefined ? {} : {
     ...parseRaw(

@@ -868,3 +868,40 @@ Deno.test("without env permission: no prompt, no crash at import, a clear error"
     "TypeError: No monday.com connection settings in the environment: set MONDAYKIT_CONNECTION, MONDAY_API_TOKEN or MONDAY_AUDIT_TOKEN (and allow reading it with --allow-env)",
   );
 });
+
+Deno.test("partial: missing required properties are allowed, values still checked", () => {
+  assert.deepEqual(
+    plain(
+      parseConnectionString("Schema=AuditLog;Timeout=5", { partial: true }),
+    ),
+    { schema: "AuditLog", timeout: 5 },
+  );
+  assert.deepEqual(
+    plain(parseConnectionString("AuthScheme=OAuth", { partial: true })),
+    { authScheme: "OAuth" },
+  );
+  assert.throws(
+    () => parseConnectionString("Timeout=0", { partial: true }),
+    RangeError,
+  );
+  assert.throws(
+    () =>
+      parseConnectionString("Schema=AuditLog;AuthScheme=OAuth", {
+        partial: true,
+      }),
+    /cannot be used with 'Schema=AuditLog'/,
+  );
+  const merged = validateConnectionOptions({
+    ...parseConnectionString("ApiVersion=2026-10", { partial: true }),
+    apiToken: TOKEN,
+  });
+  assert.equal(merged.apiToken, TOKEN);
+});
+
+Deno.test("validated options validate again unchanged", () => {
+  const first = parseConnectionString(ALL_SECRETS);
+  const again = validateConnectionOptions(first);
+  assert.deepEqual(plain(again), plain(first));
+  assert.notEqual(again, first);
+  assertNoSecret(Deno.inspect(again));
+});
