@@ -3,7 +3,7 @@
 // the per-store key cache (PBKDF2 is paid once per store per salt).
 
 import { join } from "node:path";
-import { SettingsFormatError } from "./errors.ts";
+import { SettingsDecryptError, SettingsFormatError } from "./errors.ts";
 import type { KeyOptions } from "./types.ts";
 import {
   KDF_HKDF,
@@ -157,10 +157,14 @@ export interface KeySourceContext {
   defaultKeyFile?: () => string;
   /** Names the store in messages, e.g. `settings file '/x'`. */
   what: string;
+  /** The `location` of errors about the stored data. */
+  location: string;
 }
 
 async function readOrCreateKeyFile(
   path: string,
+  create: boolean,
+  context: KeySourceContext,
 ): Promise<Uint8Array<ArrayBuffer>> {
   const read = async (): Promise<Uint8Array<ArrayBuffer> | undefined> => {
     let text: string;
@@ -182,6 +186,13 @@ async function readOrCreateKeyFile(
   };
   const existing = await read();
   if (existing !== undefined) return existing;
+  if (!create) {
+    // Reading existing data: a new key could never decrypt it.
+    throw new SettingsDecryptError(
+      context.location,
+      `Cannot decrypt ${context.what}: its key file '${path}' does not exist (a new machine, or the key file was removed); copy the key file from the machine that wrote the settings, set '${ENV_KEY}' to its content, or move the settings aside and sign in again`,
+    );
+  }
   const bytes = crypto.getRandomValues(new Uint8Array(KEY_LENGTH));
   const created = await writeNewFile(
     path,
@@ -245,7 +256,8 @@ export function createKeySource(
   const env = options.env ?? defaultEnv;
 
   let resolved: Promise<Resolved> | undefined;
-  const resolve = (): Promise<Resolved> => {
+  /** `create`: a missing key file may be created (writing, not reading). */
+  const resolve = (create: boolean): Promise<Resolved> => {
     resolved ??= (async (): Promise<Resolved> => {
       if (explicitKey !== undefined) {
         return {
@@ -264,7 +276,7 @@ export function createKeySource(
       if (options.keyFile !== undefined) {
         return {
           kind: "raw",
-          bytes: await readOrCreateKeyFile(options.keyFile),
+          bytes: await readOrCreateKeyFile(options.keyFile, create, context),
           description: `key file '${options.keyFile}'`,
         };
       }
@@ -290,7 +302,7 @@ export function createKeySource(
         const path = context.defaultKeyFile();
         return {
           kind: "raw",
-          bytes: await readOrCreateKeyFile(path),
+          bytes: await readOrCreateKeyFile(path, create, context),
           description: `key file '${path}'`,
         };
       }
@@ -309,8 +321,9 @@ export function createKeySource(
     kdf: KdfId,
     rounds: number,
     salt: Uint8Array<ArrayBuffer>,
+    create: boolean,
   ): Promise<CryptoKey> => {
-    const source = await resolve();
+    const source = await resolve(create);
     const usages: KeyUsage[] = ["encrypt", "decrypt"];
     const aes = { name: "AES-GCM", length: 256 };
     if (kdf === KDF_PBKDF2 && source.kind === "passphrase") {
@@ -355,24 +368,24 @@ export function createKeySource(
       Array.from(salt, (b) => b.toString(16).padStart(2, "0")).join("")
     }`;
 
-  const kdfOf = async (): Promise<KdfId> =>
-    (await resolve()).kind === "raw" ? KDF_HKDF : KDF_PBKDF2;
+  const kdfOf = async (create: boolean): Promise<KdfId> =>
+    (await resolve(create)).kind === "raw" ? KDF_HKDF : KDF_PBKDF2;
 
   return {
-    kdf: kdfOf,
+    kdf: () => kdfOf(false),
     async describe(): Promise<string> {
       try {
-        return (await resolve()).description;
+        return (await resolve(false)).description;
       } catch {
         return "an unavailable key source";
       }
     },
     forWrite(): Promise<DerivedKey> {
       writeKey ??= (async (): Promise<DerivedKey> => {
-        const kdf = await kdfOf();
+        const kdf = await kdfOf(true);
         const rounds = kdf === KDF_PBKDF2 ? iterations : 0;
         const salt = crypto.getRandomValues(new Uint8Array(SALT_LENGTH));
-        const key = await derive(kdf, rounds, salt);
+        const key = await derive(kdf, rounds, salt, true);
         readKeys.set(cacheId(kdf, rounds, salt), Promise.resolve(key));
         return { kdf, iterations: rounds, salt, key };
       })();
@@ -386,7 +399,7 @@ export function createKeySource(
       let key = readKeys.get(id);
       if (key === undefined) {
         if (readKeys.size >= 8) readKeys.clear();
-        key = derive(kdf, rounds, salt);
+        key = derive(kdf, rounds, salt, false);
         readKeys.set(id, key);
         key.catch(() => readKeys.delete(id));
         // Reuse the file's salt for the next write: no second derivation.

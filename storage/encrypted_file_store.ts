@@ -99,6 +99,7 @@ export class EncryptedFileStore implements SettingsStore {
     const what = `settings file '${path}'`;
     this.#keys = createKeySource(options, {
       what,
+      location: path,
       defaultKeyFile: () => defaultKeyFileIn(env === undefined ? {} : { env }),
     });
     this.#subject = {

@@ -32,7 +32,7 @@ export interface KvStoreOptions extends KeyOptions {
   /**
    * The KV database: a handle (the caller closes it), or a function returning
    * one (called once, on first use; the caller closes it). Without it the
-   * store opens `Deno.openKv(path)` on first use and `close()` closes it.
+   * store opens `Deno.openKv(kvPath)` on first use and `close()` closes it.
    *
    * @default {undefined}
    */
@@ -42,7 +42,7 @@ export interface KvStoreOptions extends KeyOptions {
    *
    * @default {undefined (the default database)}
    */
-  path?: string;
+  kvPath?: string;
   /**
    * How long a `withLock` lease lasts, in milliseconds. The holder renews it
    * every third of this while its critical section runs; a holder that dies
@@ -181,9 +181,9 @@ export class KvStore implements SettingsStore {
     this.#leaseMs = leaseMs;
     this.#now = options.now ?? Date.now;
     this.#kvOption = options.kv;
-    this.#path = options.path;
+    this.#path = options.kvPath;
     const what = `settings in '${this.location}'`;
-    this.#keys = createKeySource(options, { what });
+    this.#keys = createKeySource(options, { what, location: this.location });
     this.#subject = {
       location: this.location,
       what,

@@ -102,6 +102,7 @@ export async function exportSettings(
   options.signal?.throwIfAborted();
   const keys = createKeySource({ passphrase, iterations }, {
     what: "transfer blob",
+    location: "transfer blob",
   });
   return await seal(record, keys, "transfer blob");
 }
@@ -147,7 +148,10 @@ export async function importSettings(
   checkPassphrase(passphrase);
   options.signal?.throwIfAborted();
   // The header's parameters are bounded before any PBKDF2 work is done.
-  const keys = createKeySource({ passphrase }, { what: "transfer blob" });
+  const keys = createKeySource({ passphrase }, {
+    what: "transfer blob",
+    location: "transfer blob",
+  });
   const record = await unseal(blob, keys, TRANSFER);
   const signal = options.signal;
   const io = signal === undefined ? {} : { signal };

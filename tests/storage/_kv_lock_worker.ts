@@ -10,7 +10,7 @@ const [path, countText] = Deno.args;
 if (path === undefined || countText === undefined) {
   throw new TypeError("Usage: _kv_lock_worker.ts <db path> <increments>");
 }
-const store = new KvStore("shared", { path });
+const store = new KvStore("shared", { kvPath: path });
 try {
   for (let i = 0; i < Number(countText); i++) {
     await store.withLock(async () => {

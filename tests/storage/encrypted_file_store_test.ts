@@ -470,3 +470,21 @@ Deno.test("EncryptedFileStore tamper test: flipping any single byte of a saved f
     expiresAt: 1_700_000_000,
   });
 });
+
+Deno.test("EncryptedFileStore: a settings file whose key file is missing is refused, and no new key file is made", async () => {
+  await using dir = await tempDir();
+  const path = `${dir.path}/settings.bin`;
+  const keyFile = `${dir.path}/settings.key`;
+  await new EncryptedFileStore(path, { keyFile }).save({ token: "t" });
+  const before = await Deno.readFile(path);
+  // The settings file travels to a machine without the key file.
+  await Deno.remove(keyFile);
+  const store = new EncryptedFileStore(path, { keyFile });
+  const error = await store.load().catch((e) => e);
+  assert.ok(error instanceof SettingsDecryptError, String(error));
+  assert.equal(error.location, path);
+  assert.match(error.message, /key file '.*settings\.key' does not exist/);
+  await assert.rejects(store.save({ token: "u" }), SettingsDecryptError);
+  await assert.rejects(Deno.stat(keyFile), Deno.errors.NotFound);
+  assert.deepEqual(await Deno.readFile(path), before);
+});

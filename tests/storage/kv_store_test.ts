@@ -93,7 +93,10 @@ Deno.test("KvStore: opened from kv:// with a database path, close() closes the h
   await using dir = await tempDir();
   const path = `${dir.path}/settings.kv`;
   const key = randomKey();
-  const store = openSettingsStore("kv://mondaykit/test", { path, key });
+  const store = openSettingsStore("kv://mondaykit/test", {
+    kvPath: path,
+    key,
+  });
   assert.ok(store instanceof KvStore);
   await store.save({ persisted: true });
   store.close?.();
