@@ -50,7 +50,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     const timer = setTimeout(() => {
       signal?.removeEventListener("abort", onAbort);
       resolve();
-    }, Math.max(0, ms));
+    }, Math.min(Math.max(0, ms), 2_147_483_647)); // setTimeout's limit
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 }

@@ -134,12 +134,16 @@ function redactPatterns(text: string): string {
   out = out.replace(
     /\b(authorization|proxy-authorization)(\s*:\s*)(bearer\s+|basic\s+)?([^\s,;"']+)/gi,
     (
-      _m,
+      m,
       name: string,
       sep: string,
       scheme: string | undefined,
       value: string,
-    ) => `${name}${sep}${scheme ?? ""}${maskValue(value)}`,
+    ) =>
+      // a credential, not prose such as "Authorization: denied"
+      scheme !== undefined || (value.length >= 8 && /[0-9._~+/=-]/.test(value))
+        ? `${name}${sep}${scheme ?? ""}${maskValue(value)}`
+        : m,
   );
   // Bearer tokens anywhere
   out = out.replace(

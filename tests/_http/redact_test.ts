@@ -67,6 +67,14 @@ Deno.test("redact masks well-known fields and JWT-shaped strings without being t
 Deno.test("redact leaves text without secrets alone and ignores tiny secrets", () => {
   const text = "Unexpected HTTP status 503 from https://api.monday.com/v2";
   assert.equal(redact(text, ["", "a", "503"]), text);
+  assert.equal(
+    redact("OAuth authorization: denied by the user"),
+    "OAuth authorization: denied by the user",
+  );
+  assert.equal(
+    redact("authorization: abc123-def456-ghi789"),
+    "authorization: …i789",
+  );
 });
 
 Deno.test("redactUrl masks secret query parameters and user info", () => {
