@@ -28,9 +28,10 @@ export class AtomicFile {
    * Creates the temporary file beside `path`.
    *
    * @param path The target file.
+   * @param mode The new file's permission bits.
    * @returns The open file.
    */
-  static async create(path: string): Promise<AtomicFile> {
+  static async create(path: string, mode = 0o644): Promise<AtomicFile> {
     const slash = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
     const dir = slash >= 0 ? path.slice(0, slash + 1) : "";
     const base = slash >= 0 ? path.slice(slash + 1) : path;
@@ -39,7 +40,7 @@ export class AtomicFile {
     const file = await Deno.open(tempPath, {
       write: true,
       createNew: true,
-      mode: 0o644,
+      mode,
     });
     return new AtomicFile(file, tempPath, path);
   }
@@ -58,6 +59,19 @@ export class AtomicFile {
     this.#buffer.push(text);
     this.#buffered += text.length;
     if (this.#buffered >= 1 << 16) await this.#flush();
+  }
+
+  /**
+   * Appends bytes (after any buffered text).
+   *
+   * @param bytes The bytes.
+   */
+  async writeBytes(bytes: Uint8Array): Promise<void> {
+    await this.#flush();
+    let offset = 0;
+    while (offset < bytes.length) {
+      offset += await this.#file.write(bytes.subarray(offset));
+    }
   }
 
   async #flush(): Promise<void> {

@@ -32,8 +32,25 @@ export async function readTextArgument(
   what: string,
   command: string,
 ): Promise<string> {
+  return new TextDecoder().decode(await readBytesArgument(path, what, command));
+}
+
+/**
+ * Reads a file, turning a failure into a usage error that names the file.
+ *
+ * @param path The file.
+ * @param what What the file is, e.g. "export file".
+ * @param command The command, for the help hint.
+ * @returns The bytes.
+ * @throws {UsageError} When the file cannot be read.
+ */
+export async function readBytesArgument(
+  path: string,
+  what: string,
+  command: string,
+): Promise<Uint8Array> {
   try {
-    return await Deno.readTextFile(path);
+    return await Deno.readFile(path);
   } catch (error) {
     const reason = error instanceof Deno.errors.NotFound
       ? "no such file"
