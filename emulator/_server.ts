@@ -213,6 +213,17 @@ function routeOf(pathname: string): EmulatorRoute | undefined {
   return undefined;
 }
 
+/**
+ * Drops a connection so that the client's request fails. A clean close (or
+ * even a reset) of a kept-alive connection before any response byte makes
+ * HTTP clients (Deno's fetch among them) silently resend the request on a
+ * new connection; one byte that is not HTTP makes the response unparseable,
+ * so the client reports the failure instead of resending.
+ */
+function drop(socket: Socket): void {
+  socket.write("\u0000", () => socket.destroy());
+}
+
 function emptyRequests(): Record<EmulatorRoute, number> {
   return Object.fromEntries(ROUTES.map((r) => [r, 0])) as Record<
     EmulatorRoute,
@@ -415,7 +426,7 @@ export async function startServer(
     };
     if (fault?.reset === "before") {
       await hold();
-      socket.destroy();
+      drop(socket);
       return;
     }
     if (fault && (fault.status !== undefined || fault.body !== undefined)) {
@@ -452,7 +463,7 @@ export async function startServer(
     }
     if (fault?.reset === "after") {
       await response.body?.cancel();
-      socket.destroy();
+      drop(socket);
       return;
     }
     let bytes = new Uint8Array(await response.arrayBuffer());

@@ -1,0 +1,210 @@
+import assert from "node:assert/strict";
+import { startEmulator } from "../../emulator/mod.ts";
+import { gql } from "./_helpers.ts";
+
+// boards: 1 + 1 × (items_page: 1 + 20 × (items: 1 + 1 × id)) = 42
+const COST_42 =
+  "{ boards(limit: 1) { items_page(limit: 20) { items { id } } } }";
+
+Deno.test("limits: a query over complexityPerQuery is refused with maxComplexityExceeded", async () => {
+  await using emulator = await startEmulator({
+    items: 30,
+    limits: { complexityPerQuery: 40 },
+  });
+  const answer = await gql(emulator, COST_42);
+  assert.equal(answer.status, 200);
+  assert.equal(answer.body.errors[0].extensions.code, "maxComplexityExceeded");
+  assert.match(
+    answer.body.errors[0].message,
+    /complexity of 42.*max complexity of 40/,
+  );
+  assert.equal(answer.body.data, undefined);
+});
+
+Deno.test("limits: the per-minute complexity budget answers 429 COMPLEXITY_BUDGET_EXHAUSTED until the window resets", async () => {
+  await using emulator = await startEmulator({
+    items: 30,
+    limits: { complexityPerMinute: 100 },
+  });
+  assert.equal((await gql(emulator, COST_42)).status, 200);
+  emulator.advance(15_000);
+  assert.equal((await gql(emulator, COST_42)).status, 200);
+  const refused = await gql(emulator, COST_42);
+  assert.equal(refused.status, 429);
+  const error = refused.body.errors[0];
+  assert.equal(error.extensions.code, "COMPLEXITY_BUDGET_EXHAUSTED");
+  assert.equal(error.extensions.retry_in_seconds, 45);
+  assert.equal(error.extensions.complexity, 42);
+  assert.equal(error.extensions.complexity_budget_left, 16);
+  assert.equal(error.extensions.complexity_budget_limit, 100);
+  assert.equal(refused.headers.get("retry-after"), "45");
+  assert.match(
+    refused.headers.get("ratelimit")!,
+    /"complexityMinute";r=16;t=45/,
+  );
+  assert.match(
+    error.message,
+    /^Complexity budget exhausted, query cost 42 budget remaining 16 out of 100 reset in 45 seconds$/,
+  );
+  assert.match(refused.body.extensions.request_id, /-/);
+  assert.equal(emulator.stats().rateLimited, 1);
+  emulator.advance(45_000);
+  const after = await gql(emulator, COST_42);
+  assert.equal(after.status, 200);
+});
+
+Deno.test("limits: the legacy shape (2024-10) reports ComplexityException with HTTP 200", async () => {
+  await using emulator = await startEmulator({
+    items: 30,
+    limits: { complexityPerMinute: 50 },
+  });
+  const headers = { "API-Version": "2024-10" };
+  await gql(emulator, COST_42, { headers });
+  const refused = await gql(emulator, COST_42, { headers });
+  assert.equal(refused.status, 200);
+  assert.equal(refused.body.error_code, "ComplexityException");
+  assert.equal(refused.body.status_code, 429);
+  assert.match(refused.body.error_message, /reset in 60 seconds/);
+  assert.equal(refused.body.account_id, 9000001);
+  assert.equal(refused.headers.get("retry-after"), "60");
+});
+
+Deno.test("limits: requests per minute answer 429 Rate Limit Exceeded with Retry-After", async () => {
+  await using emulator = await startEmulator({
+    limits: { requestsPerMinute: 3 },
+  });
+  for (let i = 0; i < 3; i++) {
+    const ok = await gql(emulator, "{ me { id } }");
+    assert.equal(ok.status, 200);
+    assert.match(
+      ok.headers.get("ratelimit")!,
+      new RegExp(`"minuteRate";r=${2 - i};t=60`),
+    );
+  }
+  emulator.advance(20_000);
+  const refused = await gql(emulator, "{ me { id } }");
+  assert.equal(refused.status, 429);
+  assert.equal(refused.body.errors[0].message, "Rate Limit Exceeded");
+  assert.equal(refused.body.errors[0].extensions.code, "RATE_LIMIT_EXCEEDED");
+  assert.equal(refused.body.errors[0].extensions.retry_in_seconds, 40);
+  assert.equal(refused.headers.get("retry-after"), "40");
+  assert.match(
+    refused.headers.get("ratelimit-policy")!,
+    /"minuteRate";q=3;w=60/,
+  );
+  emulator.advance(40_000);
+  assert.equal((await gql(emulator, "{ me { id } }")).status, 200);
+});
+
+Deno.test("limits: concurrent requests beyond the limit answer 429 maxConcurrencyExceeded", async () => {
+  await using emulator = await startEmulator({
+    limits: { concurrentRequests: 2 },
+  });
+  emulator.inject("graphql", { delayMs: 500, count: 2 });
+  const slow = [gql(emulator, "{ me { id } }"), gql(emulator, "{ me { id } }")];
+  while (emulator.stats().requests.graphql < 2) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  const refused = await gql(emulator, "{ me { id } }");
+  assert.equal(refused.status, 429);
+  assert.equal(
+    refused.body.errors[0].extensions.code,
+    "maxConcurrencyExceeded",
+  );
+  assert.ok(Number(refused.headers.get("retry-after")) >= 1);
+  assert.match(refused.headers.get("ratelimit")!, /"concurrency";r=0/);
+  for (const answer of await Promise.all(slow)) {
+    assert.equal(answer.status, 200);
+  }
+  const after = await gql(emulator, "{ me { id } }");
+  assert.equal(after.status, 200);
+  assert.match(after.headers.get("ratelimit")!, /"concurrency";r=1/);
+});
+
+Deno.test("limits: daily calls answer DAILY_LIMIT_EXCEEDED until 00:00 UTC on the emulator clock", async () => {
+  await using emulator = await startEmulator({
+    startTime: Date.UTC(2026, 10, 1, 23, 0, 0),
+    limits: { dailyCalls: 2 },
+  });
+  await gql(emulator, "{ me { id } }");
+  await gql(emulator, "{ me { id } }");
+  const refused = await gql(emulator, "{ me { id } }");
+  assert.equal(refused.status, 429);
+  assert.equal(refused.body.errors[0].extensions.code, "DAILY_LIMIT_EXCEEDED");
+  assert.equal(refused.body.errors[0].extensions.retry_in_seconds, 3600);
+  assert.equal(refused.headers.get("retry-after"), "3600");
+  emulator.advance(3600_000);
+  assert.equal((await gql(emulator, "{ me { id } }")).status, 200);
+});
+
+Deno.test("limits: create_board is limited per minute with FIELD_LIMIT_EXCEEDED", async () => {
+  await using emulator = await startEmulator({
+    limits: { fieldCallsPerMinute: 2 },
+  });
+  const create = () =>
+    gql(
+      emulator,
+      'mutation { create_board(board_name: "b", board_kind: public) { id } }',
+    );
+  assert.ok((await create()).body.data.create_board.id);
+  assert.ok((await create()).body.data.create_board.id);
+  const refused = await create();
+  assert.equal(refused.status, 200);
+  const error = refused.body.errors[0];
+  assert.equal(error.extensions.code, "FIELD_LIMIT_EXCEEDED");
+  assert.equal(error.extensions.error_data.retry_in_seconds, 60);
+  assert.equal(error.extensions.retry_in_seconds, 60);
+  assert.deepEqual(error.path, ["create_board"]);
+  assert.equal(emulator.stats().executed.byField.create_board, 2);
+});
+
+Deno.test("limits: setLimits changes limits for the rest of the run", async () => {
+  await using emulator = await startEmulator();
+  assert.equal((await gql(emulator, "{ me { id } }")).status, 200);
+  emulator.setLimits({ requestsPerMinute: 1 });
+  const refused = await gql(emulator, "{ me { id } }");
+  assert.equal(refused.status, 429);
+  assert.throws(
+    () => emulator.setLimits({ requestsPerMinute: -1 }),
+    RangeError,
+  );
+});
+
+Deno.test("limits: RateLimit-Policy and RateLimit are on every /v2 response, errors included", async () => {
+  await using emulator = await startEmulator();
+  const answers = [
+    await gql(emulator, "{ me { id } }"),
+    await gql(emulator, "{ me { id } }", { token: "wrong" }),
+    await gql(emulator, "{ me { nope } }"),
+  ];
+  for (const answer of answers) {
+    assert.equal(
+      answer.headers.get("ratelimit-policy"),
+      '"minuteRate";q=5000;w=60, "concurrency";q=250;qu="concurrent-requests", "complexityMinute";q=10000000;w=60',
+    );
+    assert.match(
+      answer.headers.get("ratelimit")!,
+      /^"minuteRate";r=\d+;t=\d+, "concurrency";r=\d+, "complexityMinute";r=\d+;t=\d+$/,
+    );
+  }
+});
+
+Deno.test("limits: the audit API's limit is configurable and counted in stats", async () => {
+  await using emulator = await startEmulator({
+    limits: { auditRequestsPerMinute: 1, auditWindowMs: 2000 },
+  });
+  const get = async () => {
+    const response = await fetch(`${emulator.auditUrl}?page=1&per_page=5`, {
+      headers: { Authorization: `Bearer ${emulator.credentials.auditToken}` },
+    });
+    await response.body?.cancel();
+    return response;
+  };
+  assert.equal((await get()).status, 200);
+  const refused = await get();
+  assert.equal(refused.status, 429);
+  assert.ok(refused.headers.get("retry-after"));
+  assert.equal(emulator.stats().rateLimited, 1);
+  emulator.advance(2000);
+  assert.equal((await get()).status, 200);
+});
