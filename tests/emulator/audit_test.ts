@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { TokenRegistry } from "../../emulator/_tokens.ts";
+import { startEmulator } from "../../emulator/mod.ts";
 import {
   AUDIT_EVENT_CATALOGUE,
   type AuditEntry,
@@ -483,4 +484,50 @@ Deno.test("AuditLogService rejects bad construction options", () => {
     () => new AuditLogService({ ...base, requestsPerMinute: 0 }),
     RangeError,
   );
+});
+
+Deno.test("over HTTP: get-logs through startEmulator, audit token only, appends and 429", async () => {
+  await using emulator = await startEmulator({ auditEntries: 100, seed: 3 });
+  const { auditToken, apiToken } = emulator.credentials;
+  assert.equal(emulator.auditUrl, `${emulator.domain}/audit-api/get-logs`);
+  const fetchLogs = async (token: string, query = "") => {
+    const response = await fetch(`${emulator.auditUrl}${query}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: await response.json(),
+    };
+  };
+  const first = await fetchLogs(auditToken, "?page=1&per_page=30");
+  assert.equal(first.status, 200);
+  assert.equal(first.body.data.length, 30);
+  assert.equal(first.body.next_page, 2);
+  assertNewestFirst(first.body.data);
+
+  const refused = await fetchLogs(apiToken);
+  assert.equal(refused.status, 401);
+  assert.equal(typeof refused.body.message, "string");
+
+  emulator.advance(1000);
+  emulator.appendAuditEntries(2, { sameTimestamp: true });
+  const after = await fetchLogs(auditToken, "?page=1&per_page=30");
+  assert.equal(
+    after.body.data[0].timestamp,
+    new Date(emulator.now()).toISOString(),
+  );
+  assert.deepEqual(after.body.data.slice(2), first.body.data.slice(0, 28));
+
+  emulator.setLimits({ auditRequestsPerMinute: 4, auditWindowMs: 2000 });
+  emulator.advance(60_000);
+  const before = emulator.stats().rateLimited;
+  const statuses: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    statuses.push((await fetchLogs(auditToken)).status);
+  }
+  assert.deepEqual(statuses, [200, 200, 200, 200, 429]);
+  assert.equal(emulator.stats().rateLimited, before + 1);
+  emulator.advance(2000);
+  assert.equal((await fetchLogs(auditToken)).status, 200);
 });

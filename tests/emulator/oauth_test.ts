@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { TokenRegistry } from "../../emulator/_tokens.ts";
+import { startEmulator } from "../../emulator/mod.ts";
 import {
   OAuthService,
   type OAuthServiceOptions,
@@ -790,4 +791,107 @@ Deno.test("OAuthService: unknown routes 404, wrong methods 405, bad options thro
     RangeError,
   );
   assert.ok(!Deno.inspect(oauth).includes(CLIENT_SECRET));
+});
+
+Deno.test("over HTTP: OAuth 2.1 through startEmulator, token works on GraphQL until revoked", async () => {
+  await using emulator = await startEmulator({ accessTokenTtlSeconds: 600 });
+  const { clientId, clientSecret, redirectUris } = emulator.credentials.oauth;
+  const redirectUri = redirectUris[0]!;
+  const url = new URL(`${emulator.authUrl}/oauth2/authorize`);
+  url.search = new URLSearchParams({
+    client_id: clientId,
+    redirect_uri: redirectUri,
+    response_type: "code",
+    state: "e2e-state",
+    scope: "me:read",
+    code_challenge: await challengeOf(VERIFIER),
+    code_challenge_method: "S256",
+  }).toString();
+  const authorized = await fetch(url, { redirect: "manual" });
+  await authorized.body?.cancel();
+  assert.equal(authorized.status, 302);
+  const callback = new URL(authorized.headers.get("location")!);
+  assert.equal(callback.searchParams.get("state"), "e2e-state");
+
+  const tokenResponse = await fetch(
+    `${emulator.authUrl}/oauth_ms/oauth/token`,
+    {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        authorization: `Basic ${btoa(`${clientId}:${clientSecret}`)}`,
+      },
+      body: new URLSearchParams({
+        grant_type: "authorization_code",
+        code: callback.searchParams.get("code")!,
+        redirect_uri: redirectUri,
+        code_verifier: VERIFIER,
+      }),
+    },
+  );
+  assert.equal(tokenResponse.status, 200);
+  const tokens = await tokenResponse.json();
+  assert.equal(tokens.expires_in, undefined);
+  assert.equal(
+    jwtPayload(tokens.access_token).exp,
+    Math.floor(emulator.now() / 1000) + 600,
+  );
+
+  const me = async () => {
+    const response = await fetch(emulator.apiUrl, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        authorization: `Bearer ${tokens.access_token}`,
+      },
+      body: JSON.stringify({ query: "{ me { id } }" }),
+    });
+    return { status: response.status, body: await response.json() };
+  };
+  const ok = await me();
+  assert.equal(ok.status, 200);
+  assert.equal(typeof ok.body.data.me.id, "string");
+  assert.equal(emulator.stats().tokensIssued, 1);
+
+  const revoked = await fetch(`${emulator.authUrl}/oauth_ms/oauth/revoke`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({
+      token: tokens.refresh_token,
+      token_type_hint: "refresh_token",
+      client_id: clientId,
+      client_secret: clientSecret,
+    }),
+  });
+  assert.deepEqual(await revoked.json(), { success: true });
+  const refused = await me();
+  assert.equal(refused.status, 401);
+  assert.ok(emulator.stats().tokensRevoked >= 2);
+});
+
+Deno.test("over HTTP: the consent page's Approve button posts back and redirects with a code", async () => {
+  await using emulator = await startEmulator({ consent: "page" });
+  const { clientId, redirectUris } = emulator.credentials.oauth;
+  const url = new URL(`${emulator.authUrl}/oauth2/authorize`);
+  url.search = new URLSearchParams({
+    client_id: clientId,
+    redirect_uri: redirectUris[0]!,
+    state: "page-state",
+  }).toString();
+  const page = await fetch(url);
+  assert.equal(page.status, 200);
+  const html = await page.text();
+  const action = /<form[^>]*action="([^"]+)"/.exec(html)![1]!;
+  const requestId = /name="request" value="([^"]+)"/.exec(html)![1]!;
+  const decision = await fetch(new URL(action, url), {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ request: requestId, decision: "approve" }),
+    redirect: "manual",
+  });
+  await decision.body?.cancel();
+  assert.equal(decision.status, 302);
+  const callback = new URL(decision.headers.get("location")!);
+  assert.equal(callback.searchParams.get("state"), "page-state");
+  assert.ok(callback.searchParams.get("code"));
 });
