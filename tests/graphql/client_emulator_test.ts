@@ -3,6 +3,7 @@
 // it cannot produce), each retry rule proven by the emulator's counters, the
 // idempotent mutation retry, and proactive throttling.
 import assert from "node:assert/strict";
+import { staticToken } from "../../auth/mod.ts";
 import { type Emulator, startEmulator } from "../../emulator/mod.ts";
 import {
   AuthenticationError,
@@ -77,6 +78,16 @@ Deno.test("emulator: typed requests and the raw response", async () => {
   assert.equal(raw.headers.get("api-version"), "2026-10");
   assert.ok(raw.rateLimit.policy.some((p) => p.name === "minuteRate"));
   assert.ok(raw.complexity?.query !== undefined);
+
+  // A credential provider from auth/ plugs in as is.
+  const viaProvider = new MondayClient({
+    credentials: staticToken(emulator.credentials.apiToken),
+    apiUrl: emulator.apiUrl,
+  });
+  const again = await viaProvider.request<{ me: { id: string } }>(
+    "{ me { id } }",
+  );
+  assert.equal(again.me.id, me.id);
 });
 
 Deno.test("emulator: authentication, permission, validation, version and not-found errors", async () => {
