@@ -332,7 +332,15 @@ function checkDomain(
     const allowed = (options.allowDomainHosts ?? []).some((h) =>
       h.toLowerCase() === host
     );
-    if (SLUG_HOST.test(host) || allowed) return url.origin;
+    if (allowed) return url.origin;
+    if (SLUG_HOST.test(host)) {
+      if (["api", "auth", "www"].includes(host.split(".")[0] as string)) {
+        throw new TypeError(
+          `${style.prefix}: '${label}' must be your account's URL, e.g. 'https://acme.monday.com', not monday's shared host '${host}'`,
+        );
+      }
+      return url.origin;
+    }
   }
   throw new TypeError(
     `${style.prefix}: '${label}' ${expected}, got '${shown(value)}'`,

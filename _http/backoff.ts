@@ -111,7 +111,7 @@ export function isRetryableStatus(status: number): boolean {
  * (1-based): a random value in `[0, min(maxDelayMs, baseDelayMs × 2^(attempt-1)))`.
  *
  * @param attempt The number of the attempt that just failed, from 1.
- * @param policy The complete retry policy.
+ * @param policy The backoff's base and cap (a complete policy will do).
  * @param random A source of numbers in `[0, 1)`.
  * @returns The delay in whole milliseconds.
  *
@@ -124,7 +124,7 @@ export function isRetryableStatus(status: number): boolean {
  */
 export function backoffDelay(
   attempt: number,
-  policy: Required<RetryPolicy>,
+  policy: Pick<Required<RetryPolicy>, "baseDelayMs" | "maxDelayMs">,
   random: () => number,
 ): number {
   const exponent = Math.max(0, attempt - 1);

@@ -368,6 +368,22 @@ Deno.test("Domain errors: missing scheme (with a hint), path, query, user info",
   assert.ok(!error.message.includes("hunter2"), error.message);
 });
 
+Deno.test("Domain is not one of monday's shared hosts", () => {
+  for (const host of ["api.monday.com", "auth.monday.com", "www.monday.com"]) {
+    assert.throws(
+      () =>
+        parseConnectionString(
+          `Schema=AuditLog;APIToken=t;Domain=https://${host}`,
+        ),
+      {
+        name: "TypeError",
+        message:
+          `Cannot parse connection string: 'Domain' must be your account's URL, e.g. 'https://acme.monday.com', not monday's shared host '${host}'`,
+      },
+    );
+  }
+});
+
 Deno.test("OAuth with the AuditLog schema is refused", () => {
   assert.throws(
     () =>
