@@ -69,7 +69,7 @@ function isBusy(error: unknown): boolean {
 
 /**
  * Runs a KV operation, retrying while a local database is busy (another
- * process holds SQLite's write lock): up to ~3 s, then the error propagates.
+ * process holds SQLite's write lock): up to ~10 s, then the error propagates.
  * A busy commit is not applied, so retrying it is safe.
  */
 async function retryBusy<T>(
@@ -81,7 +81,7 @@ async function retryBusy<T>(
     try {
       return await op();
     } catch (error) {
-      if (!isBusy(error) || attempt >= 40) throw error;
+      if (!isBusy(error) || attempt >= 100) throw error;
     }
     await sleep(delay, signal);
     delay = Math.min(delay * 2, 100);

@@ -60,15 +60,22 @@ export function openSettingsStore(
       "Invalid settings location: expected a path, file: URL, memory://id or kv://prefix",
     );
   }
+  const decode = (text: string): string => {
+    try {
+      return decodeURIComponent(text);
+    } catch (cause) {
+      throw new TypeError(
+        `Invalid settings location '${location}': bad percent-encoding`,
+        { cause },
+      );
+    }
+  };
   if (location.startsWith("memory://")) {
-    const id = decodeURIComponent(location.slice("memory://".length));
+    const id = decode(location.slice("memory://".length));
     return new MemoryStore(id === "" ? "default" : id);
   }
   if (location.startsWith("kv://")) {
-    return new KvStore(
-      decodeURIComponent(location.slice("kv://".length)),
-      options,
-    );
+    return new KvStore(decode(location.slice("kv://".length)), options);
   }
   let path = location;
   if (/^file:/i.test(location)) {

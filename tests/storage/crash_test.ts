@@ -61,7 +61,14 @@ Deno.test({
     });
     const stderr = new Response(child.stderr).text();
     // Kill as soon as the writer is up, or up to ~25 ms into its saves.
-    await Promise.race([isReady, child.status]);
+    const first = await Promise.race([
+      isReady.then(() => "ready"),
+      child.status.then(() => "exited"),
+    ]);
+    if (first === "exited") {
+      await reading;
+      assert.fail(`round ${round}: the writer exited early: ${await stderr}`);
+    }
     const delay = Math.floor(Math.random() * 25);
     if (delay > 0) await new Promise((r) => setTimeout(r, delay));
     child.kill("SIGKILL");

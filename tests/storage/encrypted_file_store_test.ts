@@ -80,14 +80,21 @@ Deno.test("EncryptedFileStore: a passphrase round trip at the real PBKDF2 cost (
   const passphrase = "correct horse battery staple";
   const writer = new EncryptedFileStore(path, { passphrase });
   await writer.save({ refreshToken: "r-1" });
-  await writer.save({ refreshToken: "r-2" }); // cached key, same salt
+  const salt = (await Deno.readFile(path)).slice(14, 30);
+  await writer.save({ refreshToken: "r-2" });
   const bytes = await Deno.readFile(path);
+  // The derived key is cached: the second save kept the salt (no new PBKDF2).
+  assert.deepEqual(bytes.slice(14, 30), salt);
   const view = new DataView(bytes.buffer);
   assert.equal(bytes[9], 1, "passphrases use PBKDF2 (id 1)");
   assert.equal(view.getUint32(10), 600_000);
   // A fresh store derives the key from the salt in the header.
   const reader = new EncryptedFileStore(path, { passphrase });
   assert.deepEqual(await reader.load(), { refreshToken: "r-2" });
+  // A store that read the file reuses its salt and key when it saves.
+  await reader.save({ refreshToken: "r-3" });
+  assert.deepEqual((await Deno.readFile(path)).slice(14, 30), salt);
+  assert.deepEqual(await writer.load(), { refreshToken: "r-3" });
   // The wrong passphrase fails closed.
   const wrong = new EncryptedFileStore(path, {
     passphrase: "correct horse battery stapler",

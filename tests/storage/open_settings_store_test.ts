@@ -41,6 +41,7 @@ Deno.test("openSettingsStore: rejects empty locations and unknown schemes", () =
     /unsupported scheme/,
   );
   assert.throws(() => openSettingsStore("~/x", { env: fakeEnv() }), /HOME/);
+  assert.throws(() => openSettingsStore("memory://%E0"), /percent-encoding/);
 });
 
 Deno.test("openSettingsStore: opening does no I/O; the file store works end to end", async () => {
