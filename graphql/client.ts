@@ -25,8 +25,7 @@ import { DocumentValidator } from "./_validate.ts";
 import {
   AuthenticationError,
   ComplexityBudgetError,
-  ConcurrencyLimitError,
-  IpRateLimitError,
+  FieldLimitError,
   type MondayApiError,
   NetworkError,
   RateLimitError,
@@ -881,9 +880,7 @@ export class MondayClient {
       error?.retryAfterMs !== undefined &&
       (error instanceof ComplexityBudgetError ||
         (error instanceof RateLimitError &&
-          (error.constructor === RateLimitError ||
-            error instanceof IpRateLimitError ||
-            error instanceof ConcurrencyLimitError)))
+          !(error instanceof FieldLimitError)))
     ) {
       this.#blockedUntil = Math.max(
         this.#blockedUntil,
@@ -958,8 +955,9 @@ export class MondayClient {
             url: spec.url,
             attempt: attemptNo,
             status: response.status,
-            requestId: requestIdOfResponse(undefined, response.headers) ??
-              error?.requestId,
+            requestId: error?.requestId ??
+              (result as { requestId?: string }).requestId ??
+              requestIdOfResponse(undefined, response.headers),
             rateLimit: rateLimitOf(response.headers),
             error,
           });
@@ -997,11 +995,11 @@ export class MondayClient {
         retry: spec.retry,
       });
     } catch (error) {
-      throw this.#wrap(error, spec);
+      throw this.#wrap(error);
     }
   }
 
-  #wrap(error: unknown, spec: SendSpec<unknown>): unknown {
+  #wrap(error: unknown): unknown {
     if (error instanceof HttpNetworkError) {
       return new NetworkError(redact(error.message, this.#secrets), {
         retryable: true,
@@ -1024,7 +1022,6 @@ export class MondayClient {
         errors: error.errors,
       });
     }
-    void spec;
     return error;
   }
 }

@@ -159,6 +159,44 @@ Deno.test("retry: a query retries 5xx and network errors, then succeeds", async 
   assert.equal(clock.sleeps.length, 2); // backoff between attempts
 });
 
+Deno.test("hooks: onRequest and onResponse see every attempt, without secrets", async () => {
+  const requests: unknown[] = [];
+  const responses: {
+    attempt: number;
+    status: number;
+    requestId?: string;
+    error?: string;
+  }[] = [];
+  const { client } = setup([json({ error_message: "boom" }, 500), OK], {
+    onRequest: (info) => requests.push(info),
+    onResponse: (info) =>
+      responses.push({
+        attempt: info.attempt,
+        status: info.status,
+        ...(info.requestId ? { requestId: info.requestId } : {}),
+        ...(info.error ? { error: info.error.name } : {}),
+      }),
+  });
+  await client.request("query Me { me { id } }");
+  assert.deepEqual(
+    requests,
+    [1, 2].map((attempt) => ({
+      method: "POST",
+      url: API,
+      attempt,
+      operation: "query",
+      operationName: "Me",
+      idempotencyKey: undefined,
+      apiVersion: "2026-10",
+    })),
+  );
+  assert.deepEqual(responses, [
+    { attempt: 1, status: 500, error: "ServerError" },
+    { attempt: 2, status: 200, requestId: "r1" },
+  ]);
+  assert.ok(!JSON.stringify([requests, responses]).includes(TOKEN));
+});
+
 Deno.test("retry: waits what the server says (Retry-After, retry_in_seconds, legacy message)", async () => {
   const { client, clock } = setup([
     json({ errors: [{ message: "Rate Limit Exceeded" }] }, 429, {
