@@ -591,9 +591,11 @@ export class MondayClient {
    * await using emulator = await startEmulator({ items: 60 });
    * const client = new MondayClient({ token: emulator.credentials.apiToken, apiUrl: emulator.apiUrl });
    * const { boards } = await client.request<{ boards: { id: string }[] }>("query { boards(limit: 1) { id } }");
+   * const names: string[] = [];
    * for await (const item of client.paginateItems<{ id: string; name: string }>(boards[0]!.id, { fields: "name" })) {
-   *   if (item.id === "") console.log(item.name);
+   *   names.push(item.name);
    * }
+   * console.log(names.length); // 60
    * ```
    */
   paginateItems<TItem extends Item = Item>(
