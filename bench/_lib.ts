@@ -1,0 +1,167 @@
+// Shared helpers for the benchmarks: an emulator in a child process, timing,
+// peak memory of a child process, and the report's tables.
+
+const here = new URL(".", import.meta.url);
+
+/** What the emulator process prints when it is ready. */
+export interface EmulatorInfo {
+  url: string;
+  apiUrl: string;
+  domain: string;
+  auditUrl: string;
+  authUrl: string;
+  credentials: {
+    apiToken: string;
+    auditToken: string;
+    oauth: { clientId: string; clientSecret: string; redirectUris: string[] };
+  };
+}
+
+/** An emulator running in a child process. */
+export interface EmulatorProcess extends EmulatorInfo {
+  command(cmd: Record<string, unknown>): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+/** Starts the emulator in its own process with the given options. */
+export async function spawnEmulator(
+  options: Record<string, unknown>,
+): Promise<EmulatorProcess> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      new URL("_emulator_process.ts", here).pathname,
+      JSON.stringify(options),
+    ],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const lines = child.stdout.pipeThrough(new TextDecoderStream())
+    .getReader();
+  let buffer = "";
+  async function readLine(): Promise<string> {
+    while (true) {
+      const newline = buffer.indexOf("\n");
+      if (newline >= 0) {
+        const line = buffer.slice(0, newline);
+        buffer = buffer.slice(newline + 1);
+        return line;
+      }
+      const { value, done } = await lines.read();
+      if (done) throw new Error("Emulator process ended early");
+      buffer += value;
+    }
+  }
+  const info = JSON.parse(await readLine()) as EmulatorInfo;
+  const writer = child.stdin.getWriter();
+  const encoder = new TextEncoder();
+  return {
+    ...info,
+    async command(cmd) {
+      await writer.write(encoder.encode(JSON.stringify(cmd) + "\n"));
+      return JSON.parse(await readLine());
+    },
+    async close() {
+      await writer.close();
+      await child.status;
+      lines.releaseLock();
+      await child.stdout.cancel().catch(() => {});
+    },
+  };
+}
+
+/** Runs `fn` and returns how long it took in milliseconds. */
+export async function time(fn: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  await fn();
+  return performance.now() - start;
+}
+
+/** The best (lowest) of `runs` timings of `fn`, after one warm-up run. */
+export async function bestOf(
+  runs: number,
+  fn: () => Promise<unknown>,
+): Promise<number> {
+  await fn();
+  let best = Infinity;
+  for (let i = 0; i < runs; i++) best = Math.min(best, await time(fn));
+  return best;
+}
+
+/** Runs `n` tasks with at most `concurrency` in flight. */
+export async function pool(
+  n: number,
+  concurrency: number,
+  task: (i: number) => Promise<unknown>,
+): Promise<void> {
+  let next = 0;
+  async function worker(): Promise<void> {
+    while (next < n) await task(next++);
+  }
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
+
+/** Result of a script run in a child process that reports its own figures. */
+export interface ChildResult {
+  /** Whatever JSON the script printed on its last stdout line. */
+  result: Record<string, number>;
+  /** Peak resident set size of the child, in MiB (VmHWM). */
+  peakRssMiB: number;
+  ms: number;
+}
+
+/**
+ * Runs a bench script in a fresh Deno process. The script prints a JSON object
+ * on its last line; this adds the child's peak RSS, read by the child itself
+ * from /proc/self/status just before it exits (see `reportAndExit`).
+ */
+export async function runChild(
+  script: string,
+  args: string[],
+): Promise<ChildResult> {
+  const start = performance.now();
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL(script, here).pathname, ...args],
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  const ms = performance.now() - start;
+  if (!output.success) throw new Error(`${script} failed (${output.code})`);
+  const lines = new TextDecoder().decode(output.stdout).trim().split("\n");
+  const result = JSON.parse(lines[lines.length - 1] ?? "{}");
+  return { result, peakRssMiB: result.peakRssMiB ?? NaN, ms };
+}
+
+/** Prints the figures as the last stdout line, with this process's peak RSS. */
+export function reportAndExit(result: Record<string, number>): never {
+  const status = Deno.readTextFileSync("/proc/self/status");
+  const match = status.match(/VmHWM:\s+(\d+) kB/);
+  const peakRssMiB = match ? Number(match[1]) / 1024 : NaN;
+  console.log(JSON.stringify({ ...result, peakRssMiB }));
+  Deno.exit(0);
+}
+
+/** Formats a Markdown table. */
+export function table(head: string[], rows: (string | number)[][]): string {
+  const cell = (v: string | number) => typeof v === "number" ? fmt(v) : v;
+  return [
+    `| ${head.join(" | ")} |`,
+    `| ${head.map(() => "---").join(" | ")} |`,
+    ...rows.map((r) => `| ${r.map(cell).join(" | ")} |`),
+  ].join("\n");
+}
+
+/** A number with sensible precision for a report. */
+export function fmt(v: number): string {
+  if (!Number.isFinite(v) || Number.isInteger(v)) return String(v);
+  if (Math.abs(v) >= 100) return v.toFixed(0);
+  if (Math.abs(v) >= 10) return v.toFixed(1);
+  return v.toFixed(2);
+}
+
+/** "met" or "not met", for the report's target lines. */
+export function verdict(ok: boolean): string {
+  return ok ? "**met**" : "**not met**";
+}
