@@ -806,14 +806,15 @@ export class AuditLogService {
           product: ["work_management", "crm", "dev", "service"][hash % 4],
           target_user_id: target,
         };
-      case "security-settings-change":
-        return {
-          setting: ["two_factor_auth", "session_timeout", "ip_restrictions"][
-            hash % 3
-          ],
-          old_value: "off",
-          new_value: "on",
-        };
+      case "security-settings-change": {
+        const [setting, before, after] = [
+          ["two_factor_auth", "optional", "required"],
+          ["session_timeout", "8h", "30m"],
+          ["ip_restrictions", "disabled", "enabled"],
+          ["two_factor_auth", "required", "optional"],
+        ][hash % 4]!;
+        return { setting, old_value: before, new_value: after };
+      }
       default:
         return {};
     }
