@@ -18,6 +18,7 @@ import {
   ServerError,
   TimeoutError,
   type TypedDocumentNode,
+  type TypedDocumentString,
 } from "../../graphql/mod.ts";
 import { json, type Reply, scriptedFetch } from "./_fake.ts";
 
@@ -81,6 +82,20 @@ Deno.test("request: typed documents infer result and variables", async () => {
     JSON.parse(sent[0]!.body).query,
     "query Q($id: ID!) { me { id } }",
   );
+});
+
+Deno.test("request: typed document strings (graphql-codegen's string mode)", async () => {
+  class TypedString<R, V> extends String implements TypedDocumentString<R, V> {
+    __apiType?: (variables: V) => R;
+  }
+  const doc = new TypedString<{ me: { id: string } }, Record<string, never>>(
+    "query Me { me { id } }",
+  );
+  const { client, sent } = setup([OK]);
+  const data = await client.request(doc);
+  const id: string = data.me.id;
+  assert.equal(id, "1");
+  assert.equal(JSON.parse(sent[0]!.body).query, "query Me { me { id } }");
 });
 
 Deno.test("request: per-call apiVersion, and malformed versions are refused before sending", async () => {
@@ -522,12 +537,18 @@ Deno.test("validate: documents are checked against the schema before sending", a
   assert.ok(parse instanceof GraphQLValidationError);
   assert.equal(parse.locations?.[0]?.line, 1);
   assert.equal(sent.length, 1);
-  const { buildSchema } = await import("graphql");
+  const { buildSchema, parse: parseDocument } = await import("graphql");
   const built = setup([OK], { validate: buildSchema(sdl) });
   await assert.rejects(
     () => built.client.request("{ nope }"),
     GraphQLValidationError,
   );
+  const node = await built.client
+    .request(parseDocument("query {\n  me { shoe }\n}"))
+    .catch((e) => e);
+  assert.ok(node instanceof GraphQLValidationError, String(node));
+  assert.deepEqual(node.locations, [{ line: 2, column: 8 }]);
+  assert.equal(built.sent.length, 0);
 });
 
 Deno.test("errors: classes a caller catches come through request()", async () => {
