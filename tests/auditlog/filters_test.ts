@@ -86,9 +86,8 @@ Deno.test("normalizeAuditLogFilters() converts to the API's spelling", () => {
   assert.deepEqual(normalizeAuditLogFilters({}), {});
   assert.throws(() => normalizeAuditLogFilters({ userId: 1.5 }), RangeError);
   assert.throws(() => normalizeAuditLogFilters({ userId: -3 }), RangeError);
-  // deno-lint-ignore no-explicit-any
   assert.throws(
-    () => normalizeAuditLogFilters({ events: "login" as any }),
+    () => normalizeAuditLogFilters({ events: "login" as unknown as string[] }),
     TypeError,
   );
   assert.throws(
