@@ -449,7 +449,7 @@ export class Model {
           value:
             `{"index":${index},"post_id":null,"changed_at":"${changedAt}"}`,
           text: STATUS_LABELS[index]!,
-          data: { index, post_id: null, changed_at: changedAt },
+          data: { index: Number(index), post_id: null, changed_at: changedAt },
         };
       }
       case "numbers": {
