@@ -711,16 +711,7 @@ export class OAuthService {
     if (record === undefined) {
       throw new OAuthError("invalid_grant", "Unknown authorization code");
     }
-    if (record.used) {
-      if (record.legacyToken !== undefined) {
-        this.#tokens.revoke(record.legacyToken);
-      }
-      if (record.family !== undefined) this.#tokens.revokeFamily(record.family);
-      throw new OAuthError(
-        "invalid_grant",
-        "Authorization code already used (the tokens issued from it are revoked)",
-      );
-    }
+    if (record.used) this.#reused(record);
     if (this.#clock.now() >= record.expiresAt) {
       throw new OAuthError("invalid_grant", "Authorization code expired");
     }
@@ -738,6 +729,24 @@ export class OAuthService {
     return record;
   }
 
+  /** A code presented again: revoke what it gave (RFC 6749 §4.1.2) and refuse. */
+  #reused(record: CodeRecord): never {
+    if (record.legacyToken !== undefined) {
+      this.#tokens.revoke(record.legacyToken);
+    }
+    if (record.family !== undefined) this.#tokens.revokeFamily(record.family);
+    throw new OAuthError(
+      "invalid_grant",
+      "Authorization code already used (the tokens issued from it are revoked)",
+    );
+  }
+
+  /** Marks a redeemed code used, after any await: a concurrent exchange may have won. */
+  #consume(record: CodeRecord): void {
+    if (record.used) this.#reused(record);
+    record.used = true;
+  }
+
   async #legacyToken(request: Request): Promise<Response> {
     const params = await this.#params(request, true);
     this.#authenticate(request, params);
@@ -746,7 +755,7 @@ export class OAuthService {
     if (verifier !== null && record.challenge !== undefined) {
       await this.#verifyPkce(record, verifier);
     }
-    record.used = true;
+    this.#consume(record);
     const token = this.#tokens.issueLegacy(this.#userId, record.scopes, {
       clientId: this.#clientId,
     });
@@ -798,7 +807,7 @@ export class OAuthService {
     if (grant === "authorization_code") {
       const record = this.#redeem(params);
       await this.#verifyPkce(record, params.get("code_verifier"));
-      record.used = true;
+      this.#consume(record);
       const pair = this.#tokens.issueOAuth(this.#userId, record.scopes, {
         clientId: this.#clientId,
         ttlSeconds: this.#ttlSeconds,

@@ -526,6 +526,24 @@ Deno.test("authorization codes are single-use: reuse is refused and revokes what
   assert.equal(refresh.body.error, "invalid_grant");
 });
 
+Deno.test("concurrent exchanges of one code: exactly one wins", async () => {
+  const { oauth, tokens } = setup();
+  const code = (await authorize(oauth)).searchParams.get("code")!;
+  const results = await Promise.all([
+    exchange(oauth, code),
+    exchange(oauth, code),
+    exchange(oauth, code),
+  ]);
+  assert.deepEqual(results.map((r) => r.status).sort(), [200, 400, 400]);
+  assert.equal(tokens.issued, 1);
+  // The duplicates count as code reuse: the winner's tokens are revoked too.
+  const winner = results.find((r) => r.status === 200)!;
+  assert.deepEqual(tokens.check(String(winner.body.access_token)), {
+    ok: false,
+    reason: "revoked",
+  });
+});
+
 Deno.test("authorization codes expire after 10 minutes on the emulator clock", async () => {
   const { oauth, advance } = setup();
   const early = (await authorize(oauth)).searchParams.get("code")!;
