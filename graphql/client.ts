@@ -791,6 +791,7 @@ export class MondayClient {
               body,
               text,
               nowMs: this.#clock.now(),
+              redact: (t) => redact(t, this.#secrets),
             });
             if (error) return error;
             if (typeof body.schema === "string") return body.schema;
