@@ -503,6 +503,7 @@ export class OAuthService {
       expiresAt: this.#clock.now() + this.#codeTtlMs,
     };
     if (this.#consent === "page") {
+      this.#prune();
       const id = this.#randomString(24);
       this.#pending.set(id, pending);
       return consentPage(id, clientId, scopes);
@@ -510,7 +511,19 @@ export class OAuthService {
     return this.#approve(pending);
   }
 
+  /** Forgets expired codes and consent requests once there are many, so a long-running emulator does not grow without bound. */
+  #prune(): void {
+    const now = this.#clock.now();
+    for (const map of [this.#codes, this.#pending]) {
+      if (map.size < 1000) continue;
+      for (const [key, value] of map) {
+        if (now >= value.expiresAt) map.delete(key);
+      }
+    }
+  }
+
   #approve(pending: AuthorizationRequest): Response {
+    this.#prune();
     const code = this.#randomString(32);
     this.#codes.set(code, {
       ...pending,

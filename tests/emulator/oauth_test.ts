@@ -557,6 +557,19 @@ Deno.test("authorization codes expire after 10 minutes on the emulator clock", a
   assert.match(String(expired.body.error_description), /expired/);
 });
 
+Deno.test("expired codes are forgotten once many have piled up", async () => {
+  const { oauth, advance } = setup();
+  const first = (await authorize(oauth)).searchParams.get("code")!;
+  for (let i = 0; i < 1000; i++) await authorize(oauth);
+  advance(600_000);
+  const before = await exchange(oauth, first);
+  assert.match(String(before.body.error_description), /expired/);
+  const fresh = (await authorize(oauth)).searchParams.get("code")!;
+  const after = await exchange(oauth, first);
+  assert.match(String(after.body.error_description), /Unknown/);
+  assert.equal((await exchange(oauth, fresh)).status, 200);
+});
+
 Deno.test("refresh_token grant rotates; access tokens expire and refreshed ones work", async () => {
   const { oauth, tokens, advance } = setup({ accessTokenTtlSeconds: 60 });
   const code = (await authorize(oauth)).searchParams.get("code")!;
