@@ -17,7 +17,10 @@ import {
   type OperationDefinitionNode,
   parse,
   Source,
+  TypeInfo,
   validate,
+  visit,
+  visitWithTypeInfo,
 } from "graphql";
 import { EMULATOR_SDL } from "./_graphql_schema.ts";
 import { complexityOf } from "./_graphql_cost.ts";
@@ -35,6 +38,8 @@ import type { TokenRegistry } from "./_tokens.ts";
 
 const ACCOUNT_NUMBER = Number(ACCOUNT_ID);
 const IDEMPOTENCY_TTL_MS = 30 * 60_000;
+/** The first API version that refuses legacy (OAuth 2.0) tokens. */
+const OAUTH21_REQUIRED_FROM = "2027-04";
 
 /** Options of {@linkcode GraphQLEndpoint}. */
 export interface GraphQLEndpointOptions {
@@ -129,7 +134,12 @@ export class GraphQLEndpoint {
   async schema(request: Request): Promise<Response> {
     const url = new URL(request.url);
     const version = url.searchParams.get("version") ?? CURRENT_VERSION;
-    const headers = { "api-version": version };
+    const rate = this.#options.limits.headers();
+    const headers = {
+      "api-version": version,
+      "ratelimit-policy": rate.policy,
+      "ratelimit": rate.rateLimit,
+    };
     if (url.searchParams.get("format") === "sdl") {
       return new Response(EMULATOR_SDL, {
         headers: { ...headers, "content-type": "text/plain; charset=utf-8" },
@@ -177,6 +187,18 @@ export class GraphQLEndpoint {
         );
       }
       const auth = this.#authenticate(request);
+      if (
+        auth.kind === "oauth_legacy" && rawVersion !== null &&
+        /^\d{4}-\d{2}$/.test(rawVersion.trim()) &&
+        rawVersion.trim() >= OAUTH21_REQUIRED_FROM
+      ) {
+        throw new Refusal(
+          401,
+          "OAUTH21_TOKEN_REQUIRED",
+          `Legacy OAuth tokens are refused from API version ${OAUTH21_REQUIRED_FROM}: get an OAuth 2.1 token (/oauth_ms/oauth/token)`,
+          { currentShape: true },
+        );
+      }
       const counted = limits.count();
       if (counted) throw breachRefusal(counted);
       const body = await readBody(request, options.file);
@@ -267,6 +289,7 @@ export class GraphQLEndpoint {
           requestId,
           version: servedVersion,
           legacy,
+          warnings: this.#warnings(document, servedVersion),
         });
         if (idempotencyKey !== undefined) {
           const text = await response.clone().text();
@@ -387,12 +410,13 @@ export class GraphQLEndpoint {
     body: Record<string, unknown>,
     meta: { requestId: string; version: string; legacy: boolean },
     extraHeaders: Record<string, string> = {},
+    warnings: Record<string, unknown>[] = [],
   ): Response {
-    const payload = meta.legacy ? { ...body, account_id: ACCOUNT_NUMBER } : {
-      ...body,
-      extensions: { request_id: meta.requestId },
-      account_id: ACCOUNT_NUMBER,
-    };
+    const extensions: Record<string, unknown> = { request_id: meta.requestId };
+    if (warnings.length > 0) extensions.warnings = warnings;
+    const payload = meta.legacy
+      ? { ...body, account_id: ACCOUNT_NUMBER }
+      : { ...body, extensions, account_id: ACCOUNT_NUMBER };
     if (status === 429) this.#options.onRateLimited();
     return new Response(JSON.stringify(payload), {
       status,
@@ -400,9 +424,61 @@ export class GraphQLEndpoint {
     });
   }
 
+  #warnings(
+    document: DocumentNode,
+    version: string,
+  ): Record<string, unknown>[] {
+    const warnings: Record<string, unknown>[] = [];
+    const kind = VERSIONS.find((v) => v.value === version)?.kind;
+    if (kind === "deprecated") {
+      warnings.push({
+        message:
+          `API version '${version}' is deprecated: move to '${CURRENT_VERSION}'`,
+        extensions: { code: "DEPRECATED_API_VERSION" },
+      });
+    }
+    const typeInfo = new TypeInfo(this.#schema);
+    const path: string[] = [];
+    visit(
+      document,
+      visitWithTypeInfo(typeInfo, {
+        Field: {
+          enter: (node) => {
+            path.push(node.alias?.value ?? node.name.value);
+            const def = typeInfo.getFieldDef();
+            const parent = typeInfo.getParentType();
+            if (def?.deprecationReason && parent) {
+              warnings.push({
+                message:
+                  `Field '${parent.name}.${def.name}' is deprecated: ${def.deprecationReason}`,
+                locations: node.loc
+                  ? [{
+                    line: node.loc.startToken.line,
+                    column: node.loc.startToken.column,
+                  }]
+                  : [],
+                path: [...path],
+                extensions: { code: "DEPRECATED_FIELD" },
+              });
+            }
+          },
+          leave: () => {
+            path.pop();
+          },
+        },
+      }),
+    );
+    return warnings;
+  }
+
   #result(
     result: ExecutionResult,
-    meta: { requestId: string; version: string; legacy: boolean },
+    meta: {
+      requestId: string;
+      version: string;
+      legacy: boolean;
+      warnings?: Record<string, unknown>[];
+    },
   ): Response {
     const errors = result.errors ?? [];
     if (meta.legacy) {
@@ -419,7 +495,7 @@ export class GraphQLEndpoint {
     }
     const body: Record<string, unknown> = { data: result.data ?? null };
     if (errors.length > 0) body.errors = errors.map(formatError);
-    return this.#respond(200, body, meta);
+    return this.#respond(200, body, meta, {}, meta.warnings);
   }
 
   #refuse(

@@ -227,6 +227,9 @@ type Board {
   created_at: ISO8601DateTime
   updated_at: ISO8601DateTime
   owner: User!
+    @deprecated(
+      reason: "This field returned creator of the board. Please use 'creator' or 'owners' fields instead."
+    )
   owners: [User]!
   creator: User!
   columns(ids: [String], types: [ColumnType!]): [Column]
@@ -247,6 +250,9 @@ type Column {
   width: Int
   archived: Boolean!
   settings_str: String!
+    @deprecated(
+      reason: "From version 2025-10, use settings instead. Will be removed in a future version."
+    )
   settings: JSON
 }
 

@@ -765,6 +765,8 @@ Deno.test("graphql: get_schema serves the emulator's SDL or introspection JSON",
   const text = await sdl.text();
   assert.equal(sdl.status, 200);
   assert.equal(sdl.headers.get("api-version"), "2026-10");
+  assert.match(sdl.headers.get("ratelimit-policy")!, /"minuteRate";q=5000/);
+  assert.ok(sdl.headers.get("ratelimit"));
   assert.match(text, /type Query \{/);
   assert.match(
     text,
@@ -919,4 +921,52 @@ Deno.test("graphql: a concurrent duplicate Idempotency-Key gets 409 IDEMPOTENCY_
   const done = await first;
   assert.equal(done.status, 200);
   assert.equal(emulator.stats().executed.mutations, 1);
+});
+
+Deno.test("graphql: deprecated fields and versions come back as extensions.warnings with locations and path", async () => {
+  await using emulator = await startEmulator({ items: 3 });
+  const answer = await gql(
+    emulator,
+    "{\n  boards(limit: 1) {\n    mine: owner { id }\n    columns { settings_str }\n  }\n}",
+    { headers: { "API-Version": "2026-04" } },
+  );
+  assert.equal(answer.status, 200);
+  assert.ok(answer.body.data.boards[0].mine.id);
+  const warnings = answer.body.extensions.warnings;
+  assert.deepEqual(
+    warnings.map((w: { extensions: { code: string } }) => w.extensions.code),
+    ["DEPRECATED_API_VERSION", "DEPRECATED_FIELD", "DEPRECATED_FIELD"],
+  );
+  assert.deepEqual(warnings[1].path, ["boards", "mine"]);
+  assert.deepEqual(warnings[1].locations, [{ line: 3, column: 5 }]);
+  assert.match(warnings[1].message, /Board\.owner/);
+  assert.deepEqual(warnings[2].path, ["boards", "columns", "settings_str"]);
+  const clean = await gql(emulator, "{ me { id } }");
+  assert.equal(clean.body.extensions.warnings, undefined);
+});
+
+Deno.test("graphql: legacy OAuth tokens are refused from API version 2027-04 with OAUTH21_TOKEN_REQUIRED", async () => {
+  await using emulator = await startEmulator();
+  const legacy = await oauthToken(emulator, "me:read", "legacy");
+  const modern = await oauthToken(emulator, "me:read", "2.1");
+  const headers = { "API-Version": "2027-04" };
+  const refused = await gql(emulator, "{ me { id } }", {
+    token: `Bearer ${legacy}`,
+    headers,
+  });
+  assert.equal(refused.status, 401);
+  assert.equal(
+    refused.body.errors[0].extensions.code,
+    "OAUTH21_TOKEN_REQUIRED",
+  );
+  const ok = await gql(emulator, "{ me { id } }", {
+    token: `Bearer ${modern}`,
+    headers,
+  });
+  assert.equal(ok.status, 200);
+  const older = await gql(emulator, "{ me { id } }", {
+    token: `Bearer ${legacy}`,
+    headers: { "API-Version": "2027-01" },
+  });
+  assert.equal(older.status, 200);
 });
