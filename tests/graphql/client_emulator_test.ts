@@ -201,9 +201,14 @@ Deno.test("emulator: field limits and concurrency limits", async () => {
   assert.ok((field.retryAfterMs ?? 0) > 0);
 
   emulator.setLimits({ concurrentRequests: 1 });
-  emulator.inject("graphql", { delayMs: 150 });
+  // The first request is held in flight by the emulator; the second is
+  // sent once the emulator has received the first.
+  const received = emulator.stats().requests.graphql;
+  emulator.inject("graphql", { delayMs: 1_000 });
   const slow = client.request("{ me { id } }");
-  await new Promise((r) => setTimeout(r, 50));
+  while (emulator.stats().requests.graphql === received) {
+    await new Promise((r) => setTimeout(r, 5));
+  }
   const busy = await client.request("{ me { id } }").catch((e) => e);
   await slow;
   assert.ok(busy instanceof ConcurrencyLimitError, String(busy));

@@ -342,7 +342,11 @@ Deno.test("concurrency: never more than maxConcurrency requests in flight", asyn
   const { client, sent } = setup([async () => {
     inFlight++;
     peak = Math.max(peak, inFlight);
-    await new Promise((r) => setTimeout(r, 5));
+    // Hold each request until the cap is reached (or nothing else can come).
+    while (inFlight < 3 && sent.length < 10) {
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    await new Promise((r) => setTimeout(r, 1));
     inFlight--;
     return OK.clone();
   }], { maxConcurrency: 3 });
