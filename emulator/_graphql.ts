@@ -117,12 +117,9 @@ export class GraphQLEndpoint {
   #requestId(): string {
     const r = this.#options.random;
     const hex = (n: number) =>
-      Array.from(
-        { length: n },
-        () => Math.floor(r() * 16).toString(16),
-      ).join("");
+      Math.floor(r() * 16 ** n).toString(16).padStart(n, "0");
     this.#requestSeq++;
-    return `${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}`;
+    return `${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(6)}${hex(6)}`;
   }
 
   /**

@@ -253,8 +253,16 @@ export interface CellValue {
 const EMPTY: CellValue = Object.freeze({ value: null, text: "" });
 const STATUS_INDEXES = ["0", "1", "2", "5"];
 
+let lastIsoMs = Number.NaN;
+let lastIso = "";
+
 function isoSeconds(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+  // Cells of one item are rendered one after another: remember the last one.
+  if (ms !== lastIsoMs) {
+    lastIsoMs = ms;
+    lastIso = new Date(ms).toISOString().slice(0, 19) + "Z";
+  }
+  return lastIso;
 }
 
 function isoDate(ms: number): string {
