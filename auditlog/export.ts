@@ -335,7 +335,8 @@ export async function exportAuditLogs(
         exported: state.exported,
         updatedAt: iso(clock.now()),
       };
-      await store.save(next, signal ? { signal } : {});
+      // Not abortable: once the sink holds a batch, its checkpoint must follow.
+      await store.save(next);
       return next;
     };
     if (

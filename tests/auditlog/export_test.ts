@@ -319,3 +319,82 @@ Deno.test("exportAuditLogs() reports progress with totals and an ETA", async () 
   assert.equal(done.phase, "done");
   assert.equal(done.entries, 25);
 });
+
+Deno.test("exportAuditLogs() is not disturbed by entries that arrive during the run", async () => {
+  const { source, end } = seeded(50, { sameEvery: 5 });
+  const clock = manualClock(end + 60_000);
+  const original = source.getLogs.bind(source);
+  let arrivals = 0;
+  source.getLogs = (options) => {
+    // Every request, a new event happens "now": after the window's end.
+    source.append(clock.now() + arrivals++);
+    return original(options);
+  };
+  const expected = await idsOf(source);
+  const sink = new MemorySink();
+  await exportAuditLogs({ source, sink, clock, perPage: 6 });
+  assert.deepEqual(sink.records.map((r) => r.id), expected);
+});
+
+Deno.test("exportAuditLogs() saves the checkpoint only after the sink acknowledges", async () => {
+  const { source, end } = seeded(6);
+  const checkpoint = new MemoryCheckpointStore();
+  const acks: (() => void)[] = [];
+  let written = 0;
+  const sink = {
+    write(records: readonly AuditLogRecord[]) {
+      return new Promise<undefined>((resolve) => {
+        acks.push(() => {
+          written += records.length;
+          resolve(undefined);
+        });
+      });
+    },
+  };
+  const run = exportAuditLogs({
+    source,
+    sink,
+    checkpoint,
+    clock: manualClock(end + 60_000),
+    perPage: 3,
+  });
+  while (acks.length === 0) await new Promise((r) => setTimeout(r, 1));
+  assert.equal((await checkpoint.load())?.exported, 0);
+  acks.shift()!();
+  while (acks.length === 0) await new Promise((r) => setTimeout(r, 1));
+  assert.equal((await checkpoint.load())?.exported, 3);
+  acks.shift()!();
+  await run;
+  assert.equal(written, 6);
+  assert.equal((await checkpoint.load())?.exported, 6);
+});
+
+Deno.test("exportAuditLogs() aborted mid-run keeps what was written; the next run finishes exactly once", async () => {
+  const { source, end } = seeded(30, { sameEvery: 2 });
+  const checkpoint = new MemoryCheckpointStore();
+  const clock = manualClock(end + 60_000);
+  const controller = new AbortController();
+  const sink = new MemorySink();
+  const stopping = {
+    write: async (records: readonly AuditLogRecord[]) => {
+      await sink.write(records);
+      if (sink.batches === 2) controller.abort(new Error("stopped"));
+      return undefined;
+    },
+  };
+  await assert.rejects(
+    () =>
+      exportAuditLogs({
+        source,
+        sink: stopping,
+        checkpoint,
+        clock,
+        perPage: 4,
+        signal: controller.signal,
+      }),
+    /stopped/,
+  );
+  assert.equal(sink.records.length, 6); // pages of 2 and 4 entries
+  await exportAuditLogs({ source, sink, checkpoint, clock, perPage: 4 });
+  assert.deepEqual(sink.records.map((r) => r.id), await idsOf(source));
+});
