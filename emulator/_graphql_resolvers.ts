@@ -121,7 +121,10 @@ function requireScope(field: string, ctx: ResolverContext): void {
 const CURSOR_TTL_MS = 60 * 60_000;
 
 interface CursorState {
+  /** The result set (a board's own item array when unfiltered: items are only ever appended to it). */
   items: ItemRecord[];
+  /** The result set ends here (items appended after the pagination began are not in it). */
+  end: number;
   offset: number;
   createdAt: number;
 }
@@ -505,20 +508,20 @@ function checkLimit(limit: number): void {
 }
 
 function page(
-  state: { items: ItemRecord[]; offset: number; createdAt: number },
+  state: CursorState,
   limit: number,
   ctx: ResolverContext,
 ): Record<string, unknown> {
   const out: ItemRecord[] = [];
   let i = state.offset;
-  const items = state.items;
-  while (i < items.length && out.length < limit) {
+  const { items, end } = state;
+  while (i < end && out.length < limit) {
     const item = items[i++]!;
     if (!item.deleted) out.push(item);
   }
-  while (i < items.length && items[i]!.deleted) i++;
-  const cursor = i < items.length
-    ? ctx.cursors.issue({ items, offset: i, createdAt: state.createdAt })
+  while (i < end && items[i]!.deleted) i++;
+  const cursor = i < end
+    ? ctx.cursors.issue({ items, end, offset: i, createdAt: state.createdAt })
     : null;
   return { cursor, items: out.map((item) => itemView(item, ctx.model)) };
 }
@@ -620,7 +623,7 @@ function itemsPage(
   }
   const q = args.query_params;
   let items: ItemRecord[];
-  if (!q && !group) items = board.items.slice();
+  if (!q && !group) items = board.items;
   else {
     const ids = q?.ids ? new Set(q.ids.map(String)) : undefined;
     const rules = q?.rules ?? [];
@@ -662,7 +665,11 @@ function itemsPage(
       });
     }
   }
-  return page({ items, offset: 0, createdAt: ctx.now }, args.limit, ctx);
+  return page(
+    { items, end: items.length, offset: 0, createdAt: ctx.now },
+    args.limit,
+    ctx,
+  );
 }
 
 // ---------------------------------------------------------------- root

@@ -970,3 +970,30 @@ Deno.test("graphql: legacy OAuth tokens are refused from API version 2027-04 wit
   });
   assert.equal(older.status, 200);
 });
+
+Deno.test("graphql: a pagination's result set is fixed at its start: later items are left out, deleted ones skipped", async () => {
+  await using emulator = await startEmulator({ items: 30 });
+  const boardId = await firstBoardId(emulator);
+  const first = await gql(
+    emulator,
+    "{ boards(limit: 1) { items_page(limit: 10) { cursor items { id } } } }",
+  );
+  const page = first.body.data.boards[0].items_page;
+  await createItem(emulator, boardId, null, "late");
+  await gql(emulator, "mutation { delete_item(item_id: 1000000015) { id } }");
+  const rest = await gql(
+    emulator,
+    "query ($c: String!) { next_items_page(cursor: $c, limit: 100) { cursor items { id name } } }",
+    { variables: { c: page.cursor } },
+  );
+  const items = rest.body.data.next_items_page.items;
+  assert.equal(rest.body.data.next_items_page.cursor, null);
+  assert.equal(items.length, 19);
+  assert.ok(!items.some((i: { id: string }) => i.id === "1000000015"));
+  assert.ok(!items.some((i: { name: string }) => i.name === "late"));
+  const fresh = await gql(
+    emulator,
+    "{ boards(limit: 1) { items_page(limit: 100) { items { name } } } }",
+  );
+  assert.equal(fresh.body.data.boards[0].items_page.items.length, 30);
+});
