@@ -1,7 +1,150 @@
 /**
- * mondaykit: connect Deno programs to monday.com's GraphQL and Audit Log APIs.
+ * mondaykit connects Deno programs to monday.com: its GraphQL API
+ * ({@linkcode MondayClient}) and its Audit Log API
+ * ({@linkcode AuditLogClient}), with API-token and OAuth credentials kept in
+ * an encrypted settings file.
+ *
+ * This front door re-exports the main pieces and composes them:
+ * {@linkcode createClient} turns a connection string (the properties users of
+ * the CData driver already know) into a ready client. The sub-modules hold
+ * the rest: `./graphql`, `./auditlog`, `./auth`, `./storage`, `./emulator`
+ * (a monday.com-compatible server on 127.0.0.1) and `./cli`.
+ *
+ * @example A GraphQL client from a connection string, against the emulator
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createClient, MondayClient } from "@mondaykit/mondaykit";
+ * import { startEmulator } from "@mondaykit/mondaykit/emulator";
+ *
+ * await using emulator = await startEmulator();
+ * const client = createClient(
+ *   `APIToken=${emulator.credentials.apiToken};ApiUrl=${emulator.apiUrl}`,
+ * );
+ * assert.ok(client instanceof MondayClient);
+ * const data = await client.request<{ me: { name: string } }>(
+ *   "query { me { name } }",
+ * );
+ * assert.equal(typeof data.me.name, "string");
+ * ```
  *
  * @module
  */
 
+import {
+  type ConnectionOptions,
+  parseConnectionString,
+  validateConnectionOptions,
+} from "./connection.ts";
+import { MondayClient, type MondayClientOptions } from "./graphql/mod.ts";
+import { AuditLogClient, type AuditLogClientOptions } from "./auditlog/mod.ts";
+import {
+  createCredentials,
+  type CreateCredentialsOptions,
+} from "./auth/mod.ts";
+
 export { VERSION } from "./version.ts";
+export * from "./connection.ts";
+export * from "./graphql/mod.ts";
+export * from "./auditlog/mod.ts";
+export * from "./auth/mod.ts";
+export * from "./storage/mod.ts";
+// graphql/ declares the same shape structurally; auth/ owns the name.
+export type { CredentialProvider } from "./auth/mod.ts";
+
+/** Options for {@linkcode createClient}, beyond the connection itself. */
+export interface CreateClientOptions {
+  /**
+   * Options for the credential provider (settings store, browser opener,
+   * environment), used for OAuth connections.
+   */
+  credentials?: CreateCredentialsOptions;
+  /** Extra options for a GraphQL client (`Schema=GraphQL`). */
+  graphql?: Omit<MondayClientOptions, "credentials" | "token">;
+  /** Extra options for an Audit Log client (`Schema=AuditLog`). */
+  auditLog?: Omit<AuditLogClientOptions, "connection" | "token" | "domain">;
+}
+
+/**
+ * Builds an {@linkcode AuditLogClient} from typed options with
+ * `schema: "AuditLog"`.
+ *
+ * @param connection Typed connection options.
+ * @param options Audit-log client options.
+ * @returns The audit log client.
+ */
+export function createClient(
+  connection: ConnectionOptions & { schema: "AuditLog" },
+  options?: CreateClientOptions,
+): AuditLogClient;
+/**
+ * Builds a {@linkcode MondayClient} from typed options for the GraphQL API.
+ *
+ * @param connection Typed connection options.
+ * @param options Credential and GraphQL client options.
+ * @returns The GraphQL client.
+ */
+export function createClient(
+  connection: ConnectionOptions & { schema?: "GraphQL" },
+  options?: CreateClientOptions,
+): MondayClient;
+/**
+ * Builds a client from connection settings: a {@linkcode MondayClient} for
+ * `Schema=GraphQL` (the default) or an {@linkcode AuditLogClient} for
+ * `Schema=AuditLog`, with the credentials the settings describe (an API
+ * token, or OAuth through the settings store named by
+ * `OAuthSettingsLocation`).
+ *
+ * Permissions: `--allow-net` for the API hosts; OAuth connections also need
+ * `--allow-read --allow-write` for the settings file (and `--allow-env` for
+ * its key variables).
+ *
+ * @param connection A connection string or typed, validated options.
+ * @param options Credential, GraphQL and audit-log options.
+ * @returns The client for the connection's schema.
+ * @throws {SyntaxError|TypeError|RangeError} When the connection settings are
+ *   invalid (the message names the property).
+ *
+ * @example An audit log client
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { AuditLogClient, createClient } from "@mondaykit/mondaykit";
+ *
+ * const client = createClient({
+ *   schema: "AuditLog",
+ *   apiToken: "audit-token",
+ *   domain: "https://acme.monday.com",
+ * });
+ * assert.ok(client instanceof AuditLogClient);
+ * ```
+ */
+export function createClient(
+  connection: string | ConnectionOptions,
+  options?: CreateClientOptions,
+): MondayClient | AuditLogClient;
+export function createClient(
+  connection: string | ConnectionOptions,
+  options: CreateClientOptions = {},
+): MondayClient | AuditLogClient {
+  const settings = typeof connection === "string"
+    ? parseConnectionString(connection)
+    : validateConnectionOptions(connection);
+  const timeoutMs = settings.timeout !== undefined
+    ? settings.timeout * 1000
+    : undefined;
+  if (settings.schema === "AuditLog") {
+    return new AuditLogClient({
+      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+      ...options.auditLog,
+      connection: settings,
+    });
+  }
+  return new MondayClient({
+    ...(settings.apiUrl !== undefined ? { apiUrl: settings.apiUrl } : {}),
+    ...(settings.apiVersion !== undefined
+      ? { apiVersion: settings.apiVersion }
+      : {}),
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...options.graphql,
+    credentials: createCredentials(settings, options.credentials),
+  });
+}
