@@ -175,6 +175,8 @@ export class GraphQLEndpoint {
     const entered = limits.enter();
     try {
       if (entered) throw breachRefusal(entered);
+      const ip = limits.countIp();
+      if (ip) throw breachRefusal(ip);
       if (version === undefined) {
         throw new Refusal(
           200,
@@ -563,6 +565,17 @@ function breachRefusal(breach: LimitBreach): Refusal {
         429,
         "maxConcurrencyExceeded",
         "Max concurrency exceeded: too many requests in flight at once",
+        {
+          retryAfter: retry,
+          extensions: { retry_in_seconds: retry },
+          errorData: { retry_in_seconds: retry },
+        },
+      );
+    case "ip":
+      return new Refusal(
+        429,
+        "IP_RATE_LIMIT_EXCEEDED",
+        `IP rate limit exceeded: too many requests from this address, try again in ${retry} seconds`,
         {
           retryAfter: retry,
           extensions: { retry_in_seconds: retry },

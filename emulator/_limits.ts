@@ -26,6 +26,10 @@ export interface EmulatorLimits {
   minuteWindowMs: number;
   /** Calls per minute window of each rate-limited mutation (`create_board`). */
   fieldCallsPerMinute: number;
+  /** Requests from one IP address per IP window (monday: 5,000 per 10 s). */
+  ipRequestsPerWindow: number;
+  /** Length of the IP window in ms. */
+  ipWindowMs: number;
 }
 
 /** Plans with their own default limits. */
@@ -51,6 +55,8 @@ export function planLimits(plan: EmulatorPlan): EmulatorLimits {
     auditWindowMs: 60_000,
     minuteWindowMs: 60_000,
     fieldCallsPerMinute: 40,
+    ipRequestsPerWindow: 5000,
+    ipWindowMs: 10_000,
   };
   switch (plan) {
     case "enterprise":
@@ -105,7 +111,14 @@ export function checkLimits(
 /** A limit that refused a request. */
 export interface LimitBreach {
   /** Which limit. */
-  kind: "minute" | "concurrency" | "daily" | "complexity" | "query" | "field";
+  kind:
+    | "minute"
+    | "concurrency"
+    | "daily"
+    | "complexity"
+    | "query"
+    | "field"
+    | "ip";
   /** Seconds until the limit lets the caller in again. */
   retryInSeconds: number;
   /** For complexity: the query's cost, the budget left, and the budget. */
@@ -133,6 +146,7 @@ export class LimitTracker {
   #requests: Window | undefined;
   #complexity: Window | undefined;
   #fields = new Map<string, Window>();
+  #ip: Window | undefined;
   #day = -1;
   #dayCalls = 0;
 
@@ -200,6 +214,33 @@ export class LimitTracker {
   /** Marks a request finished. */
   leave(): void {
     this.#inFlight = Math.max(0, this.#inFlight - 1);
+  }
+
+  /**
+   * Counts a request against the per-IP limit (every request comes from
+   * 127.0.0.1, so it is one window).
+   *
+   * @returns A breach, or undefined when counted.
+   */
+  countIp(): LimitBreach | undefined {
+    const now = this.#clock.now();
+    const windowMs = this.#limits.ipWindowMs;
+    let window = this.#ip;
+    if (!window || now >= window.start + windowMs) {
+      window = { start: now, used: 0 };
+    }
+    if (window.used >= this.#limits.ipRequestsPerWindow) {
+      return {
+        kind: "ip",
+        retryInSeconds: Math.max(
+          1,
+          Math.ceil((window.start + windowMs - now) / 1000),
+        ),
+      };
+    }
+    window.used++;
+    this.#ip = window;
+    return undefined;
   }
 
   /**

@@ -208,3 +208,21 @@ Deno.test("limits: the audit API's limit is configurable and counted in stats", 
   emulator.advance(2000);
   assert.equal((await get()).status, 200);
 });
+
+Deno.test("limits: requests per IP window answer 429 IP_RATE_LIMIT_EXCEEDED", async () => {
+  await using emulator = await startEmulator({
+    limits: { ipRequestsPerWindow: 2, ipWindowMs: 10_000 },
+  });
+  await gql(emulator, "{ me { id } }");
+  await gql(emulator, "{ me { id } }", { token: "not-a-token" });
+  emulator.advance(4_000);
+  const refused = await gql(emulator, "{ me { id } }");
+  assert.equal(refused.status, 429);
+  assert.equal(
+    refused.body.errors[0].extensions.code,
+    "IP_RATE_LIMIT_EXCEEDED",
+  );
+  assert.equal(refused.headers.get("retry-after"), "6");
+  emulator.advance(6_000);
+  assert.equal((await gql(emulator, "{ me { id } }")).status, 200);
+});
