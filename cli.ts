@@ -266,4 +266,9 @@ export async function main(
   }
 }
 
-if (import.meta.main) Deno.exit(await main(Deno.args));
+if (import.meta.main) {
+  const code = await main(Deno.args);
+  // Let pending work finish (e.g. the login page's response reaching the browser), but never hang.
+  Deno.exitCode = code;
+  Deno.unrefTimer(setTimeout(() => Deno.exit(code), 2000));
+}

@@ -24,6 +24,10 @@ import {
   type SettingsStore,
 } from "../storage/mod.ts";
 import type { CommandContext } from "./context.ts";
+import { CommandError, EXIT, UsageError } from "./errors.ts";
+
+/** What a command needs the connection for. */
+export type Purpose = "graphql" | "audit" | "oauth";
 
 const ENV_SOURCES = [
   "MONDAYKIT_CONNECTION",
@@ -35,15 +39,21 @@ const ENV_SOURCES = [
  * The connection options: `--connection` (else the environment), then the individual flags on top.
  *
  * @param context The invocation.
- * @param schema The API the command talks to, when it matters.
+ * @param purpose What the command talks to: the GraphQL API, the audit API, or the OAuth server.
  * @returns Validated options (secrets hidden from inspection).
  * @throws {TypeError} When the connection string or a flag is invalid.
+ * @throws {CommandError} With exit code 3 when no credentials are given at all.
  */
 export function resolveConnection(
   context: CommandContext,
-  schema?: SchemaName,
+  purpose: Purpose,
 ): ConnectionOptions {
   const { flags, io } = context;
+  const schema: SchemaName | undefined = purpose === "audit"
+    ? "AuditLog"
+    : purpose === "graphql"
+    ? "GraphQL"
+    : undefined;
   const text = flags.string("connection");
   let base: ConnectionOptions = {};
   if (text !== undefined) {
@@ -91,6 +101,24 @@ export function resolveConnection(
   set("scope", "scope");
   const timeout = flags.seconds("timeout");
   if (timeout !== undefined) merged.timeout = timeout;
+  if (purpose === "oauth" && token === undefined) merged.authScheme ??= "OAuth";
+  if (purpose === "oauth" && merged.oauthClientId === undefined) {
+    throw new UsageError(
+      "Missing OAuth client id: pass --client-id <id>, or OAuthClientId=… in --connection or MONDAYKIT_CONNECTION",
+      context.spec.name,
+    );
+  }
+  if (
+    purpose !== "oauth" && (merged.authScheme ?? "Token") === "Token" &&
+    merged.apiToken === undefined
+  ) {
+    throw new CommandError(
+      purpose === "audit"
+        ? "No audit token: pass --audit-token, set MONDAY_AUDIT_TOKEN, or use a connection string with Schema=AuditLog;APIToken=…;Domain=…"
+        : "No API token: pass --token, set MONDAY_API_TOKEN or MONDAYKIT_CONNECTION, or use OAuth (AuthScheme=OAuth in --connection, after 'mondaykit auth login')",
+      { code: "auth_required", exitCode: EXIT.auth },
+    );
+  }
   return validateConnectionOptions(merged);
 }
 

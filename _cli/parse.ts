@@ -126,6 +126,23 @@ export function parseCommandLine(args: readonly string[]): ParsedCommandLine {
     } else if (top in COMMANDS) {
       spec = COMMANDS[top];
     } else {
+      // `--tokn x query`: the unknown flag made its value look like the command.
+      for (const arg of args.slice(0, wordIndexes[0])) {
+        const name = arg.startsWith("--")
+          ? arg.slice(2).split("=")[0]!
+          : undefined;
+        if (name === undefined || name in GLOBAL_OPTIONS) continue;
+        const negated = name.startsWith("no-") &&
+          GLOBAL_OPTIONS[name.slice(3)]?.type === "boolean";
+        if (negated) continue;
+        const hint = suggest(
+          `--${name}`,
+          Object.keys(GLOBAL_OPTIONS).map((n) => `--${n}`),
+        );
+        throw new UsageError(
+          `Unknown flag '--${name}'${hint ? ` (did you mean '${hint}'?)` : ""}`,
+        );
+      }
       const hint = suggest(top, ALL_TOP);
       throw new UsageError(
         `Unknown command '${top}'${hint ? ` (did you mean '${hint}'?)` : ""}`,
@@ -183,6 +200,18 @@ export function parseCommandLine(args: readonly string[]): ParsedCommandLine {
       throw new UsageError(
         `Missing value for flag '${flag}'${where}: expected ${
           spec2?.value ?? "a value"
+        }`,
+        commandName,
+      );
+    }
+    if (/argument is ambiguous/.test(message)) {
+      const index = rest.indexOf(flag);
+      const next = index >= 0 ? rest[index + 1] : undefined;
+      throw new UsageError(
+        `Missing value for flag '${flag}'${where}${
+          next
+            ? ` (a value starting with '-' is written '${flag}=${next}')`
+            : ""
         }`,
         commandName,
       );

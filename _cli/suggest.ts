@@ -42,6 +42,6 @@ export function suggest(
       bestDistance = d;
     }
   }
-  const limit = Math.max(1, Math.min(3, Math.floor(input.length / 3)));
+  const limit = input.length <= 3 ? 1 : input.length < 9 ? 2 : 3;
   return bestDistance <= limit ? best : undefined;
 }

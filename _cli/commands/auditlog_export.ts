@@ -5,7 +5,7 @@
  */
 
 import type { CommandContext } from "../context.ts";
-import { CommandError, EXIT, UsageError } from "../errors.ts";
+import { EXIT, UsageError } from "../errors.ts";
 import {
   eventLogger,
   graphqlClient,
@@ -33,16 +33,10 @@ function source(
 ): AuditLogSource {
   if (kind === "graphql") {
     return new GraphQLAuditLogSource(
-      graphqlClient(context, resolveConnection(context, "GraphQL")),
+      graphqlClient(context, resolveConnection(context, "graphql")),
     );
   }
-  const connection = resolveConnection(context, "AuditLog");
-  if (connection.apiToken === undefined) {
-    throw new CommandError(
-      "No audit token: pass --audit-token, set MONDAY_AUDIT_TOKEN, or use a connection string with Schema=AuditLog;APIToken=…;Domain=…",
-      { code: "auth_required", exitCode: EXIT.auth },
-    );
-  }
+  const connection = resolveConnection(context, "audit");
   if (connection.domain === undefined) {
     throw new UsageError(
       "No account domain for the audit API: pass --domain https://<account>.monday.com, set MONDAY_DOMAIN, or Domain=… in the connection string",

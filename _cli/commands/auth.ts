@@ -23,7 +23,7 @@ import {
 import { maskSecret } from "../../_http/mod.ts";
 
 function setup(context: CommandContext) {
-  const connection = resolveConnection(context);
+  const connection = resolveConnection(context, "oauth");
   const store = openStore(context, connection);
   return { connection, store };
 }

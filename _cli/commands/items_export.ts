@@ -51,7 +51,7 @@ export async function runItemsExport(context: CommandContext): Promise<number> {
   const format = flags.choice("format", ["jsonl", "csv"] as const) ?? "jsonl";
   const pageSize = flags.integer("page-size", { min: 1, max: 500 }) ?? 100;
   const path = flags.string("out");
-  const connection = resolveConnection(context, "GraphQL");
+  const connection = resolveConnection(context, "graphql");
   const client = graphqlClient(context, connection);
 
   const info = await client.request<BoardInfo>(

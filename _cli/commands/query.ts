@@ -197,7 +197,7 @@ async function allPages(
 export async function runQuery(context: CommandContext): Promise<number> {
   const document = await readDocument(context);
   const variables = await readVariables(context);
-  const connection = resolveConnection(context, "GraphQL");
+  const connection = resolveConnection(context, "graphql");
   const client = graphqlClient(context, connection);
   if (context.flags.boolean("all-pages")) {
     return await allPages(context, client, document, variables);

@@ -21,7 +21,7 @@ export async function runSchemaPull(context: CommandContext): Promise<number> {
   const format = flags.choice("format", ["sdl", "json"] as const) ?? "sdl";
   const version = flags.string("version");
   const path = flags.string("out");
-  const connection = resolveConnection(context, "GraphQL");
+  const connection = resolveConnection(context, "graphql");
   const client = graphqlClient(context, connection);
   const options: FetchSchemaOptions = { format, signal };
   if (version !== undefined) options.version = version;

@@ -81,8 +81,16 @@ Deno.test("cli: a bad invocation of each command is a usage error (exit 2) with 
     [["items", "import"], /Unknown command 'mondaykit items import'/],
     [["auditlog", "export", "--source", "soap"], /'soap' for flag '--source'/],
     [
-      ["auditlog", "export", "--interval", "-1", "--follow"],
+      ["auditlog", "export", "--interval=-1", "--follow"],
       /'-1' for flag '--interval'/,
+    ],
+    [
+      ["auditlog", "export", "--interval", "-1", "--follow"],
+      /Missing value for flag '--interval'.*'--interval=-1'/,
+    ],
+    [
+      ["auditlog", "export", "--interval", "5"],
+      /'--interval' only applies with '--follow'/,
     ],
     [["auditlog", "export", "--since", "yesterday"], /since/i],
     [
