@@ -484,8 +484,9 @@ export class AuditLogClient implements AuditLogSource {
    * @param filters Which entries.
    * @param options Page size and signal.
    * @returns The entries, newest first.
-   * @throws {RangeError} When a filter or the page size is invalid (on the
-   * first iteration).
+   * @throws {RangeError} When a filter or the page size is invalid (checked
+   * at once, before any request).
+   * @throws {AuditLogApiError} While iterating, as {@linkcode AuditLogClient.getLogs}.
    */
   logs(
     filters?: AuditLogFilters,

@@ -31,6 +31,9 @@ const client = new AuditLogClient({
   domain: config.domain,
   rateLimit: false,
 });
+// Tell the parent the process is up (so its kills land in the export, not
+// in the runtime's start-up).
+await Deno.stdout.write(new TextEncoder().encode("ready\n"));
 const result = await exportAuditLogs({
   source: client,
   sink: new FileSink(config.output),
