@@ -32,7 +32,7 @@ import {
   type ResolverContext,
   VERSIONS,
 } from "./_graphql_resolvers.ts";
-import type { LimitBreach, LimitTracker } from "./_limits.ts";
+import type { ComplexityBucket, LimitBreach, LimitTracker } from "./_limits.ts";
 import { ACCOUNT_ID, type Model, ModelError } from "./_model.ts";
 import type { TokenRegistry } from "./_tokens.ts";
 
@@ -64,6 +64,16 @@ interface CachedResponse {
 type IdempotencyEntry =
   | { state: "pending" }
   | { state: "done"; response: CachedResponse; expiresAt: number };
+
+/** What every answer to one request needs to know. */
+interface Meta {
+  requestId: string;
+  version: string;
+  legacy: boolean;
+  /** The complexity budget reported in the RateLimit header. */
+  bucket?: ComplexityBucket;
+  warnings?: Record<string, unknown>[];
+}
 
 /** A request body after reading (JSON or multipart). */
 interface GraphQLBody {
@@ -171,6 +181,7 @@ export class GraphQLEndpoint {
     const version = resolveVersion(rawVersion);
     const servedVersion = version ?? CURRENT_VERSION;
     const legacy = servedVersion <= "2024-10" && servedVersion !== "dev";
+    const meta: Meta = { requestId, version: servedVersion, legacy };
     const limits = this.#options.limits;
     const entered = limits.enter();
     try {
@@ -208,7 +219,7 @@ export class GraphQLEndpoint {
         return this.#respond(
           200,
           { errors: [parseError(error as GraphQLError, body.query)] },
-          { requestId, version: servedVersion, legacy: false },
+          { ...meta, legacy: false },
         );
       }
       const validation = validate(this.#schema, document);
@@ -216,10 +227,15 @@ export class GraphQLEndpoint {
         return this.#respond(
           200,
           { errors: validation.map(validationError) },
-          { requestId, version: servedVersion, legacy: false },
+          { ...meta, legacy: false },
         );
       }
       const operation = pickOperation(document, body.operationName);
+      if (auth.kind !== "personal") {
+        meta.bucket = operation.operation === "mutation"
+          ? "app_write"
+          : "app_read";
+      }
       const key = request.headers.get("idempotency-key");
       const idempotencyKey = operation.operation === "mutation" && key
         ? `${auth.user.id}\u0000${key}`
@@ -244,7 +260,7 @@ export class GraphQLEndpoint {
       try {
         await options.hold();
         const cost = complexityOf(document, operation, body.variables);
-        const charge = limits.charge(cost);
+        const charge = limits.charge(cost, meta.bucket);
         if (!charge.ok) throw breachRefusal(charge.breach);
         const ctx: ResolverContext = {
           model: this.#options.model,
@@ -285,9 +301,7 @@ export class GraphQLEndpoint {
           ...(body.operationName ? { operationName: body.operationName } : {}),
         }) as ExecutionResult;
         const response = this.#result(result, {
-          requestId,
-          version: servedVersion,
-          legacy,
+          ...meta,
           warnings: this.#warnings(document, servedVersion),
         });
         if (idempotencyKey !== undefined) {
@@ -312,11 +326,7 @@ export class GraphQLEndpoint {
     } catch (error) {
       if (!(error instanceof Refusal)) throw error;
       await options.hold();
-      return this.#refuse(error, {
-        requestId,
-        version: servedVersion,
-        legacy,
-      });
+      return this.#refuse(error, meta);
     } finally {
       if (!entered) limits.leave();
     }
@@ -388,12 +398,9 @@ export class GraphQLEndpoint {
     return { user, scopes: check.info.scopes, kind: check.info.kind };
   }
 
-  #headers(
-    requestId: string,
-    version: string,
-    extra: Record<string, string> = {},
-  ): Headers {
-    const rate = this.#options.limits.headers();
+  #headers(meta: Meta, extra: Record<string, string> = {}): Headers {
+    const { requestId, version } = meta;
+    const rate = this.#options.limits.headers(meta.bucket);
     return new Headers({
       "content-type": "application/json; charset=utf-8",
       "api-version": version,
@@ -407,7 +414,7 @@ export class GraphQLEndpoint {
   #respond(
     status: number,
     body: Record<string, unknown>,
-    meta: { requestId: string; version: string; legacy: boolean },
+    meta: Meta,
     extraHeaders: Record<string, string> = {},
     warnings: Record<string, unknown>[] = [],
   ): Response {
@@ -419,7 +426,7 @@ export class GraphQLEndpoint {
     if (status === 429) this.#options.onRateLimited();
     return new Response(JSON.stringify(payload), {
       status,
-      headers: this.#headers(meta.requestId, meta.version, extraHeaders),
+      headers: this.#headers(meta, extraHeaders),
     });
   }
 
@@ -472,12 +479,7 @@ export class GraphQLEndpoint {
 
   #result(
     result: ExecutionResult,
-    meta: {
-      requestId: string;
-      version: string;
-      legacy: boolean;
-      warnings?: Record<string, unknown>[];
-    },
+    meta: Meta,
   ): Response {
     const errors = result.errors ?? [];
     if (meta.legacy) {
@@ -499,7 +501,7 @@ export class GraphQLEndpoint {
 
   #refuse(
     refusal: Refusal,
-    meta: { requestId: string; version: string; legacy: boolean },
+    meta: Meta,
   ): Response {
     const headers: Record<string, string> = { ...refusal.extra.headers };
     if (refusal.extra.retryAfter !== undefined) {
@@ -521,7 +523,7 @@ export class GraphQLEndpoint {
         JSON.stringify({ ...body, account_id: ACCOUNT_NUMBER }),
         {
           status: 200,
-          headers: this.#headers(meta.requestId, meta.version, headers),
+          headers: this.#headers(meta, headers),
         },
       );
     }

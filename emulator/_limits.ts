@@ -10,8 +10,10 @@
 export interface EmulatorLimits {
   /** Complexity points one query may cost. */
   complexityPerQuery: number;
-  /** Complexity points per minute window (personal token budget). */
+  /** Complexity points per minute window (personal tokens, reads and writes together). */
   complexityPerMinute: number;
+  /** Complexity points per minute window for app (OAuth) tokens, for reads and for writes separately. */
+  appComplexityPerMinute: number;
   /** GraphQL requests per minute window. */
   requestsPerMinute: number;
   /** GraphQL requests in flight at the same time. */
@@ -51,6 +53,7 @@ export function planLimits(plan: EmulatorPlan): EmulatorLimits {
   const base = {
     complexityPerQuery: 5_000_000,
     complexityPerMinute: 10_000_000,
+    appComplexityPerMinute: 5_000_000,
     auditRequestsPerMinute: 50,
     auditWindowMs: 60_000,
     minuteWindowMs: 60_000,
@@ -108,6 +111,9 @@ export function checkLimits(
   return limits;
 }
 
+/** Which complexity budget a request draws on: personal tokens share one, app tokens have one for reads and one for writes. */
+export type ComplexityBucket = "personal" | "app_read" | "app_write";
+
 /** A limit that refused a request. */
 export interface LimitBreach {
   /** Which limit. */
@@ -144,7 +150,7 @@ export class LimitTracker {
   #limits: EmulatorLimits;
   #inFlight = 0;
   #requests: Window | undefined;
-  #complexity: Window | undefined;
+  #complexity = new Map<ComplexityBucket, Window>();
   #fields = new Map<string, Window>();
   #ip: Window | undefined;
   #day = -1;
@@ -271,20 +277,29 @@ export class LimitTracker {
     return undefined;
   }
 
+  #budget(bucket: ComplexityBucket): number {
+    return bucket === "personal"
+      ? this.#limits.complexityPerMinute
+      : this.#limits.appComplexityPerMinute;
+  }
+
   /**
    * Charges a query's complexity.
    *
    * @param cost The query's cost.
+   * @param bucket The budget it draws on.
    * @returns The budget before and after, or a breach.
    */
   charge(
     cost: number,
+    bucket: ComplexityBucket = "personal",
   ):
     | { ok: true; before: number; after: number; resetIn: number }
     | { ok: false; breach: LimitBreach } {
     const now = this.#clock.now();
-    const budget = this.#limits.complexityPerMinute;
-    const window = this.#window(this.#complexity, now);
+    const budget = this.#budget(bucket);
+    const current = this.#complexity.get(bucket);
+    const window = this.#window(current, now);
     const left = Math.max(0, budget - window.used);
     if (cost > this.#limits.complexityPerQuery) {
       return {
@@ -303,7 +318,7 @@ export class LimitTracker {
         ok: false,
         breach: {
           kind: "complexity",
-          retryInSeconds: this.#resetIn(this.#complexity, now),
+          retryInSeconds: this.#resetIn(current, now),
           cost,
           left,
           budget,
@@ -311,7 +326,7 @@ export class LimitTracker {
       };
     }
     window.used += cost;
-    this.#complexity = window;
+    this.#complexity.set(bucket, window);
     return {
       ok: true,
       before: left,
@@ -344,24 +359,29 @@ export class LimitTracker {
   /**
    * The `RateLimit-Policy` and `RateLimit` headers, in monday's format.
    *
+   * @param bucket The complexity budget to report.
    * @returns Both header values.
    */
-  headers(): { policy: string; rateLimit: string } {
+  headers(
+    bucket: ComplexityBucket = "personal",
+  ): { policy: string; rateLimit: string } {
     const now = this.#clock.now();
     const l = this.#limits;
     const w = Math.ceil(l.minuteWindowMs / 1000);
     const requests = this.#window(this.#requests, now);
-    const complexity = this.#window(this.#complexity, now);
+    const current = this.#complexity.get(bucket);
+    const complexity = this.#window(current, now);
+    const budget = this.#budget(bucket);
     return {
       policy:
-        `"minuteRate";q=${l.requestsPerMinute};w=${w}, "concurrency";q=${l.concurrentRequests};qu="concurrent-requests", "complexityMinute";q=${l.complexityPerMinute};w=${w}`,
+        `"minuteRate";q=${l.requestsPerMinute};w=${w}, "concurrency";q=${l.concurrentRequests};qu="concurrent-requests", "complexityMinute";q=${budget};w=${w}`,
       rateLimit: `"minuteRate";r=${
         Math.max(0, l.requestsPerMinute - requests.used)
       };t=${this.#resetIn(this.#requests, now)}, "concurrency";r=${
         Math.max(0, l.concurrentRequests - this.#inFlight)
-      }, "complexityMinute";r=${
-        Math.max(0, l.complexityPerMinute - complexity.used)
-      };t=${this.#resetIn(this.#complexity, now)}`,
+      }, "complexityMinute";r=${Math.max(0, budget - complexity.used)};t=${
+        this.#resetIn(current, now)
+      }`,
     };
   }
 }

@@ -226,3 +226,56 @@ Deno.test("limits: requests per IP window answer 429 IP_RATE_LIMIT_EXCEEDED", as
   emulator.advance(6_000);
   assert.equal((await gql(emulator, "{ me { id } }")).status, 200);
 });
+
+Deno.test("limits: app (OAuth) tokens draw on separate read and write budgets", async () => {
+  await using emulator = await startEmulator({
+    items: 30,
+    limits: { appComplexityPerMinute: 50, complexityPerMinute: 1000 },
+  });
+  const { clientId, clientSecret, redirectUris } = emulator.credentials.oauth;
+  const authorize = new URL("/oauth2/authorize", emulator.authUrl);
+  authorize.search = new URLSearchParams({
+    client_id: clientId,
+    redirect_uri: redirectUris[0]!,
+    response_type: "code",
+    scope: "boards:read boards:write",
+  }).toString();
+  const redirect = await fetch(authorize, { redirect: "manual" });
+  await redirect.body?.cancel();
+  const code = new URL(redirect.headers.get("location")!).searchParams.get(
+    "code",
+  )!;
+  const tokenResponse = await fetch(`${emulator.authUrl}/oauth2/token`, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({
+      code,
+      client_id: clientId,
+      client_secret: clientSecret,
+      redirect_uri: redirectUris[0]!,
+    }),
+  });
+  const token = `Bearer ${(await tokenResponse.json()).access_token}`;
+  const read = await gql(emulator, COST_42, { token });
+  assert.equal(read.status, 200);
+  assert.match(
+    read.headers.get("ratelimit-policy")!,
+    /"complexityMinute";q=50;w=60/,
+  );
+  assert.match(read.headers.get("ratelimit")!, /"complexityMinute";r=8;/);
+  const readAgain = await gql(emulator, COST_42, { token });
+  assert.equal(readAgain.status, 429);
+  assert.equal(
+    readAgain.body.errors[0].extensions.complexity_budget_limit,
+    50,
+  );
+  const write = await gql(
+    emulator,
+    'mutation { create_item(board_id: 5000000001, item_name: "w") { id } }',
+    { token },
+  );
+  assert.equal(write.status, 200, write.text);
+  const personal = await gql(emulator, COST_42);
+  assert.equal(personal.status, 200);
+  assert.match(personal.headers.get("ratelimit")!, /"complexityMinute";r=958;/);
+});
