@@ -336,11 +336,21 @@ export class AuditLogClient implements AuditLogSource {
       ? { connection: options }
       : options ?? {};
     const allowedHosts = opts.allowedHosts ?? [];
-    const connection = typeof opts.connection === "string"
-      ? parseConnectionString(opts.connection, {
+    let connectionText = opts.connection;
+    if (
+      typeof connectionText === "string" && typeof opts.token === "string" &&
+      !/(^|;)\s*apitoken\s*=/i.test(connectionText)
+    ) {
+      // The token given apart completes a connection string without one.
+      connectionText = `${connectionText.replace(/;\s*$/, "")};APIToken="${
+        opts.token.replaceAll('"', '""')
+      }"`;
+    }
+    const connection = typeof connectionText === "string"
+      ? parseConnectionString(connectionText, {
         allowDomainHosts: allowedHosts,
       })
-      : opts.connection;
+      : connectionText;
     if (connection?.authScheme === "OAuth") {
       throw new TypeError(
         "Invalid audit log connection: the Audit Log API takes an API token, not OAuth (use AuthScheme=Token)",

@@ -162,6 +162,13 @@ Deno.test("AuditLogClient accepts a connection string and sends the token only t
   );
   assert.equal(client.url, "https://acme.monday.com/audit-api/get-logs");
   assert.equal(
+    new AuditLogClient({
+      connection: "Schema=AuditLog;Domain=https://acme.monday.com",
+      token: "t",
+    }).url,
+    "https://acme.monday.com/audit-api/get-logs",
+  );
+  assert.equal(
     new AuditLogClient({ token: "t", domain: "acme" }).url,
     "https://acme.monday.com/audit-api/get-logs",
   );
