@@ -599,5 +599,18 @@ export async function startServer(
     close,
     [Symbol.asyncDispose]: close,
   };
+  // The credentials are test credentials, but logs still only show their last 4 characters.
+  Object.defineProperty(emulator, Symbol.for("Deno.customInspect"), {
+    value: () =>
+      `Emulator { url: "${base}", apiToken: "…${
+        credentials.apiToken.slice(-4)
+      }", auditToken: "…${credentials.auditToken.slice(-4)}" }`,
+  });
+  Object.defineProperty(emulator, Symbol.for("nodejs.util.inspect.custom"), {
+    value: () =>
+      `Emulator { url: "${base}", apiToken: "…${
+        credentials.apiToken.slice(-4)
+      }", auditToken: "…${credentials.auditToken.slice(-4)}" }`,
+  });
   return emulator;
 }

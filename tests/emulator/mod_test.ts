@@ -167,3 +167,13 @@ Deno.test("startEmulator: the plan picks the RateLimit-Policy quotas", async () 
     /"minuteRate";q=2500;w=60, "concurrency";q=100;qu="concurrent-requests"/,
   );
 });
+
+Deno.test("startEmulator: inspecting the emulator shows its URL but at most 4 characters of a token", async () => {
+  await using emulator = await startEmulator();
+  const text = Deno.inspect(emulator, { depth: 5 });
+  assert.match(text, new RegExp(emulator.url.replace(/[.]/g, "\\.")));
+  assert.ok(!text.includes(emulator.credentials.apiToken));
+  assert.ok(!text.includes(emulator.credentials.auditToken));
+  assert.ok(!text.includes(emulator.credentials.oauth.clientSecret));
+  assert.ok(text.includes(emulator.credentials.apiToken.slice(-4)));
+});
