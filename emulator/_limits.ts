@@ -12,8 +12,12 @@ export interface EmulatorLimits {
   complexityPerQuery: number;
   /** Complexity points per minute window (personal tokens, reads and writes together). */
   complexityPerMinute: number;
-  /** Complexity points per minute window for app (OAuth) tokens, for reads and for writes separately. */
-  appComplexityPerMinute: number;
+  /**
+   * Complexity points per minute window for app (OAuth) tokens, for reads and for writes separately.
+   *
+   * @default {5_000_000}
+   */
+  appComplexityPerMinute?: number;
   /** GraphQL requests per minute window. */
   requestsPerMinute: number;
   /** GraphQL requests in flight at the same time. */
@@ -26,12 +30,24 @@ export interface EmulatorLimits {
   auditWindowMs: number;
   /** Length of the GraphQL minute window in ms. */
   minuteWindowMs: number;
-  /** Calls per minute window of each rate-limited mutation (`create_board`). */
-  fieldCallsPerMinute: number;
-  /** Requests from one IP address per IP window (monday: 5,000 per 10 s). */
-  ipRequestsPerWindow: number;
-  /** Length of the IP window in ms. */
-  ipWindowMs: number;
+  /**
+   * Calls per minute window of each rate-limited mutation (`create_board`).
+   *
+   * @default {40}
+   */
+  fieldCallsPerMinute?: number;
+  /**
+   * Requests from one IP address per IP window (monday: 5,000 per 10 s).
+   *
+   * @default {5000}
+   */
+  ipRequestsPerWindow?: number;
+  /**
+   * Length of the IP window in ms.
+   *
+   * @default {10_000}
+   */
+  ipWindowMs?: number;
 }
 
 /** Plans with their own default limits. */
@@ -49,7 +65,7 @@ export type EmulatorPlan = "enterprise" | "pro" | "standard";
  * assert.equal(planLimits("enterprise").requestsPerMinute, 5000);
  * ```
  */
-export function planLimits(plan: EmulatorPlan): EmulatorLimits {
+export function planLimits(plan: EmulatorPlan): Required<EmulatorLimits> {
   const base = {
     complexityPerQuery: 5_000_000,
     complexityPerMinute: 10_000_000,
@@ -147,7 +163,7 @@ const DAY_MS = 86_400_000;
  */
 export class LimitTracker {
   #clock: { now(): number };
-  #limits: EmulatorLimits;
+  #limits: Required<EmulatorLimits>;
   #inFlight = 0;
   #requests: Window | undefined;
   #complexity = new Map<ComplexityBucket, Window>();
@@ -162,13 +178,13 @@ export class LimitTracker {
    * @param clock The emulator clock.
    * @param limits The limits in force.
    */
-  constructor(clock: { now(): number }, limits: EmulatorLimits) {
+  constructor(clock: { now(): number }, limits: Required<EmulatorLimits>) {
     this.#clock = clock;
     this.#limits = { ...limits };
   }
 
   /** The limits in force. */
-  get limits(): Readonly<EmulatorLimits> {
+  get limits(): Readonly<Required<EmulatorLimits>> {
     return this.#limits;
   }
 
