@@ -997,3 +997,62 @@ Deno.test("graphql: a pagination's result set is fixed at its start: later items
   );
   assert.equal(fresh.body.data.boards[0].items_page.items.length, 30);
 });
+
+Deno.test("graphql: group items_page stays within its group, across pages", async () => {
+  await using emulator = await startEmulator({ items: 90 });
+  const first = await gql(
+    emulator,
+    '{ boards(limit: 1) { groups(ids: ["group_next"]) { id items_page(limit: 20) { cursor items { id group { id } } } } } }',
+  );
+  const group = first.body.data.boards[0].groups[0];
+  assert.equal(group.id, "group_next");
+  const ids = group.items_page.items.map((i: { id: string }) => i.id);
+  const rest = await gql(
+    emulator,
+    "query ($c: String!) { next_items_page(cursor: $c, limit: 100) { cursor items { id group { id } } } }",
+    { variables: { c: group.items_page.cursor } },
+  );
+  const all = [
+    ...group.items_page.items,
+    ...rest.body.data.next_items_page.items,
+  ];
+  assert.equal(all.length, 30);
+  assert.ok(
+    all.every((i: { group: { id: string } }) => i.group.id === "group_next"),
+  );
+  assert.equal(
+    new Set([...ids, ...all.map((i: { id: string }) => i.id)]).size,
+    30,
+  );
+});
+
+Deno.test("graphql: boards and users page with limit and page, and filter", async () => {
+  await using emulator = await startEmulator({ boards: 4, users: 14 });
+  const all = await gql(emulator, "{ boards(limit: 10) { id } }");
+  const second = await gql(emulator, "{ boards(limit: 3, page: 2) { id } }");
+  assert.deepEqual(
+    second.body.data.boards,
+    all.body.data.boards.slice(3, 6),
+  );
+  assert.equal(all.body.data.boards.length, 4);
+  const users = await gql(emulator, "{ users { id name email kind } }");
+  const list = users.body.data.users;
+  assert.equal(list.length, 14);
+  const target = list[5];
+  const byEmail = await gql(
+    emulator,
+    "query ($e: [String!]) { users(emails: $e) { id } }",
+    { variables: { e: [target.email] } },
+  );
+  assert.deepEqual(byEmail.body.data.users, [{ id: target.id }]);
+  const guests = await gql(emulator, "{ users(kind: guests) { kind } }");
+  assert.ok(guests.body.data.users.length >= 1);
+  assert.ok(
+    guests.body.data.users.every((u: { kind: string }) => u.kind === "guest"),
+  );
+  const tooMany = await gql(emulator, "{ users(limit: 1001) { id } }");
+  assert.equal(
+    tooMany.body.errors[0].extensions.code,
+    "InvalidArgumentException",
+  );
+});
