@@ -103,10 +103,18 @@ export function resolveConnection(
   if (timeout !== undefined) merged.timeout = timeout;
   if (purpose === "oauth" && token === undefined) merged.authScheme ??= "OAuth";
   if (purpose === "oauth" && merged.oauthClientId === undefined) {
-    throw new UsageError(
-      "Missing OAuth client id: pass --client-id <id>, or OAuthClientId=… in --connection or MONDAYKIT_CONNECTION",
-      context.spec.name,
-    );
+    // Commands that only read or move the store (status, export, import, logout) need no client:
+    // validate the rest with a stand-in id, which is dropped again.
+    const checked = copyOptions(validateConnectionOptions({
+      ...merged,
+      oauthClientId: "-",
+      oauthClientSecret: merged.oauthClientSecret ?? "-",
+    }));
+    delete checked.oauthClientId;
+    if (merged.oauthClientSecret === undefined) {
+      delete checked.oauthClientSecret;
+    }
+    return checked;
   }
   if (
     purpose !== "oauth" && (merged.authScheme ?? "Token") === "Token" &&
@@ -267,7 +275,7 @@ export function graphqlClient(
  * @param options The connection options.
  * @param store The settings store.
  * @returns The client.
- * @throws {TypeError} When no client id is given.
+ * @throws {UsageError} When no client id is given.
  */
 export function oauthClient(
   context: CommandContext,
@@ -275,8 +283,9 @@ export function oauthClient(
   store: SettingsStore,
 ): OAuthClient {
   if (options.oauthClientId === undefined) {
-    throw new TypeError(
-      `Missing OAuth client id: pass --client-id or OAuthClientId in the connection string`,
+    throw new UsageError(
+      "Missing OAuth client id: pass --client-id <id>, or OAuthClientId=… in --connection or MONDAYKIT_CONNECTION",
+      context.spec.name,
     );
   }
   const clientOptions: OAuthClientOptions = {

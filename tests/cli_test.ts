@@ -5,7 +5,12 @@
 
 import assert from "node:assert/strict";
 import { startEmulator } from "../emulator/mod.ts";
-import { type CliRun, runCli, type RunOptions } from "./cli/_run.ts";
+import {
+  CLI_PERMISSIONS,
+  type CliRun,
+  runCli,
+  type RunOptions,
+} from "./cli/_run.ts";
 
 function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -55,10 +60,7 @@ function spawnCli(args: string[], env: Record<string, string>) {
     args: [
       "run",
       "--quiet",
-      "--allow-net=127.0.0.1,localhost",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
+      ...CLI_PERMISSIONS,
       new URL("../cli.ts", import.meta.url).pathname,
       ...args,
     ],

@@ -53,6 +53,10 @@ function source(
   return new AuditLogClient(options);
 }
 
+function plural(count: number, one: string, many: string): string {
+  return count === 1 ? one : many;
+}
+
 /**
  * Runs `mondaykit auditlog export`.
  *
@@ -148,7 +152,11 @@ export async function runAuditlogExport(
   if (!(out.options.json && path === undefined)) {
     await out.summary(
       summary,
-      `Exported ${result.entries} audit log entries (${result.pages} pages, ${result.requests} requests${
+      `Exported ${result.entries} audit log ${
+        plural(result.entries, "entry", "entries")
+      } (${result.pages} ${
+        plural(result.pages, "page", "pages")
+      }, ${result.requests} ${plural(result.requests, "request", "requests")}${
         result.runs > 1 ? `, ${result.runs} runs` : ""
       })${path === undefined ? "" : ` to ${path}`}; ${
         result.checkpoint.timestamp === null

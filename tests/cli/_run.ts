@@ -11,12 +11,30 @@ export interface CliRun {
   stderr: string;
 }
 
+/** The environment variables the CLI reads (the compiled binary may read only these). */
+export const CLI_ENV: string[] = [
+  "MONDAYKIT_CONNECTION",
+  "MONDAY_API_TOKEN",
+  "MONDAY_AUDIT_TOKEN",
+  "MONDAY_DOMAIN",
+  "MONDAY_API_URL",
+  "MONDAY_AUTH_URL",
+  "MONDAYKIT_SETTINGS_KEY",
+  "MONDAYKIT_SETTINGS_PASSPHRASE",
+  "MONDAYKIT_TRANSFER_PASSPHRASE",
+  "NO_COLOR",
+  "HOME",
+  "XDG_CONFIG_HOME",
+  "APPDATA",
+  "USERPROFILE",
+];
+
 /** The permissions the CLI runs with in tests (the compiled binary's set). */
 export const CLI_PERMISSIONS: string[] = [
   "--allow-net",
   "--allow-read",
   "--allow-write",
-  "--allow-env",
+  `--allow-env=${CLI_ENV.join(",")}`,
 ];
 
 const CLI = new URL("../../cli.ts", import.meta.url).pathname;
