@@ -1,6 +1,7 @@
 /**
  * The emulator's own clock: it starts at a fixed instant and moves only when
- * a test advances it, so expiry and limit windows need no sleeping.
+ * a test advances it, so expiry and limit windows need no sleeping; or, in
+ * real mode, it also moves with real time (a long-running emulator).
  *
  * @module
  */
@@ -19,29 +20,35 @@
  */
 export class EmulatorClock {
   #now: number;
+  #realStart: number | undefined;
 
   /**
    * Creates a clock.
    *
    * @param start The first reading, ms since the epoch.
+   * @param options `real: true` also moves the clock with real time, so that
+   *   a long-running emulator's limit windows reset by themselves.
    * @throws {RangeError} If `start` is not a finite number.
    */
-  constructor(start: number) {
+  constructor(start: number, options: { real?: boolean } = {}) {
     if (!Number.isFinite(start)) {
       throw new RangeError(
         `Cannot create emulator clock: 'start' must be a finite number, got '${start}'`,
       );
     }
     this.#now = start;
+    if (options.real) this.#realStart = performance.now();
   }
 
   /**
-   * Reads the clock.
+   * Reads the clock: the start, plus what was advanced, plus (real mode) the
+   * real time elapsed since it was created.
    *
    * @returns Milliseconds since the epoch.
    */
   now(): number {
-    return this.#now;
+    if (this.#realStart === undefined) return this.#now;
+    return this.#now + Math.floor(performance.now() - this.#realStart);
   }
 
   /**

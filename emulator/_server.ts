@@ -71,9 +71,18 @@ export interface EmulatorOptions {
    */
   users?: number;
   /**
+   * How the emulator clock moves: `"manual"` only when {@linkcode Emulator.advance}
+   * is called (deterministic, for tests), `"real"` also with real time, so
+   * limit windows reset and tokens expire by themselves (for a long-running
+   * emulator: the CLI's `mondaykit emulator`, demos, benchmarks).
+   *
+   * @default {"manual"}
+   */
+  clock?: "manual" | "real";
+  /**
    * Where the emulator clock starts, ms since the epoch.
    *
-   * @default {Date.UTC(2026, 10, 1)}
+   * @default {Date.UTC(2026, 10, 1) with the manual clock, Date.now() with the real one}
    */
   startTime?: number;
   /**
@@ -265,7 +274,21 @@ export async function startServer(
   }
   options.signal?.throwIfAborted();
 
-  const clock = new EmulatorClock(options.startTime ?? Date.UTC(2026, 10, 1));
+  const real = options.clock === "real";
+  if (
+    options.clock !== undefined && options.clock !== "real" &&
+    options.clock !== "manual"
+  ) {
+    throw new TypeError(
+      `Invalid emulator option 'clock': expected 'manual' or 'real', got '${
+        String(options.clock)
+      }'`,
+    );
+  }
+  const clock = new EmulatorClock(
+    options.startTime ?? (real ? Date.now() : Date.UTC(2026, 10, 1)),
+    { real },
+  );
   const random = createRandom(seed);
   const limits = new LimitTracker(clock, {
     ...planLimits(plan),
