@@ -12,7 +12,11 @@ async function exportOnce(
   extra: string[] = [],
   limits: Record<string, number> = { auditRequestsPerMinute: 1e9 },
 ) {
-  const emulator = await spawnEmulator({ auditEntries: entries, limits });
+  const emulator = await spawnEmulator({
+    auditEntries: entries,
+    limits,
+    clock: "real",
+  });
   const dir = await Deno.makeTempDir({ prefix: "mondaykit-bench-" });
   try {
     const run = await runChild("_audit_child.ts", [
@@ -83,9 +87,9 @@ export async function auditExport(): Promise<string> {
 
 /** Runs benchmark 4 and returns its report section. */
 export async function rateLimitUse(): Promise<string> {
-  const entries = 12_000;
+  const entries = 25_000;
   const perPage = 100;
-  const windowMs = 2000;
+  const windowMs = 5000;
   const run = await exportOnce(
     entries,
     "mondaykit",
@@ -93,14 +97,18 @@ export async function rateLimitUse(): Promise<string> {
     { auditRequestsPerMinute: 50, auditWindowMs: windowMs },
   );
   const limitPerSecond = 50 / (windowMs / 1000);
-  const achieved = run.result.requests! / (run.result.ms! / 1000);
-  const share = achieved / limitPerSecond;
+  const seconds = run.result.ms! / 1000;
+  const achieved = run.result.requests! / seconds;
+  // The fastest any client could send this many requests under the limit:
+  // 50 at once, then 50 more each time a window passes.
+  const fastest = (Math.ceil(run.result.requests! / 50) - 1) * windowMs / 1000;
+  const share = fastest / seconds;
   return [
     "## 4. Rate-limit utilisation",
     "",
     `The emulator's audit limit at 50 requests per ${
       windowMs / 1000
-    } s (monday's 50 per minute, scaled down 30x in time); ${
+    } s (monday's 50 per minute, scaled down 12x in time); ${
       entries.toLocaleString("en")
     } entries at ${perPage} per page; the client's limiter set to the same 50 per ${
       windowMs / 1000
@@ -111,20 +119,22 @@ export async function rateLimitUse(): Promise<string> {
       "seconds",
       "requests/s",
       "limit/s",
-      "share of limit",
+      "fastest possible s",
+      "utilisation (fastest / actual)",
       "429s",
     ], [
       [
         run.result.requests!,
-        run.result.ms! / 1000,
+        seconds,
         achieved,
         limitPerSecond,
+        fastest,
         `${(share * 100).toFixed(1)}%`,
         run.rateLimited,
       ],
     ]),
     "",
-    `- Share of the limit ≥ 90% with zero 429s: ${
+    `- Utilisation ≥ 90% with zero 429s: ${
       verdict(share >= 0.9 && run.rateLimited === 0)
     }`,
   ].join("\n");
