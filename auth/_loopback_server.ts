@@ -84,7 +84,6 @@ export function renderPage(page: CallbackPage): Response {
       "content-type": "text/html; charset=utf-8",
       "cache-control": "no-store",
       "referrer-policy": "no-referrer",
-      "connection": "close",
     },
   });
 }
@@ -145,13 +144,12 @@ export function startLoopbackServer(
   const remoteOf = options.remoteHostname ??
     ((info: Deno.ServeHandlerInfo) =>
       (info.remoteAddr as Deno.NetAddr).hostname);
-  const controller = new AbortController();
+  let closed = false;
   let server: Deno.HttpServer<Deno.NetAddr>;
   try {
     server = Deno.serve({
       hostname,
       port,
-      signal: controller.signal,
       onListen: () => {},
     }, (request, info) => {
       const check = checkCallbackRequest(request, remoteOf(info), expected);
@@ -194,7 +192,10 @@ export function startLoopbackServer(
     received,
     refused,
     async close() {
-      controller.abort();
+      if (!closed) {
+        closed = true;
+        await server.shutdown();
+      }
       await server.finished;
     },
   };

@@ -79,18 +79,26 @@ export interface DesktopLoginOptions {
  * import { startEmulator } from "../emulator/mod.ts";
  * import assert from "node:assert/strict";
  *
- * await using emulator = await startEmulator({ startTime: Date.now() });
- * const { clientId, clientSecret, redirectUris } = emulator.credentials.oauth;
- * const client = new OAuthClient({ clientId, clientSecret, authUrl: emulator.authUrl });
+ * // The app's registered redirect URI (monday matches it exactly).
+ * const free = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+ * const callbackUrl = `http://127.0.0.1:${free.addr.port}/callback`;
+ * free.close();
+ * await using emulator = await startEmulator({ oauthRedirectUris: [callbackUrl] });
+ * const { clientId, clientSecret } = emulator.credentials.oauth;
+ * const client = new OAuthClient({ clientId, clientSecret, authUrl: emulator.authUrl, callbackUrl });
+ * let browser: Promise<void> | undefined;
  * const tokens = await desktopLogin(client, {
- *   callbackUrl: redirectUris.find((u) => u.includes(":0/"))!,
- *   writer: () => {},
- *   opener: async (url) => {
- *     const consent = await fetch(url, { redirect: "manual" });
- *     await consent.body?.cancel();
- *     await (await fetch(consent.headers.get("location")!)).body?.cancel();
+ *   writer: () => {}, // the URL is printed to stderr by default
+ *   opener: (url) => {
+ *     // A stand-in browser: consent, then follow the redirect to the loopback server.
+ *     browser = (async () => {
+ *       const consent = await fetch(url, { redirect: "manual" });
+ *       await consent.body?.cancel();
+ *       await (await fetch(consent.headers.get("location")!)).text();
+ *     })();
  *   },
  * });
+ * await browser;
  * assert.equal(tokens.version, "2.1");
  * ```
  */
@@ -136,15 +144,15 @@ export async function desktopLogin(
       `Open this URL in a browser to log in to monday.com:\n\n  ${request.url}\n\nWaiting for the browser to return to ${server.callbackUrl} ...\n`,
     );
     if (opener !== false) {
-      try {
-        await opener(request.url);
-      } catch (error) {
-        await writer(
+      // Not awaited: the browser's request to the callback is answered only
+      // after the code is exchanged, and some openers wait for the browser.
+      Promise.resolve().then(() => opener(request.url)).catch((error) =>
+        writer(
           `Could not open a browser (${
             error instanceof Error ? error.message : String(error)
           }); open the URL above yourself.\n`,
-        );
-      }
+        )
+      ).catch(() => {});
     }
     const timeout = clock.sleep(timeoutMs, stop.signal).then(() => {
       const refused = server.refused.length

@@ -51,7 +51,7 @@ export interface HeadlessAuthorizationUrlOptions
  *
  * await using emulator = await startEmulator({ startTime: Date.now() });
  * const { clientId, clientSecret, redirectUris } = emulator.credentials.oauth;
- * const client = new OAuthClient({ clientId, clientSecret, authUrl: emulator.authUrl, callbackUrl: redirectUris[0] });
+ * const client = new OAuthClient({ clientId, clientSecret, authUrl: emulator.authUrl, callbackUrl: redirectUris[0]! });
  * const { url } = await headlessAuthorizationUrl(client, { writer: false });
  * // ... the user opens the URL elsewhere and copies the address they land on:
  * const consent = await fetch(url, { redirect: "manual" });
@@ -112,7 +112,7 @@ export interface HeadlessExchangeOptions {
  *
  * await using emulator = await startEmulator({ startTime: Date.now() });
  * const { clientId, clientSecret, redirectUris } = emulator.credentials.oauth;
- * const client = new OAuthClient({ clientId, clientSecret, authUrl: emulator.authUrl, callbackUrl: redirectUris[0] });
+ * const client = new OAuthClient({ clientId, clientSecret, authUrl: emulator.authUrl, callbackUrl: redirectUris[0]! });
  * const { url } = await headlessAuthorizationUrl(client, { writer: false });
  * const consent = await fetch(url, { redirect: "manual" });
  * await consent.body?.cancel();

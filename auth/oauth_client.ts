@@ -239,7 +239,7 @@ interface TokenResponse {
  *   clientId,
  *   clientSecret,
  *   authUrl: emulator.authUrl,
- *   callbackUrl: redirectUris[0],
+ *   callbackUrl: redirectUris[0]!,
  *   scope: "boards:read me:read",
  * });
  * const { url } = await client.getAuthorizationUrl();

@@ -139,14 +139,14 @@ export interface WebFlow {
  * const { clientId, clientSecret, redirectUris } = emulator.credentials.oauth;
  * const client = new OAuthClient({ clientId, clientSecret, authUrl: emulator.authUrl });
  * const flow = createWebFlow(client, {
- *   callbackUrl: redirectUris[0],
+ *   callbackUrl: redirectUris[0]!,
  *   tokenStore: (user) => new MemoryStore(`tokens-${user}`),
  * });
  * const started = await flow.start();
  * const consent = await fetch(started.url, { redirect: "manual" });
  * await consent.body?.cancel();
  * const callback = new Request(consent.headers.get("location")!, {
- *   headers: { cookie: started.setCookie.split(";")[0] },
+ *   headers: { cookie: started.setCookie.split(";")[0]! },
  * });
  * await flow.handleCallback(callback, { userKey: "alice" });
  * const credentials = await flow.credentials("alice");
