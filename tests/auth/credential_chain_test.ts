@@ -9,13 +9,13 @@ import { staticToken } from "../../auth/static_token.ts";
 import type { CredentialProvider } from "../../auth/types.ts";
 
 Deno.test("credentialChain takes the first provider that answers", async () => {
-  let env: string | undefined;
+  const env: { value?: string } = {};
   const chain = credentialChain([
-    envCredentials({ env: () => env }),
+    envCredentials({ env: () => env.value }),
     staticToken("fallback-token"),
   ]);
   assert.equal(await chain.authorization(), "fallback-token");
-  env = "env-token";
+  env.value = "env-token";
   assert.equal(await chain.authorization(), "env-token");
 });
 
