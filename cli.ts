@@ -22,6 +22,7 @@ import { Flags } from "./_cli/flags.ts";
 import { type CliIo, type CliWriter, Output } from "./_cli/output.ts";
 import { parseCommandLine } from "./_cli/parse.ts";
 import { commandHelp, groupHelp, mainHelp } from "./_cli/spec.ts";
+import { redact } from "./_http/mod.ts";
 import type { CommandHandler, RunExtras } from "./_cli/context.ts";
 
 export type { CliWriter } from "./_cli/output.ts";
@@ -151,6 +152,43 @@ function listenForSignals(controller: AbortController): () => void {
   };
 }
 
+/** Secret values given on the command line or in the environment, masked in any error shown. */
+function secretsIn(args: readonly string[], io: CliIo): string[] {
+  const secrets: string[] = [];
+  const flags = ["--token", "--audit-token", "--client-secret", "--connection"];
+  args.forEach((arg, index) => {
+    for (const flag of flags) {
+      if (arg === flag && args[index + 1] !== undefined) {
+        secrets.push(args[index + 1]!);
+      } else if (arg.startsWith(`${flag}=`)) {
+        secrets.push(arg.slice(flag.length + 1));
+      }
+    }
+  });
+  for (
+    const name of [
+      "MONDAY_API_TOKEN",
+      "MONDAY_AUDIT_TOKEN",
+      "MONDAYKIT_CONNECTION",
+      "MONDAYKIT_TRANSFER_PASSPHRASE",
+    ]
+  ) {
+    const value = io.env(name);
+    if (value) secrets.push(value);
+  }
+  // Connection strings: mask each property value that looks like a secret.
+  const values = secrets.flatMap((text) =>
+    text.includes("=")
+      ? text.split(";").map((part) =>
+        part.slice(part.indexOf("=") + 1).replace(/^["']|["']$/g, "")
+      ).filter((value) =>
+        value.length >= 12 && !/^https?:/.test(value) && !value.includes("/")
+      )
+      : [text]
+  );
+  return values;
+}
+
 function isBrokenPipe(error: unknown): boolean {
   for (
     let e = error, depth = 0;
@@ -252,7 +290,11 @@ export async function main(
       ? "Check the token (--token, $MONDAY_API_TOKEN) or log in again with 'mondaykit auth login'."
       : undefined;
     await out.clearProgress();
-    await out.error(classified.code, classified.message, hint);
+    await out.error(
+      classified.code,
+      redact(classified.message, secretsIn(args, io)),
+      hint,
+    );
     if (
       out.options.verbose && error instanceof Error && error.stack &&
       classified.exitCode === EXIT.failure

@@ -813,6 +813,120 @@ Deno.test("cli against the emulator", async (t) => {
   });
 
   await t.step(
+    "global flags override the environment and the connection string",
+    async () => {
+      const byFlags = await run([
+        "query",
+        "{ me { id } }",
+        "--token",
+        apiToken,
+        "--api-url",
+        emulator.apiUrl,
+        "--api-version",
+        "2026-07",
+        "--timeout",
+        "30",
+      ]);
+      ok(byFlags, "flags only");
+      assert.equal(JSON.parse(byFlags.stdout).me.id, "40000001");
+      const overrides = await run([
+        "query",
+        "{ me { id } }",
+        "--token",
+        apiToken,
+      ], {
+        env: { ...graphqlEnv, MONDAY_API_TOKEN: "some-other-token-that-fails" },
+      });
+      ok(overrides, "--token over MONDAY_API_TOKEN");
+      const connection = await run([
+        "query",
+        "{ me { id } }",
+        "--connection",
+        `APIToken=wrong-token-0000;ApiUrl=${emulator.apiUrl}`,
+        "--token",
+        apiToken,
+      ], { env: baseEnv });
+      ok(connection, "--token over the connection string");
+      const badVersion = await run([
+        "query",
+        "{ me { id } }",
+        "--api-version",
+        "2023",
+      ], { env: graphqlEnv });
+      assert.equal(badVersion.code, 2);
+      assert.match(badVersion.stderr, /'2023'/);
+      const badTimeout = await run([
+        "query",
+        "{ me { id } }",
+        "--timeout",
+        "soon",
+      ], { env: graphqlEnv });
+      assert.equal(badTimeout.code, 2);
+      assert.match(badTimeout.stderr, /'soon' for flag '--timeout'/);
+      const badConnection = await run([
+        "query",
+        "{ me { id } }",
+        "--connection",
+        "APITokn=x",
+      ], { env: baseEnv });
+      assert.equal(badConnection.code, 2);
+      assert.match(
+        badConnection.stderr,
+        /unknown property 'APITokn' \(did you mean 'APIToken'\?\)/,
+      );
+
+      const audit = await run([
+        "auditlog",
+        "export",
+        "--audit-token",
+        auditToken,
+        "--domain",
+        emulator.domain,
+        "--event",
+        "login",
+      ], { env: baseEnv });
+      ok(audit, "--audit-token and --domain");
+      assert.ok(lines(audit.stdout).length > 0);
+
+      const settingsFile = `${dir}/flags/OAuthSettings.txt`;
+      const url = await run([
+        "auth",
+        "url",
+        "--client-id",
+        oauth.clientId,
+        "--client-secret",
+        oauth.clientSecret,
+        "--callback-url",
+        oauth.redirectUris[0]!,
+        "--auth-url",
+        emulator.authUrl,
+        "--scope",
+        "boards:read",
+        "--settings",
+        settingsFile,
+      ], { env: baseEnv });
+      ok(url, "auth flags");
+      const authorize = new URL(url.stdout.trim());
+      assert.equal(authorize.origin, new URL(emulator.authUrl).origin);
+      assert.equal(authorize.searchParams.get("client_id"), oauth.clientId);
+      assert.equal(
+        authorize.searchParams.get("redirect_uri"),
+        oauth.redirectUris[0],
+      );
+      assert.equal(authorize.searchParams.get("scope"), "boards:read");
+      const status = await run([
+        "auth",
+        "status",
+        "--settings",
+        settingsFile,
+        "--json",
+      ], { env: baseEnv });
+      assert.equal(status.code, 3);
+      assert.equal(JSON.parse(status.stdout).pendingAuthorizations, 1);
+    },
+  );
+
+  await t.step(
     "--verbose logs requests with secrets masked; nothing printed anywhere holds a secret",
     async () => {
       const verbose = await run(["query", "{ me { id } }", "--verbose"], {
