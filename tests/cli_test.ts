@@ -32,12 +32,11 @@ async function followAuthorization(url: string): Promise<void> {
     location,
     `authorize answered ${consent.status} without a redirect`,
   );
-  // The CLI's callback server may close before its "you may close this tab" page is
-  // fully sent (auth/desktop_flow.ts closes it right after answering); the login
-  // itself is judged by the CLI's exit code and the stored tokens.
-  await fetch(location).then((response) => response.body?.cancel()).catch(
-    () => {},
-  );
+  // What the browser tab shows once the CLI has its tokens.
+  const page = await fetch(location);
+  const html = await page.text();
+  assert.equal(page.status, 200, html);
+  assert.match(html, /You may close this tab/i);
 }
 
 async function waitFor(
