@@ -112,9 +112,11 @@ export function createCredentials(
   options: ConnectionOptions | string,
   extra: CreateCredentialsOptions = {},
 ): CredentialProvider {
+  // Partial: values are checked, but a missing APIToken may come from the
+  // environment and OAuth needs are checked below, per InitiateOAuth mode.
   const connection = typeof options === "string"
-    ? parseConnectionString(options)
-    : validateConnectionOptions(options);
+    ? parseConnectionString(options, { partial: true })
+    : validateConnectionOptions(options, { partial: true });
   const audit = connection.schema === "AuditLog";
   if ((connection.authScheme ?? "Token") === "Token") {
     if (connection.apiToken !== undefined) {
