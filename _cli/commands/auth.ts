@@ -68,9 +68,6 @@ export async function runAuthLogin(context: CommandContext): Promise<number> {
   };
   if (context.flags.boolean("browser") === false) options.opener = false;
   else if (context.extras.opener) options.opener = context.extras.opener;
-  if (connection.timeout !== undefined) {
-    options.timeoutMs = Math.max(connection.timeout * 1000, 60_000);
-  }
   const tokens = await desktopLogin(client, options);
   await context.out.summary(
     { loggedIn: true, ...describeTokens(tokens, store.location) },

@@ -5,7 +5,7 @@
  */
 
 import type { CommandContext } from "../context.ts";
-import { EXIT } from "../errors.ts";
+import { CommandError, EXIT } from "../errors.ts";
 import { graphqlClient, resolveConnection } from "../connection.ts";
 import { AtomicFile } from "../atomic_file.ts";
 import { csvRow } from "../csv.ts";
@@ -61,7 +61,6 @@ export async function runItemsExport(context: CommandContext): Promise<number> {
   );
   const found = info.boards[0];
   if (found === undefined) {
-    const { CommandError } = await import("../errors.ts");
     throw new CommandError(
       `Board '${board}' not found (or not visible to this token)`,
       {
