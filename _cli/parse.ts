@@ -171,6 +171,9 @@ export function parseCommandLine(args: readonly string[]): ParsedCommandLine {
       : undefined;
     if (known !== undefined || negated?.type === "boolean") continue;
     const candidates = Object.keys(options).map((name) => `--${name}`);
+    for (const negatable of ["browser", "color"]) {
+      if (options[negatable]) candidates.push(`--no-${negatable}`);
+    }
     const hint = suggest(token.rawName.replace(/^-+/, "--"), candidates);
     const where = commandName ? ` for 'mondaykit ${commandName}'` : "";
     throw new UsageError(

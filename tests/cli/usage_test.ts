@@ -101,6 +101,17 @@ Deno.test("cli: a bad invocation of each command is a usage error (exit 2) with 
     [["auth"], /Missing command after 'mondaykit auth'/],
     [["auth", "logn"], /did you mean 'auth login'/],
     [["auth", "exchange"], /Missing argument <code>/],
+    [
+      ["auth", "login", "now"],
+      /Unexpected argument 'now' for 'mondaykit auth login'/,
+    ],
+    [["auth", "login", "--no-browsr"], /did you mean '--no-browser'/],
+    [["auth", "url", "--scope"], /Missing value for flag '--scope'/],
+    [
+      ["auth", "refresh", "--force"],
+      /Unknown flag '--force' for 'mondaykit auth refresh'/,
+    ],
+    [["auth", "exchange", "a", "b"], /Unexpected argument 'b'/],
     [["auth", "export"], /Missing flag '--out <file>'/],
     [["auth", "import"], /Missing argument <file>/],
     [
