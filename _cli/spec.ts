@@ -124,7 +124,7 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   },
   color: {
     type: "boolean",
-    description: "Use colours (--no-color or NO_COLOR turns them off)",
+    description: "No colours (as does NO_COLOR)",
   },
   help: { type: "boolean", short: "h", description: "Show help" },
   version: { type: "boolean", short: "V", description: "Show the version" },
@@ -281,7 +281,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     options: {
       browser: {
         type: "boolean",
-        description: "Open the browser (--no-browser only prints the URL)",
+        description: "Only print the authorization URL; do not open a browser",
       },
     },
     examples: [
@@ -577,10 +577,16 @@ export function mainHelp(version: string): string {
     ...optionLines(GLOBAL_OPTIONS),
     "",
     "Environment:",
-    "  MONDAYKIT_CONNECTION   connection string used when --connection is absent",
+    "  MONDAYKIT_CONNECTION   connection string, when --connection is absent",
     "  MONDAY_API_TOKEN       personal API token",
     "  MONDAY_AUDIT_TOKEN     Audit Log API token",
     "  MONDAY_DOMAIN          account URL (audit API)",
+    "  MONDAY_API_URL         GraphQL endpoint",
+    "  MONDAY_AUTH_URL        OAuth server",
+    "  MONDAYKIT_SETTINGS_KEY, MONDAYKIT_SETTINGS_PASSPHRASE",
+    "                         key of the settings file (default: a key file in the config directory)",
+    "  MONDAYKIT_TRANSFER_PASSPHRASE",
+    "                         passphrase for 'auth export' and 'auth import'",
     "  NO_COLOR               no colours",
     "",
     "Data goes to stdout; messages, progress and errors go to stderr.",
