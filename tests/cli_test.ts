@@ -555,6 +555,19 @@ Deno.test("cli against the emulator", async (t) => {
       const text = await Deno.readTextFile(out);
       assert.ok(text.endsWith("\n"), "no half line");
       assert.equal(saved.exported, lines(text).length);
+
+      // A refused token would fail every interval: follow mode stops with exit 3 instead.
+      const refused = await run([
+        "auditlog",
+        "export",
+        "--follow",
+        "--audit-token",
+        "not-the-audit-token-0000",
+        "--domain",
+        emulator.domain,
+      ], { env: baseEnv });
+      assert.equal(refused.code, 3, refused.stderr);
+      assert.ok(!refused.stderr.includes("not-the-audit-token-0000"));
     },
   );
 

@@ -5,7 +5,7 @@
  */
 
 import type { CommandContext } from "../context.ts";
-import { EXIT, UsageError } from "../errors.ts";
+import { classifyError, EXIT, UsageError } from "../errors.ts";
 import {
   eventLogger,
   graphqlClient,
@@ -105,12 +105,17 @@ export async function runAuditlogExport(
   const sink: AuditSink = path === undefined
     ? new StdoutSink({ format, writer: context.io.stdout })
     : new FileSink(path, { format });
+  // Its own controller, so follow mode can also stop on an error no retry can fix.
+  const stop = new AbortController();
+  const forward = () => stop.abort(signal.reason);
+  signal.addEventListener("abort", forward, { once: true });
+  let fatal: unknown;
   const options: ExportAuditLogsOptions = {
     source: source(context, kind),
     sink,
     filters,
     follow,
-    signal,
+    signal: stop.signal,
   };
   if (checkpointPath !== undefined) {
     options.checkpoint = new FileCheckpointStore(checkpointPath);
@@ -129,13 +134,25 @@ export async function runAuditlogExport(
   }
   if (follow) {
     options.onError = (error) => {
+      // Transient failures wait for the next interval; refused credentials would fail every time.
+      if (classifyError(error).exitCode === EXIT.auth) {
+        fatal = error;
+        stop.abort(error);
+        return;
+      }
       const message = error instanceof Error ? error.message : String(error);
       void out.warn(
         `Audit export run failed, retrying at the next interval: ${message}`,
       );
     };
   }
-  const result = await exportAuditLogs(options);
+  let result;
+  try {
+    result = await exportAuditLogs(options);
+  } finally {
+    signal.removeEventListener("abort", forward);
+  }
+  if (fatal !== undefined) throw fatal;
   await out.clearProgress();
   const summary = {
     entries: result.entries,
