@@ -457,6 +457,12 @@ export class OAuthClient {
   ): Promise<OAuthTokens> {
     const callback = parseCallbackInput(codeOrUrl);
     const state = callback.state ?? options.state;
+    if (callback.fromUrl && state === undefined) {
+      throw new OAuthCallbackError(
+        "Authorization callback refused: it carries no state",
+        { code: "state_mismatch" },
+      );
+    }
     const now = this.#clock.now();
     let pending: PendingAuthorization | undefined;
     let failure: OAuthCallbackError | undefined;
@@ -861,6 +867,10 @@ export class OAuthClient {
           }
           return out;
         }
+        if (typeof (parsed as { error?: unknown })?.error === "string") {
+          // Some servers answer errors with HTTP 200.
+          throw this.#errorFor(response, text, "Token request failed");
+        }
         throw new OAuthError(
           "Token request failed: the answer has no 'access_token'",
           { code: "invalid_response", status: response.status },
@@ -962,6 +972,7 @@ function checkCallbackUrl(callbackUrl: string): void {
 }
 
 interface CallbackInput {
+  fromUrl: boolean;
   code?: string;
   state?: string;
   error?: string;
@@ -993,9 +1004,9 @@ function parseCallbackInput(input: string): CallbackInput {
         "Cannot exchange code: the code contains whitespace",
       );
     }
-    return { code: text };
+    return { fromUrl: false, code: text };
   }
-  const out: CallbackInput = {};
+  const out: CallbackInput = { fromUrl: true };
   const code = params.get("code");
   const state = params.get("state");
   const error = params.get("error");

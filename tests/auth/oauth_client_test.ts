@@ -348,6 +348,24 @@ Deno.test("expiry comes from expires_in when the server sends it", async () => {
   const error = await client.refreshAccessToken().catch((e) => e);
   assert.ok(error instanceof OAuthError);
   assert.equal(error.code, "invalid_response");
+  body = { error: "invalid_grant", error_description: "gone" };
+  const grant = await client.refreshAccessToken().catch((e) => e);
+  assert.ok(grant instanceof LoginRequiredError);
+  assert.equal(grant.code, "invalid_grant");
+});
+
+Deno.test("a callback URL without state is refused", async () => {
+  await using server = startAuthServer();
+  const client = clientFor(server);
+  const { url } = await client.getAuthorizationUrl();
+  const callback = new URL(await consent(url));
+  callback.searchParams.delete("state");
+  for (const input of [callback.href, `${CALLBACK}?error=access_denied`]) {
+    const error = await client.getAccessToken(input).catch((e) => e);
+    assert.ok(error instanceof OAuthCallbackError);
+    assert.equal(error.code, "state_mismatch");
+  }
+  assert.equal(server.requests["/oauth_ms/oauth/token"], undefined);
 });
 
 Deno.test("revoke ends the grant at the server; logout also forgets the tokens", async () => {
