@@ -17,7 +17,9 @@ import { type EmulatorOptions, startEmulator } from "../../emulator/mod.ts";
  */
 export async function runEmulator(context: CommandContext): Promise<number> {
   const { flags, out } = context;
-  const options: EmulatorOptions = { startTime: Date.now() };
+  // A real-time clock: tokens, cursors and limit windows behave as on
+  // monday.com while the emulator serves.
+  const options: EmulatorOptions = { clock: "real" };
   const port = flags.integer("port", { min: 0, max: 65535 });
   const seed = flags.integer("seed", { min: 0 });
   const items = flags.integer("items", { min: 0 });
@@ -29,13 +31,6 @@ export async function runEmulator(context: CommandContext): Promise<number> {
   if (auditEntries !== undefined) options.auditEntries = auditEntries;
   if (consent !== undefined) options.consent = consent;
   const emulator = await startEmulator(options);
-  // The emulator keeps its own clock; here it follows real time, so tokens and cursors expire as on monday.com.
-  let last = Date.now();
-  const ticker = setInterval(() => {
-    const now = Date.now();
-    if (now > last) emulator.advance(now - last);
-    last = now;
-  }, 1000);
   try {
     const { credentials } = emulator;
     const graphql = formatConnectionString({
@@ -109,7 +104,6 @@ export async function runEmulator(context: CommandContext): Promise<number> {
     await out.info("Stopping the emulator.");
     return EXIT.ok;
   } finally {
-    clearInterval(ticker);
     await emulator.close();
   }
 }

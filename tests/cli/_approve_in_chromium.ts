@@ -9,8 +9,7 @@
  * @module
  */
 
-// deno-lint-ignore no-import-prefix
-import { chromium } from "npm:playwright-core@^1";
+import { chromium } from "playwright-core";
 
 const [executablePath, url, callbackUrl] = Deno.args;
 if (!executablePath || !url || !callbackUrl) {
