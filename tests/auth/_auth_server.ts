@@ -1,25 +1,31 @@
-// Test helper: the emulator's own OAuth service (emulator/_oauth.ts and
-// _tokens.ts) served on 127.0.0.1 with redirect URIs the test chooses, so the
-// desktop flow can bind the exact registered port. Also answers POST /v2 with
-// `{ me { id } }` for a valid token, so tests (and subprocesses) can check
-// that a token works.
+// Test helper: the emulator (startEmulator) seen through the few things the
+// auth tests need: its OAuth app, requests per OAuth path, the emulator clock,
+// fault injection on the OAuth routes, and whether a token works on the
+// GraphQL API (`{ me { id } }`).
 
-import { OAuthService } from "../../emulator/_oauth.ts";
-import { TokenRegistry } from "../../emulator/_tokens.ts";
+import {
+  type Emulator,
+  type EmulatorRoute,
+  type Fault,
+  startEmulator,
+} from "../../emulator/mod.ts";
 
 export interface AuthServer {
+  readonly emulator: Emulator;
+  /** The OAuth server base URL (= the emulator's). */
   readonly url: string;
   readonly clientId: string;
   readonly clientSecret: string;
   readonly redirectUris: string[];
-  readonly tokens: TokenRegistry;
-  /** Requests per path. */
-  readonly requests: Record<string, number>;
+  /** Counters of the emulator's token registry. */
+  readonly tokens: { readonly refreshes: number; readonly revoked: number };
+  /** Requests seen per OAuth path (undefined when none). */
+  readonly requests: Record<string, number | undefined>;
   now(): number;
   advance(ms: number): void;
-  /** Answer the next `count` requests to `path` with this response instead. */
-  inject(path: string, response: () => Response, count?: number): void;
-  /** Whether a token works on /v2 right now. */
+  /** Answer the next `count` requests to an OAuth path with this instead. */
+  inject(path: string, fault: Fault, count?: number): void;
+  /** Whether an access token works on the GraphQL API right now. */
   works(accessToken: string): Promise<boolean>;
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
@@ -31,6 +37,13 @@ export interface AuthServerOptions {
   accessTokenTtlSeconds?: number;
 }
 
+const ROUTE_OF: Record<string, EmulatorRoute> = {
+  "/oauth2/authorize": "authorize",
+  "/oauth2/token": "token_legacy",
+  "/oauth_ms/oauth/token": "token",
+  "/oauth_ms/oauth/revoke": "revoke",
+};
+
 /** Finds a free port on 127.0.0.1 (bind, read, close). */
 export function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -39,89 +52,69 @@ export function freePort(): number {
   return port;
 }
 
-export function startAuthServer(options: AuthServerOptions = {}): AuthServer {
-  const realStart = Date.now();
-  let advanced = 0;
-  const clock = { now: () => Date.now() + advanced };
-  void realStart;
-  const tokens = new TokenRegistry(clock);
-  const clientId = "mondaykit-test-app";
-  const clientSecret = "client-secret-ABCDEFGH12345678";
-  const redirectUris = options.redirectUris ?? [
-    "http://127.0.0.1:8099/callback",
-  ];
-  const service = new OAuthService({
-    clock,
-    tokens,
-    clientId,
-    clientSecret,
-    redirectUris,
-    consent: options.consent ?? "auto",
-    accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 3600,
-    userId: "42",
-    random: Math.random,
+/** Starts the emulator (manual clock starting now) with the given OAuth app settings. */
+export async function startAuthServer(
+  options: AuthServerOptions = {},
+): Promise<AuthServer> {
+  const redirectUris = options.redirectUris ??
+    ["http://127.0.0.1:8099/callback"];
+  const emulator = await startEmulator({
+    startTime: Date.now(),
+    oauthRedirectUris: redirectUris,
+    users: 3,
+    boards: 1,
+    items: 1,
+    auditEntries: 1,
+    ...(options.consent ? { consent: options.consent } : {}),
+    ...(options.accessTokenTtlSeconds
+      ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds }
+      : {}),
   });
-  const requests: Record<string, number> = {};
-  const injected: { path: string; response: () => Response; count: number }[] =
-    [];
-  const controller = new AbortController();
-  const server = Deno.serve({
-    hostname: "127.0.0.1",
-    port: 0,
-    signal: controller.signal,
-    onListen: () => {},
-  }, async (request) => {
-    const path = new URL(request.url).pathname;
-    requests[path] = (requests[path] ?? 0) + 1;
-    const fault = injected.find((f) => f.path === path && f.count > 0);
-    if (fault) {
-      fault.count--;
-      await request.body?.cancel();
-      return fault.response();
-    }
-    if (path === "/v2") {
-      await request.body?.cancel();
-      const header = request.headers.get("authorization") ?? "";
-      const check = tokens.check(header.replace(/^Bearer\s+/i, ""));
-      if (!check.ok) {
-        return Response.json({ error_message: "Not Authenticated" }, {
-          status: 401,
-        });
-      }
-      return Response.json({ data: { me: { id: check.info.userId } } });
-    }
-    return await service.handle(request);
-  });
-  const url = `http://127.0.0.1:${server.addr.port}`;
-  const close = async () => {
-    controller.abort();
-    await server.finished;
-  };
-  return {
-    url,
-    clientId,
-    clientSecret,
-    redirectUris,
-    tokens,
-    requests,
-    now: clock.now,
-    advance: (ms) => {
-      advanced += ms;
+  const { clientId, clientSecret } = emulator.credentials.oauth;
+  const requests = new Proxy({} as Record<string, number | undefined>, {
+    get(_, path) {
+      const route = ROUTE_OF[String(path)];
+      if (route === undefined) return undefined;
+      const count = emulator.stats().requests[route];
+      return count === 0 ? undefined : count;
     },
-    inject: (path, response, count = 1) => {
-      injected.push({ path, response, count });
+  });
+  return {
+    emulator,
+    url: emulator.authUrl,
+    clientId,
+    clientSecret,
+    redirectUris,
+    tokens: {
+      get refreshes() {
+        return emulator.stats().refreshes;
+      },
+      get revoked() {
+        return emulator.stats().tokensRevoked;
+      },
+    },
+    requests,
+    now: () => emulator.now(),
+    advance: (ms) => emulator.advance(ms),
+    inject(path, fault, count = 1) {
+      const route = ROUTE_OF[path];
+      if (route === undefined) throw new TypeError(`No route for '${path}'`);
+      emulator.inject(route, { ...fault, count });
     },
     async works(accessToken) {
-      const response = await fetch(`${url}/v2`, {
+      const response = await fetch(emulator.apiUrl, {
         method: "POST",
-        headers: { authorization: `Bearer ${accessToken}` },
-        body: JSON.stringify({ query: "{ me { id } }" }),
+        headers: {
+          authorization: `Bearer ${accessToken}`,
+          "content-type": "application/json",
+        },
+        body: JSON.stringify({ query: "query { me { id } }" }),
       });
-      await response.body?.cancel();
-      return response.ok;
+      const body = await response.json().catch(() => undefined);
+      return response.ok && body?.data?.me?.id !== undefined;
     },
-    close,
-    [Symbol.asyncDispose]: close,
+    close: () => emulator.close(),
+    [Symbol.asyncDispose]: () => emulator.close(),
   };
 }
 

@@ -10,10 +10,10 @@ import { OAuthClient } from "../../auth/oauth_client.ts";
 import { MemoryStore } from "../../storage/mod.ts";
 import { type AuthServer, freePort, startAuthServer } from "./_auth_server.ts";
 
-function setup(host = "127.0.0.1") {
+async function setup(host = "127.0.0.1") {
   const port = freePort();
   const callbackUrl = `http://${host}:${port}/callback`;
-  const server = startAuthServer({ redirectUris: [callbackUrl] });
+  const server = await startAuthServer({ redirectUris: [callbackUrl] });
   const client = new OAuthClient({
     clientId: server.clientId,
     clientSecret: server.clientSecret,
@@ -93,7 +93,7 @@ async function assertClosed(port: number): Promise<void> {
 }
 
 Deno.test("desktopLogin runs end to end: prints the URL, opens it, receives the callback, saves tokens", async () => {
-  const { port, callbackUrl, server, client, output, writer } = setup();
+  const { port, callbackUrl, server, client, output, writer } = await setup();
   await using _ = server;
   const pages: { status: number; body: string }[] = [];
   const opened: string[] = [];
@@ -121,7 +121,7 @@ Deno.test("desktopLogin runs end to end: prints the URL, opens it, receives the 
 });
 
 Deno.test("desktopLogin works with a localhost callback URL (Host localhost:port)", async () => {
-  const { server, client, writer } = setup("localhost");
+  const { server, client, writer } = await setup("localhost");
   await using _ = server;
   const pages: { status: number; body: string }[] = [];
   const browser = tracked(followingOpener(pages));
@@ -134,7 +134,7 @@ Deno.test("desktopLogin works with a localhost callback URL (Host localhost:port
 });
 
 Deno.test("a request with the wrong Host is refused and the real callback still completes", async () => {
-  const { port, server, client, output, writer } = setup();
+  const { port, server, client, output, writer } = await setup();
   await using _ = server;
   const pages: { status: number; body: string }[] = [];
   const follow = followingOpener(pages);
@@ -159,7 +159,7 @@ Deno.test("a request with the wrong Host is refused and the real callback still 
 });
 
 Deno.test("requests on other paths get 404 and do not end the flow", async () => {
-  const { port, server, client, writer } = setup();
+  const { port, server, client, writer } = await setup();
   await using _ = server;
   const pages: { status: number; body: string }[] = [];
   const follow = followingOpener(pages);
@@ -178,7 +178,7 @@ Deno.test("requests on other paths get 404 and do not end the flow", async () =>
 });
 
 Deno.test("a callback with the wrong state fails the login with state_mismatch and no token request", async () => {
-  const { port, server, client, writer } = setup();
+  const { port, server, client, writer } = await setup();
   await using _ = server;
   let page = 0;
   const browser = tracked(async () => {
@@ -201,7 +201,7 @@ Deno.test("a callback with the wrong state fails the login with state_mismatch a
 });
 
 Deno.test("an error= callback (consent denied) fails the login with its code", async () => {
-  const { port, server, client, writer } = setup();
+  const { port, server, client, writer } = await setup();
   await using _ = server;
   let body = "";
   const browser = tracked(async (url) => {
@@ -222,7 +222,7 @@ Deno.test("an error= callback (consent denied) fails the login with its code", a
 });
 
 Deno.test("desktopLogin times out with a clear error (fake clock)", async () => {
-  const { port, server, client, writer } = setup();
+  const { port, server, client, writer } = await setup();
   await using _ = server;
   const clock = new FakeClock({ autoAdvance: false });
   const login = desktopLogin(client, {
@@ -241,7 +241,7 @@ Deno.test("desktopLogin times out with a clear error (fake clock)", async () => 
 });
 
 Deno.test("desktopLogin stops on abort and closes the server", async () => {
-  const { port, server, client, writer } = setup();
+  const { port, server, client, writer } = await setup();
   await using _ = server;
   const controller = new AbortController();
   const login = desktopLogin(client, {
@@ -254,7 +254,7 @@ Deno.test("desktopLogin stops on abort and closes the server", async () => {
 });
 
 Deno.test("a failing opener is not fatal: the printed URL still works", async () => {
-  const { server, client, output } = setup();
+  const { server, client, output } = await setup();
   await using _ = server;
   const pages: { status: number; body: string }[] = [];
   let printed: (url: string) => void;

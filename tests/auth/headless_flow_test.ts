@@ -33,7 +33,7 @@ function clientOn(server: AuthServer, path: string, key: string): OAuthClient {
 }
 
 Deno.test("headless option 1: url in one process, exchange of the pasted redirect URL in another", async () => {
-  await using server = startAuthServer();
+  await using server = await startAuthServer();
   const dir = await Deno.makeTempDir();
   try {
     const path = `${dir}/OAuthSettings.txt`;
@@ -80,7 +80,7 @@ Deno.test("headless option 1: url in one process, exchange of the pasted redirec
 });
 
 Deno.test("headless option 1 with a bare code", async () => {
-  await using server = startAuthServer();
+  await using server = await startAuthServer();
   const dir = await Deno.makeTempDir();
   try {
     const path = `${dir}/OAuthSettings.txt`;
@@ -100,7 +100,7 @@ Deno.test("headless option 1 with a bare code", async () => {
 });
 
 Deno.test("headless option 2: export on the desktop, import on the headless host", async () => {
-  await using server = startAuthServer();
+  await using server = await startAuthServer();
   const dir = await Deno.makeTempDir();
   try {
     const desktop = clientOn(server, `${dir}/desktop.txt`, randomKey());
@@ -139,7 +139,15 @@ Deno.test("headless option 2: export on the desktop, import on the headless host
     const status = await credentialStatus(headlessStore);
     assert.equal(status.loggedIn, true);
     assert.equal(status.accessToken, `…${tokens.accessToken.slice(-4)}`);
-    assert.equal(status.userId, "42");
+    const me = await fetch(server.emulator.apiUrl, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${tokens.accessToken}`,
+        "content-type": "application/json",
+      },
+      body: JSON.stringify({ query: "query { me { id } }" }),
+    }).then((r) => r.json());
+    assert.equal(status.userId, me.data.me.id);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

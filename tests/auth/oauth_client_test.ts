@@ -32,7 +32,7 @@ function clientFor(
 }
 
 Deno.test("getAuthorizationUrl sends PKCE S256 and state and keeps the verifier pending", async () => {
-  await using server = startAuthServer();
+  await using server = await startAuthServer();
   const client = clientFor(server, { clock: new FakeClock({ start: 5_000 }) });
   const request = await client.getAuthorizationUrl();
   const url = new URL(request.url);
@@ -56,7 +56,7 @@ Deno.test("getAuthorizationUrl sends PKCE S256 and state and keeps the verifier 
 });
 
 Deno.test("the pending verifier is encrypted in a settings file", async () => {
-  await using server = startAuthServer();
+  await using server = await startAuthServer();
   const dir = await Deno.makeTempDir();
   try {
     const path = `${dir}/OAuthSettings.txt`;
@@ -83,7 +83,7 @@ Deno.test("the pending verifier is encrypted in a settings file", async () => {
 });
 
 Deno.test("getAccessToken exchanges a pasted redirect URL and saves 2.1 tokens with the JWT expiry", async () => {
-  await using server = startAuthServer({ accessTokenTtlSeconds: 3600 });
+  await using server = await startAuthServer({ accessTokenTtlSeconds: 3600 });
   const client = clientFor(server);
   const { url } = await client.getAuthorizationUrl();
   const tokens = await client.getAccessToken(await consent(url));
@@ -99,7 +99,7 @@ Deno.test("getAccessToken exchanges a pasted redirect URL and saves 2.1 tokens w
 });
 
 Deno.test("getAccessToken takes a bare code and uses the latest pending verifier", async () => {
-  await using server = startAuthServer();
+  await using server = await startAuthServer();
   const client = clientFor(server);
   const { url } = await client.getAuthorizationUrl();
   const code = new URL(await consent(url)).searchParams.get("code")!;
@@ -108,7 +108,7 @@ Deno.test("getAccessToken takes a bare code and uses the latest pending verifier
 });
 
 Deno.test("a callback with an unknown state is refused before any token request", async () => {
-  await using server = startAuthServer();
+  await using server = await startAuthServer();
   const client = clientFor(server);
   const { url } = await client.getAuthorizationUrl();
   const callback = new URL(await consent(url));
@@ -120,7 +120,7 @@ Deno.test("a callback with an unknown state is refused before any token request"
 });
 
 Deno.test("a replayed callback URL is refused: state is single use", async () => {
-  await using server = startAuthServer();
+  await using server = await startAuthServer();
   const client = clientFor(server);
   const { url } = await client.getAuthorizationUrl();
   const callback = await consent(url);
@@ -132,7 +132,7 @@ Deno.test("a replayed callback URL is refused: state is single use", async () =>
 });
 
 Deno.test("a replayed code is refused by the server as a permanent error and never retried", async () => {
-  await using server = startAuthServer();
+  await using server = await startAuthServer();
   const client = clientFor(server);
   const first = await client.getAuthorizationUrl();
   const callback = new URL(await consent(first.url));
@@ -154,7 +154,7 @@ Deno.test("a replayed code is refused by the server as a permanent error and nev
 });
 
 Deno.test("an expired state is refused", async () => {
-  await using server = startAuthServer();
+  await using server = await startAuthServer();
   const client = clientFor(server);
   const { url } = await client.getAuthorizationUrl();
   const callback = await consent(url);
@@ -165,7 +165,7 @@ Deno.test("an expired state is refused", async () => {
 });
 
 Deno.test("error callbacks are reported, and checked for state like any callback", async () => {
-  await using server = startAuthServer();
+  await using server = await startAuthServer();
   const client = clientFor(server);
   const { state } = await client.getAuthorizationUrl();
   const denied =
@@ -186,7 +186,7 @@ Deno.test("error callbacks are reported, and checked for state like any callback
 });
 
 Deno.test("OAuth 2.1 needs a pending verifier for a bare code", async () => {
-  await using server = startAuthServer();
+  await using server = await startAuthServer();
   const client = clientFor(server);
   const error = await client.getAccessToken("some-code").catch((e) => e);
   assert.ok(error instanceof OAuthCallbackError);
@@ -194,7 +194,7 @@ Deno.test("OAuth 2.1 needs a pending verifier for a bare code", async () => {
 });
 
 Deno.test("refreshAccessToken rotates the refresh token; reusing the old one is a permanent error", async () => {
-  await using server = startAuthServer();
+  await using server = await startAuthServer();
   const client = clientFor(server);
   const { url } = await client.getAuthorizationUrl();
   const first = await client.getAccessToken(await consent(url));
@@ -218,7 +218,7 @@ Deno.test("refreshAccessToken rotates the refresh token; reusing the old one is 
 });
 
 Deno.test("refreshAccessToken with onlyIfDue skips a refresh when the stored token is fresh", async () => {
-  await using server = startAuthServer();
+  await using server = await startAuthServer();
   const client = clientFor(server);
   const { url } = await client.getAuthorizationUrl();
   const tokens = await client.getAccessToken(await consent(url));
@@ -237,7 +237,7 @@ Deno.test("refreshAccessToken with onlyIfDue skips a refresh when the stored tok
 });
 
 Deno.test("refreshAccessToken without stored tokens asks to log in", async () => {
-  await using server = startAuthServer();
+  await using server = await startAuthServer();
   const error = await clientFor(server).refreshAccessToken().catch((e) => e);
   assert.ok(error instanceof LoginRequiredError);
   assert.equal(error.code, "no_tokens");
@@ -245,7 +245,7 @@ Deno.test("refreshAccessToken without stored tokens asks to log in", async () =>
 });
 
 Deno.test("legacy OAuth 2.0: no PKCE, token never expires, cannot be refreshed", async () => {
-  await using server = startAuthServer();
+  await using server = await startAuthServer();
   const client = clientFor(server, { version: "legacy" });
   const { url } = await client.getAuthorizationUrl();
   assert.equal(new URL(url).searchParams.get("code_challenge"), null);
@@ -259,7 +259,7 @@ Deno.test("legacy OAuth 2.0: no PKCE, token never expires, cannot be refreshed",
 });
 
 Deno.test("client_secret_basic authenticates too", async () => {
-  await using server = startAuthServer();
+  await using server = await startAuthServer();
   const client = clientFor(server, {
     clientAuthentication: "client_secret_basic",
   });
@@ -269,7 +269,7 @@ Deno.test("client_secret_basic authenticates too", async () => {
 });
 
 Deno.test("a wrong client secret is a permanent error (invalid_client)", async () => {
-  await using server = startAuthServer();
+  await using server = await startAuthServer();
   const client = clientFor(server, { clientSecret: "wrong-secret-value-1234" });
   const { url } = await client.getAuthorizationUrl();
   const error = await client.getAccessToken(await consent(url)).catch((e) => e);
@@ -284,22 +284,22 @@ Deno.test("a wrong client secret is a permanent error (invalid_client)", async (
 });
 
 Deno.test("429 and 5xx are retried, honouring Retry-After", async () => {
-  await using server = startAuthServer();
+  await using server = await startAuthServer();
   const clock = new FakeClock({ start: server.now() });
   const client = clientFor(server, { clock });
   const { url } = await client.getAuthorizationUrl();
   const callback = await consent(url);
   server.inject(
     "/oauth_ms/oauth/token",
-    () =>
-      Response.json({ error: "slow_down" }, {
-        status: 429,
-        headers: { "retry-after": "7" },
-      }),
+    {
+      status: 429,
+      body: JSON.stringify({ error: "slow_down" }),
+      headers: { "content-type": "application/json", "retry-after": "7" },
+    },
   );
   server.inject(
     "/oauth_ms/oauth/token",
-    () => new Response("oops", { status: 503 }),
+    { status: 503, body: "oops" },
   );
   const tokens = await client.getAccessToken(callback);
   assert.ok(await server.works(tokens.accessToken));
@@ -308,14 +308,14 @@ Deno.test("429 and 5xx are retried, honouring Retry-After", async () => {
 });
 
 Deno.test("5xx that never ends gives up with OAuthError", async () => {
-  await using server = startAuthServer();
+  await using server = await startAuthServer();
   const client = clientFor(server, {
     clock: new FakeClock(),
     retry: { maxAttempts: 3 },
   });
   server.inject(
     "/oauth_ms/oauth/token",
-    () => new Response("down", { status: 502 }),
+    { status: 502, body: "down" },
     10,
   );
   await client.saveTokens(client.tokensFrom("a-token", "a-refresh-token"));
@@ -355,7 +355,7 @@ Deno.test("expiry comes from expires_in when the server sends it", async () => {
 });
 
 Deno.test("a callback URL without state is refused", async () => {
-  await using server = startAuthServer();
+  await using server = await startAuthServer();
   const client = clientFor(server);
   const { url } = await client.getAuthorizationUrl();
   const callback = new URL(await consent(url));
@@ -369,7 +369,7 @@ Deno.test("a callback URL without state is refused", async () => {
 });
 
 Deno.test("revoke ends the grant at the server; logout also forgets the tokens", async () => {
-  await using server = startAuthServer();
+  await using server = await startAuthServer();
   const client = clientFor(server);
   const { url } = await client.getAuthorizationUrl();
   const tokens = await client.getAccessToken(await consent(url));
@@ -384,14 +384,14 @@ Deno.test("revoke ends the grant at the server; logout also forgets the tokens",
 });
 
 Deno.test("logout forgets tokens even when revocation fails", async () => {
-  await using server = startAuthServer();
+  await using server = await startAuthServer();
   const client = clientFor(server, { retry: false });
   await client.saveTokens(
     client.tokensFrom("access-token-xyz", "refresh-token-xyz"),
   );
   server.inject(
     "/oauth_ms/oauth/revoke",
-    () => new Response("", { status: 500 }),
+    { status: 500, body: "" },
   );
   const result = await client.logout();
   assert.equal(result.revoked, false);

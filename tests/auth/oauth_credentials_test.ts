@@ -28,7 +28,7 @@ async function login(client: OAuthClient): Promise<OAuthTokens> {
 const TOKEN = "/oauth_ms/oauth/token";
 
 Deno.test("OAuthCredentials answers Bearer tokens from the store and caches them", async () => {
-  await using server = startAuthServer();
+  await using server = await startAuthServer();
   const client = clientFor(server);
   const tokens = await login(client);
   const credentials = new OAuthCredentials(client);
@@ -44,7 +44,7 @@ Deno.test("OAuthCredentials answers Bearer tokens from the store and caches them
 });
 
 Deno.test("the token is refreshed 5 minutes before expiry, once", async () => {
-  await using server = startAuthServer({ accessTokenTtlSeconds: 3600 });
+  await using server = await startAuthServer({ accessTokenTtlSeconds: 3600 });
   const client = clientFor(server);
   const tokens = await login(client);
   const credentials = new OAuthCredentials(client);
@@ -64,7 +64,7 @@ Deno.test("the token is refreshed 5 minutes before expiry, once", async () => {
 });
 
 Deno.test("the refresh window is configurable", async () => {
-  await using server = startAuthServer({ accessTokenTtlSeconds: 3600 });
+  await using server = await startAuthServer({ accessTokenTtlSeconds: 3600 });
   const client = clientFor(server);
   const tokens = await login(client);
   const credentials = new OAuthCredentials(client, { refreshWindowMs: 60_000 });
@@ -86,7 +86,7 @@ Deno.test("the refresh window is configurable", async () => {
 });
 
 Deno.test("concurrent callers share one refresh", async () => {
-  await using server = startAuthServer();
+  await using server = await startAuthServer();
   const client = clientFor(server);
   await login(client);
   const credentials = new OAuthCredentials(client);
@@ -100,7 +100,7 @@ Deno.test("concurrent callers share one refresh", async () => {
 });
 
 Deno.test("invalidate makes the next call refresh; unknown values are ignored", async () => {
-  await using server = startAuthServer();
+  await using server = await startAuthServer();
   const client = clientFor(server);
   await login(client);
   const credentials = new OAuthCredentials(client);
@@ -114,7 +114,7 @@ Deno.test("invalidate makes the next call refresh; unknown values are ignored", 
 });
 
 Deno.test("a refresh made by another provider on the same store is reused, not repeated", async () => {
-  await using server = startAuthServer();
+  await using server = await startAuthServer();
   const store = new MemoryStore(crypto.randomUUID());
   await login(clientFor(server, store));
   const a = new OAuthCredentials(clientFor(server, store));
@@ -129,25 +129,25 @@ Deno.test("a refresh made by another provider on the same store is reused, not r
 });
 
 Deno.test("a transient refresh failure keeps a still-valid token; an expired one fails", async () => {
-  await using server = startAuthServer();
+  await using server = await startAuthServer();
   const client = clientFor(server);
   const tokens = await login(client);
   const credentials = new OAuthCredentials(client);
   server.advance(57 * 60_000);
-  server.inject(TOKEN, () => new Response("busy", { status: 503 }), 2);
+  server.inject(TOKEN, { status: 503, body: "busy" }, 2);
   assert.equal(
     await credentials.authorization(),
     `Bearer ${tokens.accessToken}`,
   );
   server.advance(4 * 60_000);
-  server.inject(TOKEN, () => new Response("busy", { status: 503 }), 2);
+  server.inject(TOKEN, { status: 503, body: "busy" }, 2);
   await assert.rejects(credentials.authorization(), OAuthError);
   // The server recovers: the next call refreshes.
   assert.ok(await server.works((await credentials.authorization()).slice(7)));
 });
 
 Deno.test("REFRESH: a revoked grant asks the user to log in again", async () => {
-  await using server = startAuthServer();
+  await using server = await startAuthServer();
   const client = clientFor(server);
   const tokens = await login(client);
   await client.revoke({
@@ -162,7 +162,7 @@ Deno.test("REFRESH: a revoked grant asks the user to log in again", async () => 
 });
 
 Deno.test("REFRESH with nothing stored exchanges OAuthVerifier, once", async () => {
-  await using server = startAuthServer();
+  await using server = await startAuthServer();
   const client = clientFor(server);
   const { url } = await client.getAuthorizationUrl();
   const verifier = await consent(url);
@@ -176,7 +176,7 @@ Deno.test("REFRESH with nothing stored exchanges OAuthVerifier, once", async () 
 });
 
 Deno.test("REFRESH with nothing stored and no verifier never opens a browser", async () => {
-  await using server = startAuthServer();
+  await using server = await startAuthServer();
   let logins = 0;
   const credentials = new OAuthCredentials(clientFor(server), {
     mode: "REFRESH",
@@ -192,7 +192,7 @@ Deno.test("REFRESH with nothing stored and no verifier never opens a browser", a
 });
 
 Deno.test("GETANDREFRESH logs in when nothing usable is stored", async () => {
-  await using server = startAuthServer();
+  await using server = await startAuthServer();
   const client = clientFor(server);
   let logins = 0;
   const credentials = new OAuthCredentials(client, {
@@ -218,7 +218,7 @@ Deno.test("GETANDREFRESH logs in when nothing usable is stored", async () => {
 });
 
 Deno.test("OFF uses the stored token as is, never refreshes", async () => {
-  await using server = startAuthServer();
+  await using server = await startAuthServer();
   const client = clientFor(server);
   const tokens = await login(client);
   const credentials = new OAuthCredentials(client, { mode: "OFF" });
@@ -233,7 +233,7 @@ Deno.test("OFF uses the stored token as is, never refreshes", async () => {
 });
 
 Deno.test("given access and refresh tokens seed an empty store", async () => {
-  await using server = startAuthServer();
+  await using server = await startAuthServer();
   const source = clientFor(server);
   const tokens = await login(source);
   const client = clientFor(server);
@@ -253,7 +253,7 @@ Deno.test("given access and refresh tokens seed an empty store", async () => {
 });
 
 Deno.test("a refresh token alone is exchanged for an access token", async () => {
-  await using server = startAuthServer();
+  await using server = await startAuthServer();
   const tokens = await login(clientFor(server));
   const client = clientFor(server);
   const credentials = new OAuthCredentials(client, {
@@ -264,7 +264,7 @@ Deno.test("a refresh token alone is exchanged for an access token", async () => 
 });
 
 Deno.test("an aborted caller stops waiting", async () => {
-  await using server = startAuthServer();
+  await using server = await startAuthServer();
   const client = clientFor(server);
   await login(client);
   const credentials = new OAuthCredentials(client);
@@ -277,7 +277,7 @@ Deno.test("an aborted caller stops waiting", async () => {
 });
 
 Deno.test("OAuthCredentials hides tokens from inspect", async () => {
-  await using server = startAuthServer();
+  await using server = await startAuthServer();
   const client = clientFor(server);
   const tokens = await login(client);
   const credentials = new OAuthCredentials(client);

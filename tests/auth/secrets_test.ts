@@ -68,7 +68,7 @@ class Capture {
 
 Deno.test("nothing printed, logged or thrown during failing runs contains a secret", async () => {
   const callbackUrl = `http://127.0.0.1:${freePort()}/callback`;
-  await using server = startAuthServer({ redirectUris: [callbackUrl] });
+  await using server = await startAuthServer({ redirectUris: [callbackUrl] });
   const capture = new Capture();
   const store = new MemoryStore(crypto.randomUUID());
   const client = new OAuthClient({
@@ -97,20 +97,23 @@ Deno.test("nothing printed, logged or thrown during failing runs contains a secr
   capture.start();
   try {
     // 1. A server that echoes secrets in its error description.
-    server.inject("/oauth_ms/oauth/token", () =>
-      Response.json({
+    server.inject("/oauth_ms/oauth/token", {
+      status: 400,
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
         error: "invalid_grant",
         error_description:
           `refresh token ${tokens.refreshToken} of client ${server.clientSecret} was revoked`,
-      }, { status: 400 }));
+      }),
+    });
     await capture.run(() => client.refreshAccessToken());
     // 2. A server failing with secrets in its body, retried until it gives up.
     server.inject(
       "/oauth_ms/oauth/token",
-      () =>
-        new Response(`boom ${tokens.refreshToken} ${server.clientSecret}`, {
-          status: 500,
-        }),
+      {
+        status: 500,
+        body: `boom ${tokens.refreshToken} ${server.clientSecret}`,
+      },
       2,
     );
     await capture.run(() => client.refreshAccessToken());
@@ -118,7 +121,7 @@ Deno.test("nothing printed, logged or thrown during failing runs contains a secr
     server.advance(3_600_000);
     server.inject(
       "/oauth_ms/oauth/token",
-      () => new Response("down", { status: 503 }),
+      { status: 503, body: "down" },
       2,
     );
     const credentials = new OAuthCredentials(
@@ -165,7 +168,7 @@ Deno.test("nothing printed, logged or thrown during failing runs contains a secr
     capture.texts.push(JSON.stringify(await credentialStatus(store)));
     server.inject(
       "/oauth_ms/oauth/revoke",
-      () => new Response(`no ${tokens.accessToken}`, { status: 400 }),
+      { status: 400, body: `no ${tokens.accessToken}` },
       4,
     );
     capture.texts.push(JSON.stringify(await client.logout()));

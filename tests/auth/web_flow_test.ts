@@ -32,7 +32,7 @@ function cookieOf(setCookie: string): string {
 }
 
 Deno.test("web flow: start sets a session cookie, the callback with that cookie gets per-user tokens", async () => {
-  await using server = startAuthServer({ redirectUris: [CALLBACK] });
+  await using server = await startAuthServer({ redirectUris: [CALLBACK] });
   const { flow, userStore } = setup(server);
   const started = await flow.start({ scope: "me:read" });
   assert.equal(started.response.status, 302);
@@ -71,7 +71,7 @@ Deno.test("web flow: start sets a session cookie, the callback with that cookie 
 });
 
 Deno.test("web flow: a callback without the cookie, or with another session's, is refused", async () => {
-  await using server = startAuthServer({ redirectUris: [CALLBACK] });
+  await using server = await startAuthServer({ redirectUris: [CALLBACK] });
   const { flow } = setup(server);
   const victim = await flow.start();
   const attacker = await flow.start();
@@ -98,7 +98,7 @@ Deno.test("web flow: a callback without the cookie, or with another session's, i
 });
 
 Deno.test("web flow: state mismatch and error callbacks are refused", async () => {
-  await using server = startAuthServer({ redirectUris: [CALLBACK] });
+  await using server = await startAuthServer({ redirectUris: [CALLBACK] });
   const { flow } = setup(server);
   const started = await flow.start();
   const cookie = cookieOf(started.setCookie);
