@@ -120,6 +120,13 @@ export interface OAuthClientOptions {
    * @default {600000}
    */
   stateTtlMs?: number;
+  /**
+   * How many unexpired pending authorizations are kept; the oldest is dropped
+   * beyond that. Raise it for a web app where many users log in at once.
+   *
+   * @default {20}
+   */
+  maxPendingAuthorizations?: number;
 }
 
 /** Options for {@linkcode OAuthClient.getAuthorizationUrl}. */
@@ -264,6 +271,7 @@ export class OAuthClient {
   readonly #clock: Clock;
   readonly #randomBytes: (length: number) => Uint8Array;
   readonly #stateTtlMs: number;
+  readonly #maxPending: number;
   readonly #transport: HttpTransport;
   readonly #options: OAuthClientOptions;
   readonly #secrets: Set<string>;
@@ -302,6 +310,13 @@ export class OAuthClient {
         `Cannot create OAuth client: 'stateTtlMs' must be a positive number, got ${stateTtlMs}`,
       );
     }
+    const maxPending = options.maxPendingAuthorizations ?? MAX_PENDING;
+    if (!Number.isInteger(maxPending) || maxPending < 1) {
+      throw new RangeError(
+        `Cannot create OAuth client: 'maxPendingAuthorizations' must be a positive integer, got ${maxPending}`,
+      );
+    }
+    this.#maxPending = maxPending;
     this.#options = options;
     this.#clientId = options.clientId.trim();
     this.#clientSecret = options.clientSecret;
@@ -428,7 +443,7 @@ export class OAuthClient {
     await this.#update((record) => {
       const kept = readPending(record).filter((p) => p.expiresAt > now);
       kept.push(pending);
-      return writePending(record, kept.slice(-MAX_PENDING));
+      return writePending(record, kept.slice(-this.#maxPending));
     }, options.signal);
     return {
       url: url.toString(),

@@ -443,3 +443,24 @@ Deno.test("a caller-chosen state must carry at least 128 bits", async () => {
     /no 'callbackUrl'/,
   );
 });
+
+Deno.test("only the newest pending authorizations are kept", async () => {
+  const client = new OAuthClient({
+    clientId: "app",
+    callbackUrl: CALLBACK,
+    maxPendingAuthorizations: 2,
+  });
+  const first = await client.getAuthorizationUrl();
+  await client.getAuthorizationUrl();
+  const third = await client.getAuthorizationUrl();
+  const states =
+    ((await client.store.load())?.oauthPending as { state: string }[])
+      .map((p) => p.state);
+  assert.equal(states.length, 2);
+  assert.ok(!states.includes(first.state));
+  assert.equal(states.at(-1), third.state);
+  assert.throws(
+    () => new OAuthClient({ clientId: "app", maxPendingAuthorizations: 0 }),
+    RangeError,
+  );
+});
