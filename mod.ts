@@ -48,8 +48,6 @@ export * from "./graphql/mod.ts";
 export * from "./auditlog/mod.ts";
 export * from "./auth/mod.ts";
 export * from "./storage/mod.ts";
-// graphql/ declares the same shape structurally; auth/ owns the name.
-export type { CredentialProvider } from "./auth/mod.ts";
 
 /** Options for {@linkcode createClient}, beyond the connection itself. */
 export interface CreateClientOptions {

@@ -45,3 +45,7 @@ export {
 } from "./transport.ts";
 export { assertSecureUrl, isLoopbackHost } from "./url.ts";
 export { USER_AGENT } from "./user_agent.ts";
+export type {
+  AuthorizationOptions,
+  CredentialProvider,
+} from "./credentials.ts";

@@ -91,6 +91,7 @@ export type {
   IntrospectionResult,
 } from "./fetch_schema.ts";
 export type {
+  AuthorizationOptions,
   ComplexityInfo,
   CredentialProvider,
   DeprecationWarning,

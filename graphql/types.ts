@@ -167,19 +167,10 @@ export interface RawResponse<TResult = Record<string, unknown>> {
   replayed: boolean;
 }
 
-/**
- * Supplies the `Authorization` header value, e.g. from `auth/`'s providers.
- * Any object of this shape works.
- */
-export interface CredentialProvider {
-  /**
-   * The `Authorization` header value to send now: the raw personal API token,
-   * or `Bearer <access token>` for OAuth.
-   */
-  authorization(options?: { signal?: AbortSignal }): Promise<string>;
-  /** Called after a 401 with the rejected value, so the next call refreshes. */
-  invalidate?(rejected: string): void;
-}
+export type {
+  AuthorizationOptions,
+  CredentialProvider,
+} from "../_http/credentials.ts";
 
 /** What `onRequest` receives before each attempt is sent. */
 export interface RequestInfo {
