@@ -14,8 +14,8 @@ import {
 import type { HttpEvent } from "../_http/mod.ts";
 import {
   createCredentials,
-  OAuthClient,
-  type OAuthClientOptions,
+  createOAuthClient,
+  type OAuthClient,
 } from "../auth/mod.ts";
 import { MondayClient, type MondayClientOptions } from "../graphql/mod.ts";
 import {
@@ -288,21 +288,5 @@ export function oauthClient(
       context.spec.name,
     );
   }
-  const clientOptions: OAuthClientOptions = {
-    clientId: options.oauthClientId,
-    store,
-    onEvent: eventLogger(context),
-  };
-  if (options.oauthClientSecret !== undefined) {
-    clientOptions.clientSecret = options.oauthClientSecret;
-  }
-  if (options.authUrl !== undefined) clientOptions.authUrl = options.authUrl;
-  if (options.callbackUrl !== undefined) {
-    clientOptions.callbackUrl = options.callbackUrl;
-  }
-  if (options.scope !== undefined) clientOptions.scope = options.scope;
-  if (options.timeout !== undefined) {
-    clientOptions.timeoutMs = options.timeout * 1000;
-  }
-  return new OAuthClient(clientOptions);
+  return createOAuthClient(options, { store, onEvent: eventLogger(context) });
 }

@@ -12,15 +12,13 @@ import {
   parseConnectionString,
   validateConnectionOptions,
 } from "../connection.ts";
-import {
-  defaultSettingsPath,
-  openSettingsStore,
-  type OpenSettingsStoreOptions,
-  type SettingsStore,
+import type {
+  OpenSettingsStoreOptions,
+  SettingsStore,
 } from "../storage/mod.ts";
 import { desktopLogin } from "./desktop_flow.ts";
 import { envCredentials } from "./env_credentials.ts";
-import { OAuthClient, type OAuthClientOptions } from "./oauth_client.ts";
+import { createOAuthClient } from "./create_oauth_client.ts";
 import { OAuthCredentials } from "./oauth_credentials.ts";
 import { staticToken } from "./static_token.ts";
 import type {
@@ -141,36 +139,12 @@ export function createCredentials(
       `Cannot create OAuth credentials: 'OAuthClientId' is required with InitiateOAuth=${mode}`,
     );
   }
-  const store = extra.store ??
-    openSettingsStore(
-      connection.oauthSettingsLocation ?? defaultSettingsPath(),
-      extra.storeOptions ?? {},
-    );
-  const clientOptions: OAuthClientOptions = {
-    clientId: clientId ?? "mondaykit",
-    store,
-  };
-  if (connection.oauthClientSecret !== undefined) {
-    clientOptions.clientSecret = connection.oauthClientSecret;
-  }
-  if (connection.authUrl !== undefined) {
-    clientOptions.authUrl = connection.authUrl;
-  }
-  if (connection.callbackUrl !== undefined) {
-    clientOptions.callbackUrl = connection.callbackUrl;
-  }
-  if (connection.scope !== undefined) clientOptions.scope = connection.scope;
-  if (connection.timeout !== undefined && connection.timeout > 0) {
-    clientOptions.timeoutMs = connection.timeout * 1000;
-  }
-  if (extra.oauthVersion !== undefined) {
-    clientOptions.version = extra.oauthVersion;
-  }
-  if (extra.fetch) clientOptions.fetch = extra.fetch;
-  if (extra.clock) clientOptions.clock = extra.clock;
-  if (extra.retry !== undefined) clientOptions.retry = extra.retry;
-  if (extra.onEvent) clientOptions.onEvent = extra.onEvent;
-  const client = new OAuthClient(clientOptions);
+  const client = createOAuthClient(
+    clientId === undefined
+      ? { ...connection, oauthClientId: "mondaykit" } // OFF: stored tokens only
+      : connection,
+    extra,
+  );
 
   return new OAuthCredentials(client, {
     mode,

@@ -98,6 +98,10 @@ export {
   credentialStatus,
 } from "./credential_status.ts";
 export {
+  createOAuthClient,
+  type CreateOAuthClientOptions,
+} from "./create_oauth_client.ts";
+export {
   createCredentials,
   type CreateCredentialsOptions,
 } from "./create_credentials.ts";
