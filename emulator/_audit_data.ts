@@ -5,6 +5,8 @@
  * @module
  */
 
+import { mulberry32 } from "./_random.ts";
+
 /** One event of the audit-log event catalogue (GraphQL `audit_event_catalogue`). */
 export interface AuditEventDefinition {
   /** The event slug, e.g. `login`. */
@@ -352,12 +354,5 @@ export function mix(a: number, b: number): number {
  * ```
  */
 export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed);
 }

@@ -8,6 +8,7 @@
 
 import type { TokenRegistry } from "./_tokens.ts";
 import { consentPage, errorPage } from "./_oauth_page.ts";
+import { randomString } from "./_random.ts";
 
 /**
  * The scopes monday's OAuth server knows (API-FACTS §3).
@@ -396,15 +397,7 @@ export class OAuthService {
   }
 
   #randomString(length: number): string {
-    const alphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    let out = "";
-    for (let i = 0; i < length; i++) {
-      out += alphabet[
-        Math.floor(this.#random() * alphabet.length) % alphabet.length
-      ];
-    }
-    return out;
+    return randomString(this.#random, length);
   }
 
   #authorize(url: URL): Response {

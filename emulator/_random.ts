@@ -20,10 +20,27 @@
  * ```
  */
 export function createRandom(seed: number): () => number {
-  let state = (Math.trunc(seed) ^ 0x9e3779b9) >>> 0;
+  return mulberry32((Math.trunc(seed) ^ 0x9e3779b9) >>> 0);
+}
+
+/**
+ * The mulberry32 generator started from a raw 32-bit state, for callers that
+ * seed it their own way (the audit log's data keeps its own seeding).
+ *
+ * @param state The starting state; only its low 32 bits count.
+ * @returns A function returning numbers in `[0, 1)`, like `Math.random`.
+ * @example Equal states, equal sequences
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { mulberry32 } from "./_random.ts";
+ * assert.equal(mulberry32(3)(), mulberry32(3)());
+ * ```
+ */
+export function mulberry32(state: number): () => number {
+  let current = state >>> 0;
   return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
+    current = (current + 0x6d2b79f5) >>> 0;
+    let t = current;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
@@ -76,7 +93,8 @@ export function randomString(
 ): string {
   let out = "";
   for (let i = 0; i < length; i++) {
-    out += alphabet[Math.floor(random() * alphabet.length)];
+    // The modulo keeps a source that returns 1 inside the alphabet.
+    out += alphabet[Math.floor(random() * alphabet.length) % alphabet.length];
   }
   return out;
 }

@@ -6,6 +6,7 @@
  */
 
 import { createHmac } from "node:crypto";
+import { randomString } from "./_random.ts";
 
 /** What a valid token stands for. */
 export interface TokenInfo {
@@ -620,14 +621,6 @@ export class TokenRegistry {
   }
 
   #randomString(length: number): string {
-    const alphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    let out = "";
-    for (let i = 0; i < length; i++) {
-      out += alphabet[
-        Math.floor(this.#random() * alphabet.length) % alphabet.length
-      ];
-    }
-    return out;
+    return randomString(this.#random, length);
   }
 }
