@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { startEmulator } from "../../emulator/mod.ts";
+import { type Emulator, startEmulator } from "../../emulator/mod.ts";
 import { gql } from "./_helpers.ts";
 
 // boards: 1 + 1 × (items_page: 1 + 20 × (items: 1 + 1 × id)) = 42
@@ -278,4 +278,168 @@ Deno.test("limits: app (OAuth) tokens draw on separate read and write budgets", 
   const personal = await gql(emulator, COST_42);
   assert.equal(personal.status, 200);
   assert.match(personal.headers.get("ratelimit")!, /"complexityMinute";r=958;/);
+});
+
+/** A limit, how to provoke it on a fresh emulator, and what monday answers. */
+interface LimitCase {
+  name: string;
+  limits: Record<string, number>;
+  /** Requests that use the limit up; the next one is refused. */
+  fill: (emulator: Emulator) => Promise<unknown>;
+  code: string;
+  /** The code in the legacy (2024-10) shape, where it differs. */
+  legacyCode?: string;
+  status: number;
+  retryInSeconds: number;
+}
+
+const LIMIT_CASES: LimitCase[] = [
+  {
+    name: "requests per minute",
+    limits: { requestsPerMinute: 1 },
+    fill: (emulator) => gql(emulator, "{ me { id } }"),
+    code: "RATE_LIMIT_EXCEEDED",
+    status: 429,
+    retryInSeconds: 60,
+  },
+  {
+    name: "complexity per minute",
+    limits: { complexityPerMinute: 50 },
+    fill: (emulator) => gql(emulator, COST_42),
+    code: "COMPLEXITY_BUDGET_EXHAUSTED",
+    legacyCode: "ComplexityException",
+    status: 429,
+    retryInSeconds: 60,
+  },
+  {
+    name: "daily calls",
+    limits: { dailyCalls: 1 },
+    fill: (emulator) => gql(emulator, "{ me { id } }"),
+    code: "DAILY_LIMIT_EXCEEDED",
+    status: 429,
+    // The emulator clock starts at 2026-11-01T00:00:00Z: a whole day left.
+    retryInSeconds: 86_400,
+  },
+  {
+    name: "requests per IP",
+    limits: { ipRequestsPerWindow: 1, ipWindowMs: 10_000 },
+    fill: (emulator) => gql(emulator, "{ me { id } }"),
+    code: "IP_RATE_LIMIT_EXCEEDED",
+    status: 429,
+    retryInSeconds: 10,
+  },
+];
+
+for (const limit of LIMIT_CASES) {
+  Deno.test(`limits: ${limit.name} answers ${limit.code} with status, retry_in_seconds, Retry-After and RateLimit headers`, async () => {
+    await using emulator = await startEmulator({
+      items: 30,
+      limits: limit.limits,
+    });
+    await limit.fill(emulator);
+    const refused = await gql(emulator, COST_42);
+    assert.equal(refused.status, limit.status, refused.text);
+    const error = refused.body.errors[0];
+    assert.equal(error.extensions.code, limit.code);
+    assert.equal(error.extensions.status_code, limit.status);
+    assert.equal(error.extensions.retry_in_seconds, limit.retryInSeconds);
+    assert.equal(
+      error.extensions.error_data.retry_in_seconds,
+      limit.retryInSeconds,
+    );
+    assert.equal(
+      refused.headers.get("retry-after"),
+      String(limit.retryInSeconds),
+    );
+    assert.ok(refused.headers.get("ratelimit-policy"));
+    assert.ok(refused.headers.get("ratelimit"));
+    assert.match(refused.body.extensions.request_id, /-/);
+    assert.equal(emulator.stats().rateLimited, 1);
+    assert.equal(emulator.stats().executed.mutations, 0);
+  });
+
+  Deno.test(
+    `limits: ${limit.name} in the legacy shape (2024-10) is HTTP 200 with error_code ${
+      limit.legacyCode ?? limit.code
+    }`,
+    async () => {
+      await using emulator = await startEmulator({
+        items: 30,
+        limits: limit.limits,
+      });
+      await limit.fill(emulator);
+      const refused = await gql(emulator, COST_42, {
+        headers: { "API-Version": "2024-10" },
+      });
+      assert.equal(refused.status, 200, refused.text);
+      assert.equal(refused.body.error_code, limit.legacyCode ?? limit.code);
+      assert.equal(refused.body.status_code, limit.status);
+      assert.equal(typeof refused.body.error_message, "string");
+      assert.equal(refused.body.errors, undefined);
+      assert.equal(
+        refused.body.error_data.retry_in_seconds,
+        limit.retryInSeconds,
+      );
+      assert.equal(
+        refused.headers.get("retry-after"),
+        String(limit.retryInSeconds),
+      );
+      assert.ok(refused.headers.get("ratelimit"));
+      assert.equal(refused.headers.get("api-version"), "2024-10");
+    },
+  );
+}
+
+Deno.test("limits: concurrency refusals carry retry_in_seconds and Retry-After", async () => {
+  await using emulator = await startEmulator({
+    limits: { concurrentRequests: 1 },
+  });
+  emulator.inject("graphql", { delayMs: 300 });
+  const slow = gql(emulator, "{ me { id } }");
+  while (emulator.stats().requests.graphql < 1) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  const refused = await gql(emulator, "{ me { id } }");
+  assert.equal(refused.status, 429);
+  const error = refused.body.errors[0];
+  assert.equal(error.extensions.code, "maxConcurrencyExceeded");
+  assert.equal(error.extensions.status_code, 429);
+  assert.equal(error.extensions.retry_in_seconds, 1);
+  assert.equal(error.extensions.error_data.retry_in_seconds, 1);
+  assert.equal(refused.headers.get("retry-after"), "1");
+  assert.equal((await slow).status, 200);
+});
+
+Deno.test("limits: RateLimit headers also on /v2/file, get_schema, 400s and 429s", async () => {
+  await using emulator = await startEmulator({
+    limits: { requestsPerMinute: 3 },
+  });
+  const schema = await fetch(`${emulator.schemaUrl}?format=sdl`);
+  await schema.body?.cancel();
+  const badBody = await fetch(emulator.apiUrl, {
+    method: "POST",
+    headers: {
+      authorization: emulator.credentials.apiToken,
+      "content-type": "application/json",
+    },
+    body: "{not json",
+  });
+  await badBody.body?.cancel();
+  assert.equal(badBody.status, 400);
+  const file = await gql(emulator, "{ me { id } }", { url: emulator.fileUrl });
+  await gql(emulator, "{ me { id } }");
+  const refused = await gql(emulator, "{ me { id } }");
+  assert.equal(refused.status, 429);
+  for (
+    const headers of [
+      schema.headers,
+      badBody.headers,
+      file.headers,
+      refused.headers,
+    ]
+  ) {
+    assert.match(headers.get("ratelimit-policy")!, /"minuteRate";q=3;w=60/);
+    assert.match(headers.get("ratelimit")!, /"minuteRate";r=\d+;t=\d+/);
+  }
+  assert.match(refused.headers.get("ratelimit")!, /"minuteRate";r=0;/);
 });
