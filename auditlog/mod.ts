@@ -84,6 +84,7 @@ export {
   MemorySink,
   type SinkOperationOptions,
   type SinkState,
+  type SinkWriteOptions,
   StdoutSink,
   type StdoutSinkOptions,
 } from "./sinks.ts";

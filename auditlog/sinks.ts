@@ -25,6 +25,26 @@ export interface SinkOperationOptions {
   signal?: AbortSignal;
 }
 
+/** Options passed to {@linkcode AuditSink.write}. */
+export interface SinkWriteOptions extends SinkOperationOptions {
+  /**
+   * The same batch already encoded as JSON Lines, as
+   * {@linkcode exportAuditLogs} hands it over: each line is the record's
+   * `id` followed by the entry's canonical JSON (the text the id hashes),
+   * then `\n`. A sink that writes JSON Lines may write this text instead of
+   * encoding the records again; others ignore it.
+   */
+  jsonLines?: string;
+  /**
+   * The caller will call {@linkcode AuditSink.flush} before it relies on
+   * this batch, so the sink may acknowledge it before it is durable (the
+   * file sink then skips its `fsync`). Only passed to sinks with `flush`.
+   *
+   * @default {false}
+   */
+  defer?: boolean;
+}
+
 /**
  * A destination for exported records. Only `write` is required.
  */
@@ -49,13 +69,24 @@ export interface AuditSink {
    * the checkpoint moves.
    *
    * @param records The records, oldest first.
-   * @param options Signal.
+   * @param options Signal, and the batch as JSON Lines.
    * @returns The state after the batch, if the sink has one.
    */
   write(
     records: readonly AuditLogRecord[],
-    options?: SinkOperationOptions,
+    options?: SinkWriteOptions,
   ): Promise<SinkState | undefined | void>;
+  /**
+   * Makes every batch written so far durable (the file sink `fsync`s) and
+   * returns the state after them. A sink that has it lets
+   * {@linkcode exportAuditLogs} write several pages (with `defer: true`) per
+   * checkpoint; such a sink should rewind on `open` to the state `flush`
+   * returned, and must accept `open` again after `close` (the exporter
+   * reopens it to rewind after a failed write in follow mode).
+   *
+   * @returns The state after the flushed batches, if the sink has one.
+   */
+  flush?(): Promise<SinkState | undefined | void>;
   /**
    * Releases the sink's resources.
    *
@@ -169,6 +200,25 @@ function checkFormat(format: unknown): AuditOutputFormat {
 
 const encoder = new TextEncoder();
 
+/**
+ * A batch as text: the exporter's JSON Lines when given (and plausible),
+ * else each record encoded, with the CSV header first when asked.
+ */
+function encodeBatch(
+  records: readonly AuditLogRecord[],
+  format: AuditOutputFormat,
+  header: boolean,
+  options: SinkWriteOptions,
+): string {
+  if (format === "jsonl") {
+    const given = options.jsonLines;
+    if (typeof given === "string" && given.endsWith("\n")) return given;
+  }
+  let text = header && format === "csv" ? csvHeader() : "";
+  for (const record of records) text += encodeRecord(record, format);
+  return text;
+}
+
 async function writeAll(
   writer: { write(p: Uint8Array): Promise<number> },
   bytes: Uint8Array,
@@ -198,7 +248,8 @@ export interface FileSinkOptions {
 
 /**
  * Appends records to a file (JSON Lines or CSV), `fsync`ing each batch
- * before acknowledging it. Its state is the file's length after the last
+ * before acknowledging it, or, for a batch written with `defer: true` (as the
+ * exporter does when it batches checkpoints), at the next `flush()`. Its state is the file's length after the last
  * acknowledged batch; on `open` with a saved state the file is truncated back
  * to that length, so a batch written after the last checkpoint (or a line cut
  * short by a crash) is not duplicated. Without a saved state it appends,
@@ -232,6 +283,7 @@ export class FileSink implements AuditSink {
   #fsync: boolean;
   #file: Deno.FsFile | undefined;
   #position = 0;
+  #unsynced = false;
 
   /**
    * Makes a file sink; nothing is opened until {@linkcode FileSink.open}.
@@ -290,6 +342,7 @@ export class FileSink implements AuditSink {
       await file.seek(position, Deno.SeekMode.Start);
       this.#file = file;
       this.#position = position;
+      this.#unsynced = false;
       return { bytes: position, path: this.#path };
     } catch (error) {
       file.close();
@@ -322,23 +375,46 @@ export class FileSink implements AuditSink {
    * Appends the records and flushes them to disk.
    *
    * @param records The records, oldest first.
+   * @param options `jsonLines`: the batch already encoded (used for JSON
+   * Lines output).
    * @returns The state after the batch: `{ bytes, path }`.
    * @throws {Error} When the sink is not open.
    */
-  async write(records: readonly AuditLogRecord[]): Promise<SinkState> {
+  async write(
+    records: readonly AuditLogRecord[],
+    options: SinkWriteOptions = {},
+  ): Promise<SinkState> {
     const file = this.#file;
     if (!file) throw new Error("File sink is not open: call open() first");
     if (records.length > 0) {
-      let text = this.#position === 0 && this.#format === "csv"
-        ? csvHeader()
-        : "";
-      for (const record of records) text += encodeRecord(record, this.#format);
-      const bytes = encoder.encode(text);
+      const bytes = encoder.encode(
+        encodeBatch(records, this.#format, this.#position === 0, options),
+      );
+      this.#unsynced = true;
       await writeAll(file, bytes);
-      if (this.#fsync) await file.sync();
       this.#position += bytes.length;
+      if (!options.defer) await this.#sync(file);
     }
     return { bytes: this.#position, path: this.#path };
+  }
+
+  /**
+   * Flushes what was written to disk (`fsync`, unless turned off).
+   *
+   * @returns The state after everything written: `{ bytes, path }`.
+   * @throws {Error} When the sink is not open.
+   */
+  async flush(): Promise<SinkState> {
+    const file = this.#file;
+    if (!file) throw new Error("File sink is not open: call open() first");
+    await this.#sync(file);
+    return { bytes: this.#position, path: this.#path };
+  }
+
+  async #sync(file: Deno.FsFile): Promise<void> {
+    if (!this.#unsynced) return;
+    if (this.#fsync) await file.sync();
+    this.#unsynced = false;
   }
 
   /**
@@ -419,16 +495,22 @@ export class StdoutSink implements AuditSink {
    * Writes the records.
    *
    * @param records The records, oldest first.
+   * @param options `jsonLines`: the batch already encoded (used for JSON
+   * Lines output).
    * @returns Nothing (stdout has no resumable state).
    */
-  async write(records: readonly AuditLogRecord[]): Promise<undefined> {
+  async write(
+    records: readonly AuditLogRecord[],
+    options: SinkWriteOptions = {},
+  ): Promise<undefined> {
     if (records.length === 0) return undefined;
-    let text = "";
-    if (this.#format === "csv" && !this.#headerWritten) {
-      text = csvHeader();
-      this.#headerWritten = true;
-    }
-    for (const record of records) text += encodeRecord(record, this.#format);
+    const text = encodeBatch(
+      records,
+      this.#format,
+      !this.#headerWritten,
+      options,
+    );
+    if (this.#format === "csv") this.#headerWritten = true;
     await writeAll(this.#writer ?? Deno.stdout, encoder.encode(text));
     return undefined;
   }
@@ -585,19 +667,24 @@ export class HttpSink implements AuditSink {
    * POSTs the records, in batches of at most `batchSize`.
    *
    * @param records The records, oldest first.
-   * @param options Signal.
+   * @param options Signal, and the batch as JSON Lines (sent as is for NDJSON when it fits one request).
    * @returns Nothing.
    * @throws {HttpSinkError} When the endpoint answers with a non-2xx status
    * (after retries for 429 and 5xx).
    */
   async write(
     records: readonly AuditLogRecord[],
-    options: SinkOperationOptions = {},
+    options: SinkWriteOptions = {},
   ): Promise<undefined> {
     for (let i = 0; i < records.length; i += this.#batchSize) {
       const batch = records.slice(i, i + this.#batchSize);
+      const given = records.length <= this.#batchSize &&
+          typeof options.jsonLines === "string" &&
+          options.jsonLines.endsWith("\n")
+        ? options.jsonLines
+        : undefined;
       const body = this.#format === "ndjson"
-        ? batch.map((r) => JSON.stringify(r) + "\n").join("")
+        ? given ?? batch.map((r) => JSON.stringify(r) + "\n").join("")
         : JSON.stringify(batch);
       const key = await sha256Hex(batch.map((r) => r.id).join("\n"));
       await this.#transport.send(

@@ -158,6 +158,8 @@ Deno.test("exportAuditLogs() with a file sink writes each entry once when a run 
     const path = `${dir}/out.jsonl`;
     const store = new CrashingStore();
     const clock = manualClock(end + 60_000);
+    // A checkpoint after every page (the clock here stands still, so the
+    // default interval would checkpoint only at the end of the run).
     for (const crashAt of [1, 2, 4, 7]) {
       store.saves = 0;
       store.crashAt = crashAt;
@@ -169,6 +171,7 @@ Deno.test("exportAuditLogs() with a file sink writes each entry once when a run 
             checkpoint: store,
             clock,
             perPage: 4,
+            checkpointIntervalMs: 0,
           }),
         /crash before checkpoint/,
       );
@@ -180,6 +183,7 @@ Deno.test("exportAuditLogs() with a file sink writes each entry once when a run 
       checkpoint: store,
       clock,
       perPage: 4,
+      checkpointIntervalMs: 0,
     });
     const lines = (await Deno.readTextFile(path)).trimEnd().split("\n");
     const ids = lines.map((line) => (JSON.parse(line) as AuditLogRecord).id);
