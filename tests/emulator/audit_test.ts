@@ -397,6 +397,7 @@ Deno.test("get-logs rate limit: 429 with Retry-After, counted, lifted when the c
   const limited = await get(audit);
   assert.equal(limited.status, 429);
   assert.equal(limited.headers.get("retry-after"), "2");
+  assert.equal(limited.body.retry_in_seconds, 2);
   assert.match(String(limited.body.message), /Rate limit exceeded/);
   assert.equal(audit.rateLimited, 1);
   assert.equal((await get(audit)).status, 429);

@@ -926,3 +926,120 @@ Deno.test("over HTTP: the consent page's Approve button posts back and redirects
   assert.equal(callback.searchParams.get("state"), "page-state");
   assert.ok(callback.searchParams.get("code"));
 });
+
+Deno.test("over HTTP: a revoked token stops working on every surface: /v2, /v2/file, audit and refresh", async () => {
+  await using emulator = await startEmulator();
+  const { clientId, clientSecret, redirectUris } = emulator.credentials.oauth;
+  const redirectUri = redirectUris[0]!;
+  const authorizeCode = async (): Promise<string> => {
+    const url = new URL(`${emulator.authUrl}/oauth2/authorize`);
+    url.search = new URLSearchParams({
+      client_id: clientId,
+      redirect_uri: redirectUri,
+      response_type: "code",
+      scope: "me:read boards:write",
+      code_challenge: await challengeOf(VERIFIER),
+      code_challenge_method: "S256",
+    }).toString();
+    const answer = await fetch(url, { redirect: "manual" });
+    await answer.body?.cancel();
+    return new URL(answer.headers.get("location")!).searchParams.get("code")!;
+  };
+  const form = async (path: string, fields: Record<string, string>) => {
+    const response = await fetch(`${emulator.authUrl}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({
+        client_id: clientId,
+        client_secret: clientSecret,
+        ...fields,
+      }),
+    });
+    return { status: response.status, body: await response.json() };
+  };
+  const graphql = async (authorization: string, file = false) => {
+    const query = "{ me { id } }";
+    const body = new FormData();
+    body.set("query", query);
+    const response = await fetch(file ? emulator.fileUrl : emulator.apiUrl, {
+      method: "POST",
+      headers: file
+        ? { authorization }
+        : { "content-type": "application/json", authorization },
+      body: file ? body : JSON.stringify({ query }),
+    });
+    await response.body?.cancel();
+    return response.status;
+  };
+  const surfaces = async (access: string) => ({
+    graphql: await graphql(`Bearer ${access}`),
+    file: await graphql(`Bearer ${access}`, true),
+    audit: await (async () => {
+      const response = await fetch(emulator.auditUrl, {
+        headers: { authorization: `Bearer ${access}` },
+      });
+      await response.body?.cancel();
+      return response.status;
+    })(),
+  });
+
+  // OAuth 2.1: revoke the access token alone.
+  const issued = await form("/oauth_ms/oauth/token", {
+    grant_type: "authorization_code",
+    code: await authorizeCode(),
+    redirect_uri: redirectUri,
+    code_verifier: VERIFIER,
+  });
+  assert.equal(issued.status, 200);
+  const { access_token: access, refresh_token: refresh } = issued.body;
+  assert.deepEqual(await surfaces(access), {
+    graphql: 200,
+    file: 200,
+    audit: 401,
+  });
+  const revoked = await form("/oauth_ms/oauth/revoke", {
+    token: access,
+    token_type_hint: "access_token",
+  });
+  assert.deepEqual(revoked.body, { success: true });
+  assert.deepEqual(await surfaces(access), {
+    graphql: 401,
+    file: 401,
+    audit: 401,
+  });
+
+  // Revoking the refresh token ends the refresh grant and its family.
+  const refreshed = await form("/oauth_ms/oauth/token", {
+    grant_type: "refresh_token",
+    refresh_token: refresh,
+  });
+  assert.equal(refreshed.status, 200);
+  const fresh = refreshed.body;
+  assert.equal(await graphql(`Bearer ${fresh.access_token}`), 200);
+  await form("/oauth_ms/oauth/revoke", {
+    token: fresh.refresh_token,
+    token_type_hint: "refresh_token",
+  });
+  const afterRevoke = await form("/oauth_ms/oauth/token", {
+    grant_type: "refresh_token",
+    refresh_token: fresh.refresh_token,
+  });
+  assert.equal(afterRevoke.status, 400);
+  assert.equal(afterRevoke.body.error, "invalid_grant");
+  assert.equal(await graphql(`Bearer ${fresh.access_token}`), 401);
+
+  // Legacy (never-expiring) tokens are revocable too.
+  const legacy = await form("/oauth2/token", {
+    code: await authorizeCode(),
+    redirect_uri: redirectUri,
+  });
+  assert.equal(legacy.status, 200);
+  assert.equal(await graphql(`Bearer ${legacy.body.access_token}`), 200);
+  await form("/oauth_ms/oauth/revoke", { token: legacy.body.access_token });
+  assert.deepEqual(await surfaces(legacy.body.access_token), {
+    graphql: 401,
+    file: 401,
+    audit: 401,
+  });
+  assert.equal(emulator.stats().tokensRevoked >= 4, true);
+});
