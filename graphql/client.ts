@@ -772,27 +772,14 @@ export class MondayClient {
           body = undefined;
         }
         if (!response.ok || (format === "json" && body === undefined)) {
-          return classifyResponse({
-            status: response.status,
-            headers: response.headers,
-            body,
-            text,
-            nowMs: this.#clock.now(),
-            redact: (t) => redact(t, this.#secrets),
-          }) ?? new ServerError("Cannot read the schema", {
-            httpStatus: response.status,
-          });
+          return this.#classify(response, body, text) ??
+            new ServerError("Cannot read the schema", {
+              httpStatus: response.status,
+            });
         }
         if (format === "sdl") {
           if (isRecord(body)) {
-            const error = classifyResponse({
-              status: response.status,
-              headers: response.headers,
-              body,
-              text,
-              nowMs: this.#clock.now(),
-              redact: (t) => redact(t, this.#secrets),
-            });
+            const error = this.#classify(response, body, text);
             if (error) return error;
             if (typeof body.schema === "string") return body.schema;
           }
@@ -801,6 +788,22 @@ export class MondayClient {
         const result = body as Record<string, unknown>;
         return isRecord(result.data) ? result.data : result;
       },
+    });
+  }
+
+  /** Classifies a response (status and body) into an error, or undefined when it succeeded. */
+  #classify(
+    response: Response,
+    body: unknown,
+    text: string,
+  ): MondayApiError | undefined {
+    return classifyResponse({
+      status: response.status,
+      headers: response.headers,
+      body,
+      text,
+      nowMs: this.#clock.now(),
+      redact: (t) => redact(t, this.#secrets),
     });
   }
 
@@ -815,14 +818,7 @@ export class MondayClient {
     } catch {
       body = undefined;
     }
-    const error = classifyResponse({
-      status: response.status,
-      headers: response.headers,
-      body,
-      text,
-      nowMs: this.#clock.now(),
-      redact: (t) => redact(t, this.#secrets),
-    });
+    const error = this.#classify(response, body, text);
     const record = isRecord(body) ? body : {};
     const extensions = isRecord(record.extensions) ? record.extensions : {};
     const warnings = warningsOf(extensions);
