@@ -144,7 +144,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     usage:
       "query <document | @file | -> [--var name=value]... [--vars-file f] [--all-pages]",
     description:
-      "Sends one GraphQL document and prints the `data` as JSON on stdout. The document is given inline, read from a file (@file) or from stdin (-). Variables come from --var (values parsed as JSON when they parse, else kept as strings) and --vars-file (a JSON object); --var wins. With --all-pages, an items_page query is followed through next_items_page to the end and the items are printed one JSON object per line.",
+      "Sends one GraphQL document and prints the `data` as JSON on stdout. The document is given inline, read from a file (@file) or from stdin (-). Variables come from --var (values parsed as JSON when they parse, else kept as strings) and --vars-file (a JSON object); --var wins. With --all-pages, the document is sent again page by page and the records are printed one JSON object per line; it must declare a `$cursor: String` variable passed to items_page(cursor:) (with `cursor` and `items` selected; it is re-sent with each returned cursor until that is null) or a `$page: Int` variable (pages counted up from 1 until one comes back empty). Other documents are refused with exit code 2.",
     positionals: [{ name: "document", required: true }],
     options: {
       var: {
@@ -161,7 +161,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
       "all-pages": {
         type: "boolean",
         description:
-          "Follow items_page cursors to the end; print items as JSON Lines",
+          "Re-send the document for every page ($cursor or $page variable required); print records as JSON Lines",
       },
     },
     examples: [
@@ -319,7 +319,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     summary: "Show who is logged in and when the token expires",
     usage: "auth status",
     description:
-      "Shows the stored credentials: the user, the scopes, the access token's expiry and its last 4 characters. Exit code 3 when nothing usable is stored.",
+      "Shows the stored credentials: the user (name and email asked from the API's `me`, once, without retries; when the API cannot be reached only the ids from the token are shown), the scopes, the access token's expiry and the last 4 characters of the tokens. Exit code 3 when nothing usable is stored or the API refuses the access token.",
     positionals: [],
     options: {},
     examples: ["mondaykit auth status", "mondaykit auth status --json"],

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type Clock, maskSecret, systemClock } from "../_http/mod.ts";
+import { type Clock, maskSecret, redact, systemClock } from "../_http/mod.ts";
 import type { SettingsStore } from "../storage/mod.ts";
 import { readPending, readTokens } from "./_record.ts";
 import { decodeJwtPayload } from "./jwt.ts";
@@ -37,15 +37,63 @@ export interface CredentialStatus {
   userId?: string;
   /** The account (JWT `actid`), when readable. */
   accountId?: string;
+  /** The user's name, from {@linkcode CredentialStatusOptions.lookupUser}. */
+  userName?: string;
+  /** The user's email address, from {@linkcode CredentialStatusOptions.lookupUser}. */
+  userEmail?: string;
+  /**
+   * Why {@linkcode CredentialStatusOptions.lookupUser} failed (secrets
+   * removed); the rest of the status is still read from the store.
+   */
+  userLookupError?: string;
   /** Authorizations started (`auth url`) and not yet completed or expired. */
   pendingAuthorizations: number;
+}
+
+/** Who a user lookup found; every field optional. */
+export interface UserInfo {
+  /** The user's id. */
+  id?: string;
+  /** The user's name. */
+  name?: string;
+  /** The user's email address. */
+  email?: string;
+}
+
+/** Options for {@linkcode credentialStatus}. */
+export interface CredentialStatusOptions {
+  /**
+   * Decides whether the access token has expired.
+   *
+   * @default {systemClock}
+   */
+  clock?: Clock;
+  /**
+   * Stops reading the store and the lookup.
+   *
+   * @default {undefined}
+   */
+  signal?: AbortSignal;
+  /**
+   * Asks the API who the stored access token acts for (for example a
+   * `me { id name email }` query), given the `Authorization` header to send.
+   * Called only when a login is stored and its access token has not expired;
+   * the token itself never appears in the status. A failure is kept in
+   * `userLookupError` instead of being thrown.
+   *
+   * @default {undefined}
+   */
+  lookupUser?: (
+    authorization: string,
+    options: { signal?: AbortSignal },
+  ) => Promise<UserInfo>;
 }
 
 /**
  * Reads the login kept in a store, masking tokens to their last 4 characters.
  *
  * @param store The store.
- * @param options Clock (for `expired`) and signal.
+ * @param options Clock (for `expired`), signal, and an optional user lookup.
  * @returns The status.
  * @throws {SettingsDecryptError} If the store cannot be decrypted with the key.
  *
@@ -61,7 +109,7 @@ export interface CredentialStatus {
  */
 export async function credentialStatus(
   store: SettingsStore,
-  options: { clock?: Clock; signal?: AbortSignal } = {},
+  options: CredentialStatusOptions = {},
 ): Promise<CredentialStatus> {
   const record = await store.load(
     options.signal ? { signal: options.signal } : {},
@@ -95,6 +143,25 @@ export async function credentialStatus(
   const account = claims?.actid;
   if (typeof account === "string" || typeof account === "number") {
     status.accountId = String(account);
+  }
+  if (options.lookupUser && !status.expired) {
+    try {
+      const user = await options.lookupUser(`Bearer ${tokens.accessToken}`, {
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      if (user.id !== undefined && user.id !== "") status.userId = user.id;
+      if (user.name) status.userName = user.name;
+      if (user.email) status.userEmail = user.email;
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      const secrets = [tokens.accessToken, tokens.refreshToken ?? ""].filter(
+        (value) => value !== "",
+      );
+      status.userLookupError = redact(
+        error instanceof Error ? error.message : String(error),
+        secrets,
+      );
+    }
   }
   return status;
 }

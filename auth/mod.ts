@@ -96,6 +96,8 @@ export {
 export {
   type CredentialStatus,
   credentialStatus,
+  type CredentialStatusOptions,
+  type UserInfo,
 } from "./credential_status.ts";
 export {
   createOAuthClient,

@@ -665,13 +665,18 @@ Deno.test("cli against the emulator", async (t) => {
       const value = JSON.parse(status.stdout);
       assert.equal(value.loggedIn, true);
       assert.equal(value.userId, "40000001");
+      assert.equal(value.userName, "Edsger Knuth", "looked up with me");
+      assert.equal(value.userEmail, "edsger.knuth0@example.com");
       assert.match(value.accessToken, /^….{4}$/);
       assert.match(value.refreshToken, /^….{4}$/);
       assert.ok(Date.parse(value.expiresAt) > Date.now());
       const human = await run(["auth", "status", "--settings", settings], {
         env: authEnv,
       });
-      assert.match(human.stdout, /Logged in as user 40000001/);
+      assert.match(
+        human.stdout,
+        /^Logged in as Edsger Knuth <edsger\.knuth0@example\.com> \(user 40000001\)\n/,
+      );
       assert.match(human.stdout, /expires\s+20\d\d-/);
 
       const me = await run(["query", "{ me { id } }", "--settings", settings], {
@@ -749,6 +754,46 @@ Deno.test("cli against the emulator", async (t) => {
           })).stdout,
         ).accessToken,
       );
+      // The API refusing the stored token (revoked elsewhere) is exit 3; an unreachable API
+      // only loses the name.
+      await using refusing = Deno.serve(
+        { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+        () =>
+          Response.json({
+            errors: [{
+              message: "Not Authenticated",
+              extensions: { code: "USER_UNAUTHORIZED" },
+            }],
+          }, { status: 401 }),
+      );
+      const refused = await run([
+        "auth",
+        "status",
+        "--settings",
+        other,
+        "--api-url",
+        `http://127.0.0.1:${refusing.addr.port}/v2`,
+      ], { env: authEnv });
+      assert.equal(refused.code, 3, refused.stderr);
+      assert.match(
+        refused.stdout,
+        /^Logged in as user 40000001.* the API REFUSED the access token/,
+      );
+      const offline = await run([
+        "auth",
+        "status",
+        "--settings",
+        other,
+        "--api-url",
+        `http://127.0.0.1:${freePort()}/v2`,
+        "--json",
+      ], { env: authEnv });
+      ok(offline, "status offline");
+      const offlineValue = JSON.parse(offline.stdout);
+      assert.equal(offlineValue.loggedIn, true);
+      assert.equal(offlineValue.userName, undefined);
+      assert.equal(typeof offlineValue.userLookupError, "string");
+
       const noPass = await run([
         "auth",
         "export",
@@ -816,7 +861,8 @@ Deno.test("cli against the emulator", async (t) => {
     ], {
       env: authEnv,
     });
-    assert.notEqual(replay.code, 0);
+    assert.equal(replay.code, 3, replay.stderr);
+    assert.match(replay.stderr, /state/i);
     const missingClient = await run(["auth", "url", "--settings", headless], {
       env: baseEnv,
     });

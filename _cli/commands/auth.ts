@@ -6,7 +6,12 @@
 
 import type { CommandContext } from "../context.ts";
 import { CommandError, EXIT } from "../errors.ts";
-import { oauthClient, openStore, resolveConnection } from "../connection.ts";
+import {
+  eventLogger,
+  oauthClient,
+  openStore,
+  resolveConnection,
+} from "../connection.ts";
 import { AtomicFile } from "../atomic_file.ts";
 import { readPassphrase } from "../prompt.ts";
 import { readBytesArgument } from "../read_input.ts";
@@ -19,8 +24,10 @@ import {
   headlessExchange,
   importCredentials,
   type OAuthTokens,
+  type UserInfo,
 } from "../../auth/mod.ts";
 import { maskSecret } from "../../_http/mod.ts";
+import type { ConnectionOptions } from "../../connection.ts";
 
 function setup(context: CommandContext) {
   const connection = resolveConnection(context, "oauth");
@@ -132,15 +139,69 @@ export async function runAuthExchange(
   return EXIT.ok;
 }
 
+/** How long `auth status` waits for the API to say who the token belongs to. */
+const LOOKUP_TIMEOUT_MS = 10_000;
+
 /**
- * Runs `auth status`: who is logged in, expiry, last 4 characters of the tokens.
+ * Asks the GraphQL API (`me`) who a stored access token acts for, once, without retries:
+ * `auth status` must answer quickly even offline. Notes whether the API refused the token.
+ */
+function userLookup(
+  context: CommandContext,
+  connection: ConnectionOptions,
+  refused: { value: boolean },
+) {
+  return async (
+    authorization: string,
+    options: { signal?: AbortSignal },
+  ): Promise<UserInfo> => {
+    const { MondayClient, AuthenticationError } = await import(
+      "../../graphql/mod.ts"
+    );
+    const client = new MondayClient({
+      credentials: { authorization: () => Promise.resolve(authorization) },
+      ...(connection.apiUrl !== undefined ? { apiUrl: connection.apiUrl } : {}),
+      ...(connection.apiVersion !== undefined
+        ? { apiVersion: connection.apiVersion }
+        : {}),
+      timeoutMs: Math.min(
+        LOOKUP_TIMEOUT_MS,
+        (connection.timeout ?? Infinity) * 1000,
+      ),
+      retry: false,
+      onEvent: eventLogger(context),
+      onWarning: () => {},
+    });
+    try {
+      const { me } = await client.request<
+        { me: { id: string; name: string | null; email: string | null } }
+      >("query { me { id name email } }", undefined, options);
+      return {
+        id: String(me.id),
+        ...(me.name ? { name: me.name } : {}),
+        ...(me.email ? { email: me.email } : {}),
+      };
+    } catch (error) {
+      if (error instanceof AuthenticationError) refused.value = true;
+      throw error;
+    }
+  };
+}
+
+/**
+ * Runs `auth status`: who is logged in (asking the API's `me` for the name and email),
+ * expiry, last 4 characters of the tokens.
  *
  * @param context The invocation.
- * @returns The exit code: 0 when a usable login is stored, else 3.
+ * @returns The exit code: 0 when a usable login is stored, else 3 (also when the API refuses the token).
  */
 export async function runAuthStatus(context: CommandContext): Promise<number> {
-  const { store } = setup(context);
-  const status = await credentialStatus(store, { signal: context.signal });
+  const { connection, store } = setup(context);
+  const refused = { value: false };
+  const status = await credentialStatus(store, {
+    signal: context.signal,
+    lookupUser: userLookup(context, connection, refused),
+  });
   const lines: string[] = [];
   if (!status.loggedIn) {
     lines.push(`Not logged in (settings: ${status.location})`);
@@ -150,16 +211,30 @@ export async function runAuthStatus(context: CommandContext): Promise<number> {
       );
     }
   } else {
-    const who = status.userId
+    const ids = status.userId
       ? `user ${status.userId}${
-        status.accountId ? ` (account ${status.accountId})` : ""
+        status.accountId ? `, account ${status.accountId}` : ""
       }`
-      : "unknown user";
+      : undefined;
+    const who = status.userName
+      ? `${status.userName}${status.userEmail ? ` <${status.userEmail}>` : ""}${
+        ids ? ` (${ids})` : ""
+      }`
+      : ids ?? "unknown user";
     lines.push(
       `Logged in as ${who}${
-        status.expired ? " — the access token has EXPIRED" : ""
+        status.expired
+          ? " — the access token has EXPIRED"
+          : refused.value
+          ? " — the API REFUSED the access token"
+          : ""
       }`,
     );
+    if (status.userLookupError && !refused.value) {
+      lines.push(
+        `  (could not ask the API who this is: ${status.userLookupError})`,
+      );
+    }
     lines.push(`  settings       ${status.location}`);
     if (status.clientId) lines.push(`  client id      ${status.clientId}`);
     if (status.version) {
@@ -193,6 +268,7 @@ export async function runAuthStatus(context: CommandContext): Promise<number> {
   }
   const value = {
     ...status,
+    ...(refused.value ? { refused: true } : {}),
     ...(status.expiresAt === undefined
       ? {}
       : { expiresAt: new Date(status.expiresAt).toISOString() }),
@@ -202,7 +278,7 @@ export async function runAuthStatus(context: CommandContext): Promise<number> {
   };
   await context.out.result(value, lines.join("\n"));
   // An expired access token is still a usable login when a refresh token can renew it.
-  const usable = status.loggedIn &&
+  const usable = status.loggedIn && !refused.value &&
     (!status.expired || status.refreshToken !== undefined);
   return usable ? EXIT.ok : EXIT.auth;
 }
