@@ -1,5 +1,76 @@
 import assert from "node:assert/strict";
 import { runCli, runMany } from "./_run.ts";
+import { main } from "../../cli.ts";
+import { COMMANDS, GROUPS } from "../../_cli/spec.ts";
+
+/** Runs `main` in-process (help needs no network or permissions). */
+async function runInProcess(args: string[]) {
+  const chunks: Record<"out" | "err", Uint8Array[]> = { out: [], err: [] };
+  const sink = (key: "out" | "err") => ({
+    write: (bytes: Uint8Array) => (
+      chunks[key].push(bytes.slice()), Promise.resolve(bytes.length)
+    ),
+  });
+  const code = await main(args, {
+    stdout: sink("out"),
+    stderr: sink("err"),
+    env: () => undefined,
+    signal: new AbortController().signal,
+  });
+  const text = (key: "out" | "err") =>
+    new TextDecoder().decode(
+      new Uint8Array(chunks[key].flatMap((chunk) => [...chunk])),
+    );
+  return { code, stdout: text("out"), stderr: text("err") };
+}
+
+const GLOBAL_FLAGS = [
+  "--connection",
+  "--token",
+  "--domain",
+  "--settings",
+  "--api-version",
+  "--api-url",
+  "--auth-url",
+  "--timeout",
+  "--json",
+  "--quiet",
+  "--verbose",
+  "--help",
+];
+
+Deno.test("cli: --help and -h work on every command and group, listing the global flags", async () => {
+  const names = Object.keys(COMMANDS);
+  assert.equal(names.length, 13, "every command of the issue is here");
+  for (const name of names) {
+    for (const help of ["--help", "-h"]) {
+      // The help flag wins wherever it stands, even after a required argument is missing.
+      const result = await runInProcess([...name.split(" "), help]);
+      const label = `mondaykit ${name} ${help}`;
+      assert.equal(result.code, 0, `${label}: ${result.stderr}`);
+      assert.equal(result.stderr, "", label);
+      assert.match(
+        result.stdout,
+        new RegExp(`^Usage: mondaykit ${name}`),
+        label,
+      );
+      for (const flag of GLOBAL_FLAGS) {
+        assert.ok(result.stdout.includes(flag), `${label} lists ${flag}`);
+      }
+      assert.match(result.stdout, /130\s+interrupted/, `${label}: exit codes`);
+    }
+  }
+  for (const group of Object.keys(GROUPS)) {
+    const result = await runInProcess([group, "--help"]);
+    assert.equal(result.code, 0, group);
+    for (const sub of GROUPS[group]!) {
+      assert.ok(
+        result.stdout.includes(`${group} ${sub}`),
+        `${group} --help lists ${sub}`,
+      );
+    }
+  }
+});
 
 Deno.test("cli: --version, --help and per-command help go to stdout with exit 0", async () => {
   const [version, versionJson, help, groupHelp, commandHelp, helpCommand] =
