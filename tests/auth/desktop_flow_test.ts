@@ -133,6 +133,39 @@ Deno.test("desktopLogin works with a localhost callback URL (Host localhost:port
   assert.ok(await server.works(tokens.accessToken));
 });
 
+Deno.test("desktopLogin works with an IPv6 loopback callback URL ([::1])", async () => {
+  let ipv6 = true;
+  try {
+    Deno.listen({ hostname: "::1", port: 0 }).close();
+  } catch {
+    ipv6 = false;
+  }
+  if (!ipv6) {
+    console.log("skipped: no IPv6 loopback ([::1]) on this machine");
+    return;
+  }
+  const { callbackUrl, server, client, writer } = await setup("[::1]");
+  await using _ = server;
+  const pages: { status: number; body: string }[] = [];
+  const opened: string[] = [];
+  const follow = followingOpener(pages);
+  const browser = tracked((url) => {
+    opened.push(url);
+    return follow(url);
+  });
+  const tokens = await desktopLogin(client, {
+    writer,
+    opener: browser.opener,
+  });
+  await browser.done();
+  assert.ok(await server.works(tokens.accessToken));
+  assert.equal(
+    new URL(opened[0]!).searchParams.get("redirect_uri"),
+    callbackUrl,
+  );
+  assert.equal(pages[0]!.status, 200);
+});
+
 Deno.test("a request with the wrong Host is refused and the real callback still completes", async () => {
   const { port, server, client, output, writer } = await setup();
   await using _ = server;
