@@ -328,6 +328,37 @@ Deno.test("a per-attempt timeout aborts the attempt and is retried", async () =>
   assert.equal(clock.sleeps.length, 1);
 });
 
+Deno.test("the per-attempt timeout defaults to monday's 60 seconds", async () => {
+  // The attempt timer is a real timer (it must fire while fetch is pending):
+  // record the delays it asks for and fire them at once.
+  const realSetTimeout = globalThis.setTimeout;
+  const delays: number[] = [];
+  globalThis.setTimeout = ((fn: () => void, ms?: number) => {
+    delays.push(ms ?? 0);
+    return realSetTimeout(fn, 0);
+  }) as typeof setTimeout;
+  try {
+    const clock = new FakeClock();
+    const hanging = hangingFetch();
+    const error = await transport({
+      fetch: hanging.fetch,
+      clock,
+      retry: false,
+    }).send(() => new Request(URL_), statusInterpret(clock)).then(
+      () => undefined,
+      (e) => e,
+    );
+    assert.ok(error instanceof HttpTimeoutError, String(error));
+    assert.equal(error.kind, "attempt");
+    assert.equal(error.timeoutMs, 60_000);
+    assert.match(error.message, /timed out after 60000 ms/);
+    assert.deepEqual(delays, [60_000]);
+    assert.equal(hanging.calls, 1);
+  } finally {
+    globalThis.setTimeout = realSetTimeout;
+  }
+});
+
 Deno.test("the overall deadline stops an attempt in flight and is not retried", async () => {
   const clock = new FakeClock();
   const hanging = hangingFetch();
