@@ -64,6 +64,45 @@ Deno.test("KvStore: key from MONDAYKIT_SETTINGS_KEY, read on first use; without 
     assert.match(error.message, /MONDAYKIT_SETTINGS_PASSPHRASE/);
   }));
 
+Deno.test("KvStore: passphrase key sources round trip (option, MONDAYKIT_SETTINGS_PASSPHRASE), and openSettingsStore takes a Deno.Kv handle", () =>
+  withKv(async (kv) => {
+    const passphrase = "kv passphrase for the test";
+    const byOption = openSettingsStore("kv://pass/option", { kv, passphrase });
+    assert.ok(byOption instanceof KvStore);
+    await byOption.save({ token: "t-option" });
+    const raw = await kv.get<Uint8Array>(["pass", "option", "settings"]);
+    assert.equal(raw.value![9], 1, "passphrases use PBKDF2 (id 1)");
+    assert.deepEqual(
+      await new KvStore("pass/option", { kv, passphrase }).load(),
+      { token: "t-option" },
+    );
+    await assert.rejects(
+      new KvStore("pass/option", { kv, passphrase: "another one" }).load(),
+      SettingsDecryptError,
+    );
+
+    const env = fakeEnv({ MONDAYKIT_SETTINGS_PASSPHRASE: passphrase });
+    const byEnv = new KvStore("pass/env", { kv, env });
+    await byEnv.save({ token: "t-env" });
+    assert.deepEqual(
+      await new KvStore("pass/env", { kv, passphrase }).load(),
+      { token: "t-env" },
+    );
+    // The raw key variable comes first when both are set.
+    const key = randomKey();
+    const both = new KvStore("pass/both", {
+      kv,
+      env: fakeEnv({
+        MONDAYKIT_SETTINGS_KEY: key,
+        MONDAYKIT_SETTINGS_PASSPHRASE: passphrase,
+      }),
+    });
+    await both.save({ token: "t-both" });
+    assert.deepEqual(await new KvStore("pass/both", { kv, key }).load(), {
+      token: "t-both",
+    });
+  }));
+
 Deno.test("KvStore: the database is opened lazily, on first use, and only once", async () => {
   let opened = 0;
   const kv = await Deno.openKv(":memory:");
