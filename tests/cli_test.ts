@@ -1008,6 +1008,28 @@ Deno.test("cli against the emulator", async (t) => {
   await Deno.remove(dir, { recursive: true });
 });
 
+Deno.test("cli: --timeout is per request: a slower response is abandoned and the query retried", async () => {
+  await using emulator = await startEmulator({ items: 3 });
+  emulator.inject("graphql", { delayMs: 2500 });
+  const slow = await runCli([
+    "query",
+    "{ me { id } }",
+    "--timeout",
+    "0.5",
+    "--verbose",
+  ], {
+    env: {
+      MONDAYKIT_CONNECTION: "",
+      MONDAY_API_TOKEN: emulator.credentials.apiToken,
+      MONDAY_API_URL: emulator.apiUrl,
+    },
+  });
+  assert.equal(slow.code, 0, slow.stderr);
+  assert.equal(JSON.parse(slow.stdout).me.id, "40000001");
+  assert.match(slow.stderr, /http retry POST \S+ attempt 1 .*tim/i);
+  assert.match(slow.stderr, /http response POST \S+ attempt 2 status 200/);
+});
+
 Deno.test("cli: the emulator command prints URLs and credentials, serves, and stops on SIGTERM", async () => {
   const cli = spawnCli([
     "emulator",
