@@ -193,3 +193,89 @@ Deno.test("faults: close() while a delayed request waits ends cleanly", async ()
   const outcome = await pending;
   assert.ok(outcome instanceof TypeError, String(outcome));
 });
+
+Deno.test("faults: a refresh whose response is lost still rotated; presenting the old refresh token again revokes the family", async () => {
+  await using emulator = await startEmulator();
+  const { clientId, clientSecret, redirectUris } = emulator.credentials.oauth;
+  const token = (fields: Record<string, string>) =>
+    fetch(`${emulator.authUrl}/oauth_ms/oauth/token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({
+        client_id: clientId,
+        client_secret: clientSecret,
+        ...fields,
+      }),
+    });
+  const verifier = "fault-verifier-0123456789-abcdefghijklmnopqrstuvwxyz";
+  const digest = await crypto.subtle.digest(
+    "SHA-256",
+    new TextEncoder().encode(verifier),
+  );
+  const challenge = btoa(String.fromCharCode(...new Uint8Array(digest)))
+    .replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  const authorize = new URL(`${emulator.authUrl}/oauth2/authorize`);
+  authorize.search = new URLSearchParams({
+    client_id: clientId,
+    redirect_uri: redirectUris[0]!,
+    response_type: "code",
+    code_challenge: challenge,
+    code_challenge_method: "S256",
+  }).toString();
+  const redirect = await fetch(authorize, { redirect: "manual" });
+  await redirect.body?.cancel();
+  const code = new URL(redirect.headers.get("location")!).searchParams.get(
+    "code",
+  )!;
+  const first = await (await token({
+    grant_type: "authorization_code",
+    code,
+    redirect_uri: redirectUris[0]!,
+    code_verifier: verifier,
+  })).json();
+
+  emulator.inject("token", { reset: "after" });
+  await assert.rejects(
+    token({ grant_type: "refresh_token", refresh_token: first.refresh_token }),
+    TypeError,
+  );
+  assert.equal(emulator.stats().refreshes, 1, "the lost refresh ran");
+  const retried = await token({
+    grant_type: "refresh_token",
+    refresh_token: first.refresh_token,
+  });
+  assert.equal(retried.status, 400);
+  assert.equal((await retried.json()).error, "invalid_grant");
+  assert.equal(emulator.stats().requests.token, 3);
+});
+
+Deno.test("faults: the file route answers an injected status without storing the file", async () => {
+  const { emulator } = await setup();
+  await using _ = emulator;
+  emulator.inject("file", { status: 502, body: "Bad Gateway" });
+  const upload = () => {
+    const form = new FormData();
+    form.set(
+      "query",
+      'mutation ($file: File!) { add_file_to_column(item_id: 1000000001, column_id: "files", file: $file) { id } }',
+    );
+    form.set("variables[file]", new File(["hello"], "hello.txt"));
+    return fetch(emulator.fileUrl, {
+      method: "POST",
+      headers: { Authorization: emulator.credentials.apiToken },
+      body: form,
+    });
+  };
+  const answer = await upload();
+  assert.equal(answer.status, 502);
+  assert.equal(await answer.text(), "Bad Gateway");
+  assert.equal(emulator.stats().requests.file, 1);
+  assert.equal(emulator.stats().executed.mutations, 0);
+  // The same upload without a fault stores the file.
+  const stored = await upload();
+  assert.equal(stored.status, 200);
+  assert.ok((await stored.json()).data.add_file_to_column.id);
+  assert.deepEqual(emulator.stats().executed.byField, {
+    add_file_to_column: 1,
+  });
+});
