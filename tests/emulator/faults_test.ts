@@ -194,7 +194,7 @@ Deno.test("faults: close() while a delayed request waits ends cleanly", async ()
   assert.ok(outcome instanceof TypeError, String(outcome));
 });
 
-Deno.test("faults: a refresh whose response is lost still rotated; presenting the old refresh token again revokes the family", async () => {
+Deno.test("faults: a refresh whose response is lost still rotated; presenting the old refresh token again is refused as reuse", async () => {
   await using emulator = await startEmulator();
   const { clientId, clientSecret, redirectUris } = emulator.credentials.oauth;
   const token = (fields: Record<string, string>) =>
