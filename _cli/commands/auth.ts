@@ -139,6 +139,9 @@ export async function runAuthExchange(
   return EXIT.ok;
 }
 
+/** What `auth status` asks the API about the stored token's user. */
+export const ME_DOCUMENT: string = "query { me { id name email } }";
+
 /** How long `auth status` waits for the API to say who the token belongs to. */
 const LOOKUP_TIMEOUT_MS = 10_000;
 
@@ -175,7 +178,7 @@ function userLookup(
     try {
       const { me } = await client.request<
         { me: { id: string; name: string | null; email: string | null } }
-      >("query { me { id name email } }", undefined, options);
+      >(ME_DOCUMENT, undefined, options);
       return {
         id: String(me.id),
         ...(me.name ? { name: me.name } : {}),

@@ -39,6 +39,10 @@ interface BoardInfo {
   }[];
 }
 
+/** The board's name, item count and columns, asked before its items are paged. */
+export const BOARD_INFO_DOCUMENT: string =
+  "query ($ids: [ID!]) { boards(ids: $ids) { id name items_count columns { id title } } }";
+
 /**
  * Runs `mondaykit items export`.
  *
@@ -55,7 +59,7 @@ export async function runItemsExport(context: CommandContext): Promise<number> {
   const client = graphqlClient(context, connection);
 
   const info = await client.request<BoardInfo>(
-    "query ($ids: [ID!]) { boards(ids: $ids) { id name items_count columns { id title } } }",
+    BOARD_INFO_DOCUMENT,
     { ids: [board] },
     { signal },
   );
