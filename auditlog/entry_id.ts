@@ -6,6 +6,7 @@
  * @module
  */
 
+import { fastCanonicalJson } from "./_canonical.ts";
 import { loadSha256Hex, webSha256Hex } from "./_sha256.ts";
 import type { AuditLogEntry, AuditLogRecord } from "./types.ts";
 
@@ -34,173 +35,13 @@ import type { AuditLogEntry, AuditLogRecord } from "./types.ts";
  * ```
  */
 export function canonicalJson(value: unknown): string {
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(sortedCopy(value, 0));
-  } catch {
-    // The careful writer below names where the value went wrong (and handles
-    // what the fast path declines).
-  }
-  if (typeof text === "string") return text;
+  const text = fastCanonicalJson(value);
+  if (text !== undefined) return text;
+  // The careful writer names where the value went wrong (and handles what
+  // the fast path declines).
   const parts: string[] = [];
   write(value, parts, new Set(), "$");
   return parts.join("");
-}
-
-/** One object shape: its keys sorted, and whether a copy keeps that order. */
-interface KeyPlan {
-  sorted: string[];
-  /** The keys are exactly those of a REST entry ({@linkcode copyRestEntry}). */
-  rest: boolean;
-  /**
-   * False when an object built by inserting the keys in sorted order would
-   * not list them in that order (array-index keys such as `"10"` always come
-   * first, in numeric order) or not hold them all (`__proto__`).
-   */
-  copyable: boolean;
-}
-
-const MAX_PLANS = 1024;
-const ARRAY_INDEX = /^(?:0|[1-9][0-9]{0,9})$/;
-const plans = new Map<string, KeyPlan>();
-let lastKeys: string[] = [];
-let lastPlan: KeyPlan = { sorted: [], rest: false, copyable: true };
-
-/** The fields of a REST audit-log entry, sorted. */
-const REST_KEYS = [
-  "account_id",
-  "activity_metadata",
-  "client_name",
-  "client_version",
-  "device_name",
-  "device_type",
-  "event",
-  "ip_address",
-  "os_name",
-  "os_version",
-  "slug",
-  "timestamp",
-  "user_agent",
-  "user_id",
-];
-
-function planFor(keys: string[]): KeyPlan {
-  // Entries of one source share their top-level shape: compare with the last
-  // one before looking the key list up.
-  if (keys.length === lastKeys.length) {
-    let same = true;
-    for (let i = 0; i < keys.length; i++) {
-      if (keys[i] !== lastKeys[i]) {
-        same = false;
-        break;
-      }
-    }
-    if (same) return lastPlan;
-  }
-  const signature = keys.join("\u0000");
-  let plan = plans.get(signature);
-  if (plan === undefined) {
-    const sorted = [...keys].sort();
-    plan = {
-      sorted,
-      rest: sorted.length === REST_KEYS.length &&
-        sorted.every((key, i) => key === REST_KEYS[i]),
-      copyable: !sorted.some((key) =>
-        key === "__proto__" ||
-        (ARRAY_INDEX.test(key) && Number(key) < 4_294_967_295)
-      ),
-    };
-    if (plans.size >= MAX_PLANS) plans.clear();
-    plans.set(signature, plan);
-  }
-  if (keys.length > 4) {
-    lastKeys = keys;
-    lastPlan = plan;
-  }
-  return plan;
-}
-
-const FAST_DEPTH = 64;
-
-/** A field of an object: left out (`undefined`) or copied. */
-function field(value: unknown, depth: number): unknown {
-  return value === undefined ? undefined : sortedCopy(value, depth);
-}
-
-/**
- * {@linkcode sortedCopy} of an object with exactly the REST entry's fields:
- * one object literal, whose keys are in sorted order (an `undefined` field
- * is left out by `JSON.stringify`, as the canonical form leaves it out).
- */
-function copyRestEntry(
-  entry: Record<string, unknown>,
-  depth: number,
-): Record<string, unknown> {
-  return {
-    account_id: field(entry.account_id, depth),
-    activity_metadata: field(entry.activity_metadata, depth),
-    client_name: field(entry.client_name, depth),
-    client_version: field(entry.client_version, depth),
-    device_name: field(entry.device_name, depth),
-    device_type: field(entry.device_type, depth),
-    event: field(entry.event, depth),
-    ip_address: field(entry.ip_address, depth),
-    os_name: field(entry.os_name, depth),
-    os_version: field(entry.os_version, depth),
-    slug: field(entry.slug, depth),
-    timestamp: field(entry.timestamp, depth),
-    user_agent: field(entry.user_agent, depth),
-    user_id: field(entry.user_id, depth),
-  };
-}
-
-/**
- * The fast path: a copy of the value with every object's keys inserted in
- * sorted order, which `JSON.stringify` then writes natively, as one flat
- * string (cheap to hash). It throws a bare TypeError on anything unusual (a
- * value JSON cannot hold, a cycle, deep nesting, keys a copy cannot keep in
- * order); {@linkcode canonicalJson} then uses the careful writer, which also
- * names where a value went wrong.
- */
-function sortedCopy(value: unknown, depth: number): unknown {
-  switch (typeof value) {
-    case "string":
-    case "boolean":
-      return value;
-    case "number":
-      if (!Number.isFinite(value)) throw new TypeError("non-finite");
-      return value;
-    case "object": {
-      if (value === null) return null;
-      if (depth >= FAST_DEPTH) throw new TypeError("too deep");
-      if (typeof (value as { toJSON?: unknown }).toJSON === "function") {
-        return sortedCopy(
-          (value as { toJSON: () => unknown }).toJSON(),
-          depth + 1,
-        );
-      }
-      if (Array.isArray(value)) {
-        const copy = new Array<unknown>(value.length);
-        for (let i = 0; i < value.length; i++) {
-          copy[i] = sortedCopy(value[i], depth + 1);
-        }
-        return copy;
-      }
-      const record = value as Record<string, unknown>;
-      const { sorted, rest, copyable } = planFor(Object.keys(record));
-      if (rest) return copyRestEntry(record, depth + 1);
-      if (!copyable) throw new TypeError("keys out of order");
-      const copy: Record<string, unknown> = {};
-      for (let i = 0; i < sorted.length; i++) {
-        const key = sorted[i]!;
-        const item = record[key];
-        if (item !== undefined) copy[key] = sortedCopy(item, depth + 1);
-      }
-      return copy;
-    }
-    default:
-      throw new TypeError("unsupported");
-  }
 }
 
 function write(

@@ -28,6 +28,7 @@ import {
   MemoryCheckpointStore,
 } from "./checkpoint.ts";
 import { loadSha256Hex, type Sha256Hex, webSha256Hex } from "./_sha256.ts";
+import { restRecordDraft } from "./_canonical.ts";
 import { canonicalJson } from "./entry_id.ts";
 import { normalizeAuditLogFilters, parseAuditTime } from "./filters.ts";
 import { type AuditSink, type SinkState, StdoutSink } from "./sinks.ts";
@@ -797,6 +798,7 @@ function toBatch(
   rows: readonly Row[],
   ids: readonly string[],
   texts: readonly string[],
+  drafts: readonly (Record<string, unknown> | undefined)[],
   window: RecordWindow,
 ): Batch {
   const records: AuditLogRecord[] = [];
@@ -813,7 +815,11 @@ function toBatch(
         continue;
       }
     }
-    if (Object.hasOwn(entry, "id")) {
+    const draft = drafts[i];
+    if (draft) {
+      draft.id = id;
+      records.push(draft as AuditLogRecord);
+    } else if (Object.hasOwn(entry, "id")) {
       const { id: _drop, ...rest } = entry as AuditLogEntry & { id?: unknown };
       records.push({ id, ...rest } as AuditLogRecord);
     } else {
@@ -847,12 +853,16 @@ function selectRecords(
   const rows = selectRows(entries, window);
   const ids = new Array<string>(rows.length);
   const texts = new Array<string>(rows.length);
+  const drafts = new Array<Record<string, unknown> | undefined>(rows.length);
   for (let i = 0; i < rows.length; i++) {
-    const text = entryText(rows[i]!.entry);
+    const entry = rows[i]!.entry;
+    const draft = restRecordDraft(entry);
+    const text = draft ? draft.text : entryText(entry);
     texts[i] = text;
     ids[i] = sha256Hex(text);
+    drafts[i] = draft?.record;
   }
-  return toBatch(rows, ids, texts, window);
+  return toBatch(rows, ids, texts, drafts, window);
 }
 
 /** {@linkcode selectRecords} with WebCrypto, where `node:crypto` is missing. */
@@ -861,7 +871,14 @@ async function selectRecordsAsync(
   window: RecordWindow,
 ): Promise<Batch> {
   const rows = selectRows(entries, window);
-  const texts = rows.map((row) => entryText(row.entry));
+  const drafts = rows.map((row) => restRecordDraft(row.entry));
+  const texts = rows.map((row, i) => drafts[i]?.text ?? entryText(row.entry));
   const ids = await Promise.all(texts.map((text) => webSha256Hex(text)));
-  return toBatch(rows, ids, texts, window);
+  return toBatch(
+    rows,
+    ids,
+    texts,
+    drafts.map((draft) => draft?.record),
+    window,
+  );
 }

@@ -49,7 +49,15 @@ export interface ProgressRendererOptions {
   clock?: Clock;
 }
 
-const numberFormat = new Intl.NumberFormat("en-US");
+// Made on first use: building an Intl.NumberFormat loads locale data, which
+// importing the module should not pay for.
+let numberFormatter: Intl.NumberFormat | undefined;
+const numberFormat = {
+  format(value: number): string {
+    numberFormatter ??= new Intl.NumberFormat("en-US");
+    return numberFormatter.format(value);
+  },
+};
 
 /**
  * Formats a duration like `1h 02m`, `3m 05s` or `42s`.

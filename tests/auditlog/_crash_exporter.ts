@@ -23,6 +23,7 @@ interface Config {
   perPage: number;
   lagMs: number;
   follow: boolean;
+  checkpointIntervalMs?: number;
 }
 
 const config = JSON.parse(Deno.args[0]!) as Config;
@@ -42,5 +43,8 @@ const result = await exportAuditLogs({
   lagMs: config.lagMs,
   follow: config.follow,
   intervalMs: 15,
+  ...(config.checkpointIntervalMs !== undefined
+    ? { checkpointIntervalMs: config.checkpointIntervalMs }
+    : {}),
 });
 console.log(JSON.stringify({ entries: result.entries, runs: result.runs }));

@@ -54,3 +54,135 @@ Deno.test("entryId() is the SHA-256 of the canonical JSON, ignoring a top-level 
   // deno-lint-ignore no-explicit-any
   await assert.rejects(() => entryId([] as any), TypeError);
 });
+
+/** A plain reference for the canonical form, independent of the library's. */
+function reference(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(reference).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const record = value as Record<string, unknown>;
+    const keys = Object.keys(record).filter((k) => record[k] !== undefined)
+      .sort();
+    return `{${
+      keys.map((k) => `${JSON.stringify(k)}:${reference(record[k])}`).join(",")
+    }}`;
+  }
+  return JSON.stringify(value);
+}
+
+function seeded(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(s ^ (s >>> 15), s | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const KEYS = [
+  "a",
+  "B",
+  "é",
+  "10",
+  "9",
+  "0",
+  "__proto__",
+  "toJSON",
+  "id",
+  "z z",
+  "\u{1F600}",
+  "",
+];
+const STRINGS = [
+  "",
+  "x",
+  'q"uote',
+  "back\\slash",
+  "\n\t",
+  "é€",
+  "\ud800",
+  "\u2028",
+];
+
+function randomValue(random: () => number, depth: number): unknown {
+  const pick = random();
+  if (depth > 3 || pick < 0.35) {
+    const leaf = random();
+    if (leaf < 0.3) return STRINGS[Math.floor(random() * STRINGS.length)];
+    if (leaf < 0.5) return Math.round((random() - 0.5) * 1e6) / 7;
+    if (leaf < 0.6) return random() < 0.5;
+    if (leaf < 0.7) return null;
+    return Math.floor(random() * 1e9);
+  }
+  if (pick < 0.55) {
+    return Array.from(
+      { length: Math.floor(random() * 4) },
+      () => randomValue(random, depth + 1),
+    );
+  }
+  const object: Record<string, unknown> = {};
+  const count = Math.floor(random() * 5);
+  for (let i = 0; i < count; i++) {
+    const key = KEYS[Math.floor(random() * KEYS.length)]!;
+    const value = random() < 0.1 ? undefined : randomValue(random, depth + 1);
+    // JSON.parse makes "__proto__" an own property; so does defineProperty.
+    Object.defineProperty(object, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return object;
+}
+
+const REST_ENTRY = {
+  timestamp: "2026-11-01T09:30:00.123Z",
+  account_id: 9000001,
+  user_id: 40000002,
+  event: "login",
+  slug: "acme",
+  ip_address: "192.0.2.7",
+  user_agent: "Mozilla/5.0",
+  client_name: "Firefox",
+  client_version: "133.0",
+  os_name: "Linux",
+  os_version: "",
+  device_name: "",
+  device_type: "desktop",
+  activity_metadata: { board_id: 12, "10": "x", "9": ["é", null] },
+};
+
+Deno.test("canonicalJson() matches a plain reference on random values, REST entries included", () => {
+  const random = seeded(11);
+  for (let i = 0; i < 2000; i++) {
+    const value = randomValue(random, 0);
+    assert.equal(canonicalJson(value), reference(value), `value ${i}`);
+  }
+  // The REST entry shape takes its own path: any key order, undefined
+  // fields, nested index keys.
+  const shuffled = Object.fromEntries(Object.entries(REST_ENTRY).reverse());
+  assert.equal(canonicalJson(shuffled), reference(REST_ENTRY));
+  const withHole = { ...REST_ENTRY, os_version: undefined };
+  assert.equal(canonicalJson(withHole), reference(withHole));
+  assert.ok(!canonicalJson(withHole).includes("os_version"));
+  assert.throws(() => canonicalJson({ ...REST_ENTRY, user_id: Infinity }), {
+    name: "TypeError",
+    message: /non-finite number 'Infinity' at '\$\.user_id'/,
+  });
+});
+
+Deno.test("entryId() hashes the UTF-8 of the canonical JSON, whatever the characters", async () => {
+  for (const text of STRINGS) {
+    const entry = { timestamp: "2026-11-01T00:00:00.000Z", note: text };
+    const digest = new Uint8Array(
+      await crypto.subtle.digest(
+        "SHA-256",
+        new TextEncoder().encode(canonicalJson(entry)),
+      ),
+    );
+    const hex = Array.from(digest, (b) => b.toString(16).padStart(2, "0"))
+      .join("");
+    assert.equal(await entryId(entry), hex, JSON.stringify(text));
+  }
+});

@@ -49,7 +49,10 @@ Deno.test("exportAuditLogs() killed at random moments yields every entry exactly
     lagMs: 100,
     follow: true,
   };
-  const spawn = (cfg: typeof config) =>
+  // Checkpoints after every page, every 25 ms, or every second (the
+  // default): several pages written per checkpoint.
+  const intervals = [0, 25, 1000];
+  const spawn = (cfg: typeof config & { checkpointIntervalMs?: number }) =>
     new Deno.Command(Deno.execPath(), {
       args: [
         "run",
@@ -79,7 +82,10 @@ Deno.test("exportAuditLogs() killed at random moments yields every entry exactly
   let uncommitted = 0; // kills that left output beyond the checkpoint
   try {
     for (let i = 0; i < KILLS; i++) {
-      const child = spawn(config);
+      const child = spawn({
+        ...config,
+        checkpointIntervalMs: intervals[i % intervals.length]!,
+      });
       const reader = child.stdout.getReader();
       await reader.read(); // "ready"
       await new Promise((resolve) => setTimeout(resolve, random() * 300));

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
   type AuditCheckpoint,
   type AuditLogRecord,
+  type AuditSink,
   type CheckpointStore,
   entryId,
   exportAuditLogs,
@@ -401,4 +402,171 @@ Deno.test("exportAuditLogs() aborted mid-run keeps what was written; the next ru
   assert.equal(sink.records.length, 6); // pages of 2 and 4 entries
   await exportAuditLogs({ source, sink, checkpoint, clock, perPage: 4 });
   assert.deepEqual(sink.records.map((r) => r.id), await idsOf(source));
+});
+
+/**
+ * Crashes at the n-th step of the sink and the store (before or after each
+ * write, flush and save) and stays down: every later call fails too, with no
+ * effect, as after a SIGKILL.
+ */
+class CrashAt {
+  steps = 0;
+  crashAt = Infinity;
+  down = false;
+  step(): void {
+    if (this.down) throw new Error("crashed");
+    if (++this.steps === this.crashAt) {
+      this.down = true;
+      throw new Error("crashed");
+    }
+  }
+  async around<T>(fn: () => Promise<T>): Promise<T> {
+    this.step();
+    const result = await fn();
+    this.step();
+    return result;
+  }
+  sink(inner: FileSink): AuditSink {
+    return {
+      open: (state) => inner.open(state),
+      write: (records, options) =>
+        this.around(() => inner.write(records, options)),
+      flush: () => this.around(() => inner.flush()),
+      close: () => inner.close(),
+    };
+  }
+  store(inner: MemoryCheckpointStore): CheckpointStore {
+    return {
+      location: "crash://",
+      load: () => inner.load(),
+      save: (checkpoint) => this.around(() => inner.save(checkpoint)),
+      delete: () => inner.delete(),
+    };
+  }
+}
+
+Deno.test("exportAuditLogs() with checkpoints every few pages yields each entry once after a crash at any step", async () => {
+  const { source, end } = seeded(60, { sameEvery: 3 });
+  // Each request takes "400 ms", so a 1 s interval checkpoints every third page.
+  const clock = manualClock(end + 60_000);
+  const getLogs = source.getLogs.bind(source);
+  source.getLogs = (options) => {
+    clock.set(clock.now() + 400);
+    return getLogs(options);
+  };
+  const expected = await idsOf(source);
+  const dir = await Deno.makeTempDir();
+  try {
+    // How many steps and checkpoints an uninterrupted export takes.
+    const probe = new CrashAt();
+    const probeStore = new MemoryCheckpointStore();
+    let saves = 0;
+    const counting: CheckpointStore = {
+      location: "count://",
+      load: () => probeStore.load(),
+      save: (c) => (saves++, probeStore.save(c)),
+      delete: () => probeStore.delete(),
+    };
+    await exportAuditLogs({
+      source,
+      sink: probe.sink(new FileSink(`${dir}/probe.jsonl`)),
+      checkpoint: counting,
+      clock,
+      perPage: 5,
+      checkpointIntervalMs: 1000,
+    });
+    // 12 pages, but only the starting checkpoint and one per ~3 pages.
+    assert.ok(saves >= 3 && saves <= 6, `checkpoints: ${saves}`);
+    const total = probe.steps;
+
+    let lostWork = 0; // crashes that left written bytes beyond the checkpoint
+    for (let crashAt = 1; crashAt <= total; crashAt++) {
+      const path = `${dir}/out-${crashAt}.jsonl`;
+      const saved = new MemoryCheckpointStore();
+      const crash = new CrashAt();
+      crash.crashAt = crashAt;
+      await assert.rejects(
+        () =>
+          exportAuditLogs({
+            source,
+            sink: crash.sink(new FileSink(path)),
+            checkpoint: crash.store(saved),
+            clock,
+            perPage: 5,
+            checkpointIntervalMs: 1000,
+          }),
+        /crashed/,
+      );
+      const size = (await Deno.stat(path)).size;
+      const bytes = (await saved.load())?.sink?.bytes ?? 0;
+      if (size > Number(bytes)) lostWork++;
+      // Restart with the same file and checkpoint.
+      await exportAuditLogs({
+        source,
+        sink: new FileSink(path),
+        checkpoint: saved,
+        clock,
+        perPage: 5,
+        checkpointIntervalMs: 1000,
+      });
+      const lines = (await Deno.readTextFile(path)).trimEnd().split("\n");
+      assert.deepEqual(
+        lines.map((line) => (JSON.parse(line) as AuditLogRecord).id),
+        expected,
+        `crash at step ${crashAt} of ${total}`,
+      );
+    }
+    // Most crash points fall between a write and the checkpoint that covers it.
+    assert.ok(lostWork > total / 3, `${lostWork} of ${total}`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("exportAuditLogs() in follow mode rewinds the file after a failed flush", async () => {
+  const { source, end } = seeded(20);
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/out.jsonl`;
+    const inner = new FileSink(path);
+    let flushes = 0;
+    const sink: AuditSink = {
+      open: (state) => inner.open(state),
+      write: (records, options) => inner.write(records, options),
+      flush: () => {
+        // The first flush fails after the pages were written.
+        if (++flushes === 1) return Promise.reject(new Error("disk full"));
+        return inner.flush();
+      },
+      close: () => inner.close(),
+    };
+    const controller = new AbortController();
+    const clock = manualClock(end + 60_000);
+    const errors: unknown[] = [];
+    let sleeps = 0;
+    await exportAuditLogs({
+      source,
+      sink,
+      clock: {
+        now: clock.now,
+        sleep: (ms, signal) => {
+          if (++sleeps === 2) controller.abort();
+          return clock.sleep(ms, signal);
+        },
+      },
+      perPage: 3,
+      follow: true,
+      signal: controller.signal,
+      onError: (e) => errors.push(e),
+    });
+    assert.equal(errors.length, 1);
+    assert.match(String(errors[0]), /disk full/);
+    const lines = (await Deno.readTextFile(path)).trimEnd().split("\n");
+    assert.deepEqual(
+      lines.map((line) => (JSON.parse(line) as AuditLogRecord).id),
+      await idsOf(source),
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
