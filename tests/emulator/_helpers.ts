@@ -1,3 +1,4 @@
+import assert from "node:assert/strict";
 import type { Emulator } from "../../emulator/mod.ts";
 
 /** What a test sees of one HTTP answer. */
@@ -47,4 +48,56 @@ export async function gql(
 export async function firstBoardId(emulator: Emulator): Promise<string> {
   const answer = await gql(emulator, "{ boards(limit: 1) { id } }");
   return answer.body.data.boards[0].id;
+}
+
+/**
+ * Logs in through the emulator's OAuth app (automatic consent) and returns
+ * an access token: a legacy OAuth 2.0 token or an OAuth 2.1 JWT (with PKCE).
+ */
+export async function oauthToken(
+  emulator: Emulator,
+  scope: string,
+  kind: "legacy" | "2.1",
+): Promise<string> {
+  const { clientId, clientSecret, redirectUris } = emulator.credentials.oauth;
+  const verifier = "v".repeat(50);
+  const digest = new Uint8Array(
+    await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier)),
+  );
+  const challenge = btoa(String.fromCharCode(...digest)).replace(/\+/g, "-")
+    .replace(/\//g, "_").replace(/=+$/, "");
+  const authorize = new URL("/oauth2/authorize", emulator.authUrl);
+  authorize.search = new URLSearchParams({
+    client_id: clientId,
+    redirect_uri: redirectUris[0]!,
+    response_type: "code",
+    scope,
+    state: "s1",
+    ...(kind === "2.1"
+      ? { code_challenge: challenge, code_challenge_method: "S256" }
+      : {}),
+  }).toString();
+  const redirect = await fetch(authorize, { redirect: "manual" });
+  await redirect.body?.cancel();
+  const code = new URL(redirect.headers.get("location")!).searchParams.get(
+    "code",
+  )!;
+  const tokenUrl = kind === "legacy"
+    ? `${emulator.authUrl}/oauth2/token`
+    : `${emulator.authUrl}/oauth_ms/oauth/token`;
+  const response = await fetch(tokenUrl, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({
+      grant_type: "authorization_code",
+      code,
+      client_id: clientId,
+      client_secret: clientSecret,
+      redirect_uri: redirectUris[0]!,
+      ...(kind === "2.1" ? { code_verifier: verifier } : {}),
+    }),
+  });
+  const body = await response.json();
+  assert.equal(response.status, 200, JSON.stringify(body));
+  return body.access_token;
 }

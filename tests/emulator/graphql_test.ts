@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { type Emulator, startEmulator } from "../../emulator/mod.ts";
-import { firstBoardId, gql } from "./_helpers.ts";
+import { firstBoardId, gql, oauthToken } from "./_helpers.ts";
 
 const ALL_VALUES = `column_values {
   id type text value
@@ -651,54 +651,6 @@ Deno.test("graphql: missing, unknown and audit tokens get 401", async () => {
   assert.ok(bearer.body.data.me.id);
   assert.ok(none.headers.get("ratelimit"));
 });
-
-async function oauthToken(
-  emulator: Emulator,
-  scope: string,
-  kind: "legacy" | "2.1",
-): Promise<string> {
-  const { clientId, clientSecret, redirectUris } = emulator.credentials.oauth;
-  const verifier = "v".repeat(50);
-  const digest = new Uint8Array(
-    await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier)),
-  );
-  const challenge = btoa(String.fromCharCode(...digest)).replace(/\+/g, "-")
-    .replace(/\//g, "_").replace(/=+$/, "");
-  const authorize = new URL("/oauth2/authorize", emulator.authUrl);
-  authorize.search = new URLSearchParams({
-    client_id: clientId,
-    redirect_uri: redirectUris[0]!,
-    response_type: "code",
-    scope,
-    state: "s1",
-    ...(kind === "2.1"
-      ? { code_challenge: challenge, code_challenge_method: "S256" }
-      : {}),
-  }).toString();
-  const redirect = await fetch(authorize, { redirect: "manual" });
-  await redirect.body?.cancel();
-  const code = new URL(redirect.headers.get("location")!).searchParams.get(
-    "code",
-  )!;
-  const tokenUrl = kind === "legacy"
-    ? `${emulator.authUrl}/oauth2/token`
-    : `${emulator.authUrl}/oauth_ms/oauth/token`;
-  const response = await fetch(tokenUrl, {
-    method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({
-      grant_type: "authorization_code",
-      code,
-      client_id: clientId,
-      client_secret: clientSecret,
-      redirect_uri: redirectUris[0]!,
-      ...(kind === "2.1" ? { code_verifier: verifier } : {}),
-    }),
-  });
-  const body = await response.json();
-  assert.equal(response.status, 200, JSON.stringify(body));
-  return body.access_token;
-}
 
 Deno.test("graphql: OAuth Bearer tokens work within their scopes; a missing scope gets missingRequiredPermissions", async () => {
   await using emulator = await startEmulator({ items: 5 });

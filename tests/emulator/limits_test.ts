@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { type Emulator, startEmulator } from "../../emulator/mod.ts";
-import { gql } from "./_helpers.ts";
+import { gql, oauthToken } from "./_helpers.ts";
 
 // boards: 1 + 1 × (items_page: 1 + 20 × (items: 1 + 1 × id)) = 42
 const COST_42 =
@@ -232,30 +232,11 @@ Deno.test("limits: app (OAuth) tokens draw on separate read and write budgets", 
     items: 30,
     limits: { appComplexityPerMinute: 50, complexityPerMinute: 1000 },
   });
-  const { clientId, clientSecret, redirectUris } = emulator.credentials.oauth;
-  const authorize = new URL("/oauth2/authorize", emulator.authUrl);
-  authorize.search = new URLSearchParams({
-    client_id: clientId,
-    redirect_uri: redirectUris[0]!,
-    response_type: "code",
-    scope: "boards:read boards:write",
-  }).toString();
-  const redirect = await fetch(authorize, { redirect: "manual" });
-  await redirect.body?.cancel();
-  const code = new URL(redirect.headers.get("location")!).searchParams.get(
-    "code",
-  )!;
-  const tokenResponse = await fetch(`${emulator.authUrl}/oauth2/token`, {
-    method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({
-      code,
-      client_id: clientId,
-      client_secret: clientSecret,
-      redirect_uri: redirectUris[0]!,
-    }),
-  });
-  const token = `Bearer ${(await tokenResponse.json()).access_token}`;
+  const token = `Bearer ${await oauthToken(
+    emulator,
+    "boards:read boards:write",
+    "legacy",
+  )}`;
   const read = await gql(emulator, COST_42, { token });
   assert.equal(read.status, 200);
   assert.match(

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { startEmulator } from "../../emulator/mod.ts";
-import { gql } from "./_helpers.ts";
+import { gql, oauthToken } from "./_helpers.ts";
 
 async function hasCurl(): Promise<boolean> {
   try {
@@ -111,30 +111,8 @@ Deno.test("server: stats count requests per route and resetStats zeroes them", a
 
 Deno.test("server: OAuth token counters show in stats", async () => {
   await using emulator = await startEmulator();
-  const { clientId, clientSecret, redirectUris } = emulator.credentials.oauth;
-  const authorize = new URL("/oauth2/authorize", emulator.authUrl);
-  authorize.search = new URLSearchParams({
-    client_id: clientId,
-    redirect_uri: redirectUris[0]!,
-    response_type: "code",
-    scope: "me:read",
-  }).toString();
-  const redirect = await fetch(authorize, { redirect: "manual" });
-  await redirect.body?.cancel();
-  const code = new URL(redirect.headers.get("location")!).searchParams.get(
-    "code",
-  )!;
-  const token = await fetch(`${emulator.authUrl}/oauth2/token`, {
-    method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({
-      code,
-      client_id: clientId,
-      client_secret: clientSecret,
-      redirect_uri: redirectUris[0]!,
-    }),
-  });
-  const { access_token } = await token.json();
+  const { clientId, clientSecret } = emulator.credentials.oauth;
+  const access_token = await oauthToken(emulator, "me:read", "legacy");
   const revoke = await fetch(`${emulator.authUrl}/oauth_ms/oauth/revoke`, {
     method: "POST",
     headers: { "Content-Type": "application/x-www-form-urlencoded" },
