@@ -391,7 +391,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     summary: "Download the GraphQL schema (SDL)",
     usage: "schema pull [--version v] [--out f]",
     description:
-      "Fetches the schema of an API version from get_schema and prints or saves it.",
+      "Fetches the schema of an API version from get_schema and prints or saves it. With --json and no --out, prints one JSON line {version, format, schema}.",
     positionals: [],
     options: {
       version: {

@@ -378,6 +378,15 @@ Deno.test("cli against the emulator", async (t) => {
       });
       ok(json, "json");
       assert.ok(JSON.parse(json.stdout));
+      const wrapped = await run(["schema", "pull", "--json"], {
+        env: graphqlEnv,
+      });
+      ok(wrapped, "--json");
+      assert.equal(lines(wrapped.stdout).length, 1, "one JSON line");
+      const value = JSON.parse(wrapped.stdout);
+      assert.equal(value.format, "sdl");
+      assert.match(value.version, /^\d{4}-\d{2}$/);
+      assert.match(value.schema, /type Query/);
       const bad = await run(["schema", "pull", "--version", "2023"], {
         env: graphqlEnv,
       });

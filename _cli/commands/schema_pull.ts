@@ -32,7 +32,12 @@ export async function runSchemaPull(context: CommandContext): Promise<number> {
   if (!text.endsWith("\n")) text += "\n";
   const shownVersion = version ?? client.apiVersion;
   if (path === undefined) {
-    await out.data(text);
+    if (out.options.json) {
+      // Machine-readable even for SDL: one JSON line that holds the schema.
+      await out.json({ version: shownVersion, format, schema });
+    } else {
+      await out.data(text);
+    }
     return EXIT.ok;
   }
   await writeFileAtomic(path, text);
