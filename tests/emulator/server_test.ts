@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
 import { startEmulator } from "../../emulator/mod.ts";
 import { gql, oauthToken } from "./_helpers.ts";
 
@@ -59,6 +60,64 @@ Deno.test({
     );
     assert.equal(logs.data.length, 5);
     assert.equal(logs.page, 1);
+  },
+});
+
+Deno.test({
+  name:
+    "server: `deno task emulator` prints a URL and tokens that plain curl uses for a me query and a get-logs page",
+  ignore: !curlPresent,
+  async fn() {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["task", "emulator", "--port", "0", "--audit-entries", "20"],
+      cwd: fileURLToPath(new URL("../..", import.meta.url)),
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const stderr = new Response(child.stderr).text();
+    const reader = child.stdout.pipeThrough(new TextDecoderStream())
+      .getReader();
+    let printed = "";
+    try {
+      while (!/Connection strings:[\s\S]*auth login .*\n/.test(printed)) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        printed += value;
+      }
+      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(printed)
+        ?.[1];
+      const apiToken = /API token\s+(\S+)/.exec(printed)?.[1];
+      const auditToken = /Audit token\s+(\S+)/.exec(printed)?.[1];
+      assert.ok(url && apiToken && auditToken, printed);
+      const me = JSON.parse(
+        await curl([
+          "-X",
+          "POST",
+          `${url}/v2`,
+          "-H",
+          `Authorization: ${apiToken}`,
+          "-H",
+          "Content-Type: application/json",
+          "-d",
+          '{"query":"{ me { id name } }"}',
+        ]),
+      );
+      assert.match(me.data.me.id, /^\d+$/);
+      const logs = JSON.parse(
+        await curl([
+          `${url}/audit-api/get-logs?page=1&per_page=5`,
+          "-H",
+          `Authorization: Bearer ${auditToken}`,
+        ]),
+      );
+      assert.equal(logs.data.length, 5);
+      assert.equal(logs.next_page, 2);
+    } finally {
+      child.kill("SIGTERM");
+      await reader.cancel();
+    }
+    assert.equal((await child.status).code, 0);
+    assert.match(await stderr, /Stopping the emulator/);
   },
 });
 
