@@ -104,17 +104,9 @@ export function resolveConnection(
   if (purpose === "oauth" && token === undefined) merged.authScheme ??= "OAuth";
   if (purpose === "oauth" && merged.oauthClientId === undefined) {
     // Commands that only read or move the store (status, export, import, logout) need no client:
-    // validate the rest with a stand-in id, which is dropped again.
-    const checked = copyOptions(validateConnectionOptions({
-      ...merged,
-      oauthClientId: "-",
-      oauthClientSecret: merged.oauthClientSecret ?? "-",
-    }));
-    delete checked.oauthClientId;
-    if (merged.oauthClientSecret === undefined) {
-      delete checked.oauthClientSecret;
-    }
-    return checked;
+    // check every value given, without requiring the client's properties. The commands that
+    // talk to the OAuth server ask for the client id themselves (oauthClient below).
+    return validateConnectionOptions(merged, { partial: true });
   }
   if (
     purpose !== "oauth" && (merged.authScheme ?? "Token") === "Token" &&

@@ -190,6 +190,9 @@ Deno.test("cli: a bad invocation of each command is a usage error (exit 2) with 
       /Unexpected argument 'extra'.*takes no arguments/,
     ],
     [["auth", "logout", "--revok"], /did you mean '--revoke'/],
+    // Without a client id, the values given are still checked.
+    [["auth", "status", "--api-version", "2023"], /'2023'/],
+    [["auth", "status", "--auth-url", "http://auth.example.com"], /https/],
     [["schema", "pull", "--version"], /Missing value for flag '--version'/],
     [["schema", "pull", "--format", "yaml"], /'yaml' for flag '--format'/],
     [["schema"], /Missing command after 'mondaykit schema'/],
