@@ -834,6 +834,19 @@ Deno.test("cli against the emulator", async (t) => {
       });
       ok(plain, "logout without revoke");
       assert.match(plain.stderr, /Deleted the tokens/);
+      const again = await run([
+        "auth",
+        "logout",
+        "--settings",
+        other,
+        "--json",
+      ], { env: authEnv });
+      ok(again, "logout --json");
+      assert.deepEqual(JSON.parse(again.stdout), {
+        hadTokens: false,
+        revoked: false,
+        deleted: true,
+      });
     },
   );
 
@@ -856,11 +869,25 @@ Deno.test("cli against the emulator", async (t) => {
       consent.headers.get("location")!,
       "--settings",
       headless,
+      "--json",
     ], {
       env: authEnv,
     });
     ok(exchange, "exchange");
-    assert.match(exchange.stderr, /Logged in: access token …/);
+    assert.equal(exchange.stderr, "", "--json: nothing but the JSON");
+    const exchanged = JSON.parse(exchange.stdout);
+    assert.equal(exchanged.loggedIn, true);
+    assert.match(exchanged.accessToken, /^….{4}$/);
+    const jsonUrl = await run(
+      ["auth", "url", "--settings", headless, "--json"],
+      {
+        env: authEnv,
+      },
+    );
+    ok(jsonUrl, "url --json");
+    const pending = JSON.parse(jsonUrl.stdout);
+    assert.match(pending.url, /code_challenge=/);
+    assert.ok(Date.parse(pending.expiresAt) > Date.now());
     const replay = await run([
       "auth",
       "exchange",
