@@ -87,6 +87,41 @@ export async function atomicReplace(
     throw error;
   }
   await syncDir(dir);
+  await removeStaleTemps(path);
+}
+
+/** How old a writer's leftover temp file must be before a save removes it. */
+export const STALE_TEMP_MS = 60 * 60_000;
+
+/**
+ * Removes temp files that writers of `path` left behind when they were killed
+ * mid-save. Only files older than {@linkcode STALE_TEMP_MS} go: a save in
+ * flight in another process takes milliseconds, so its temp file is never
+ * that old. Best effort: errors are ignored.
+ */
+async function removeStaleTemps(path: string): Promise<void> {
+  const dir = dirname(path);
+  const prefix = `.${basename(path)}.`;
+  const now = Date.now();
+  try {
+    for await (const entry of Deno.readDir(dir)) {
+      if (
+        !entry.isFile || !entry.name.startsWith(prefix) ||
+        !/^[0-9a-f]{16}\.tmp$/.test(entry.name.slice(prefix.length))
+      ) continue;
+      const temp = join(dir, entry.name);
+      try {
+        const mtime = (await Deno.lstat(temp)).mtime?.getTime();
+        if (mtime !== undefined && now - mtime > STALE_TEMP_MS) {
+          await Deno.remove(temp);
+        }
+      } catch {
+        // Renamed or removed by its own writer meanwhile.
+      }
+    }
+  } catch {
+    // Cleaning up is a courtesy; the save itself has succeeded.
+  }
 }
 
 /**

@@ -74,6 +74,29 @@ Deno.test("EncryptedFileStore: every save uses a fresh IV and leaves no temp fil
   assert.deepEqual(names, ["settings.bin"]);
 });
 
+Deno.test("EncryptedFileStore: a save removes temp files a killed writer left over an hour ago, and no others", async () => {
+  await using dir = await tempDir();
+  const path = `${dir.path}/settings.bin`;
+  const stale = `${dir.path}/.settings.bin.00112233aabbccdd.tmp`;
+  const recent = `${dir.path}/.settings.bin.44556677aabbccdd.tmp`;
+  const otherFile = `${dir.path}/.other.bin.8899aabbccddeeff.tmp`;
+  const unrelated = `${dir.path}/.settings.bin.notes.tmp`;
+  const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60_000);
+  for (const file of [stale, recent, otherFile, unrelated]) {
+    await Deno.writeFile(file, new Uint8Array([1, 2, 3]));
+    if (file !== recent) await Deno.utime(file, twoHoursAgo, twoHoursAgo);
+  }
+  await new EncryptedFileStore(path, { key: randomKey() }).save({ x: 1 });
+  const names = [];
+  for await (const entry of Deno.readDir(dir.path)) names.push(entry.name);
+  assert.deepEqual(names.sort(), [
+    ".other.bin.8899aabbccddeeff.tmp",
+    ".settings.bin.44556677aabbccdd.tmp",
+    ".settings.bin.notes.tmp",
+    "settings.bin",
+  ]);
+});
+
 Deno.test("EncryptedFileStore: a passphrase round trip at the real PBKDF2 cost (600,000 iterations)", async () => {
   await using dir = await tempDir();
   const path = `${dir.path}/settings.bin`;
