@@ -99,6 +99,41 @@ Deno.test("output: progress and colours on a terminal only, NO_COLOR and --no-co
   await Deno.remove(dir, { recursive: true });
 });
 
+Deno.test("output: the audit export draws progress on a terminal only", async () => {
+  // Ten minutes back, so the exporter's one-minute lag leaves the entries in the window.
+  await using emulator = await startEmulator({
+    startTime: Date.now() - 600_000,
+    auditEntries: 120,
+  });
+  const dir = await Deno.makeTempDir();
+  const env = {
+    MONDAY_AUDIT_TOKEN: emulator.credentials.auditToken,
+    MONDAY_DOMAIN: emulator.domain,
+  };
+  const args = (name: string) => [
+    "auditlog",
+    "export",
+    "--out",
+    `${dir}/${name}.jsonl`,
+  ];
+  const terminal = await run(args("terminal"), {
+    envVars: env,
+    stderrIsTerminal: true,
+  });
+  assert.equal(terminal.code, 0, terminal.stderr);
+  assert.match(terminal.stderr, /\r\x1b\[2K(?!Exported)\S/, "a progress line");
+  assert.match(terminal.stderr, /\r\x1b\[2KExported \d+ audit log entries/);
+  const piped = await run(args("piped"), {
+    envVars: env,
+    stderrIsTerminal: false,
+  });
+  assert.equal(piped.code, 0, piped.stderr);
+  assert.ok(!piped.stderr.includes("\r"), "no progress in a pipe");
+  assert.ok(!piped.stderr.includes("\x1b"), "no escape codes in a pipe");
+  assert.match(piped.stderr, /^Exported \d+ audit log entries/);
+  await Deno.remove(dir, { recursive: true });
+});
+
 Deno.test("output: an aborted signal ends a command with exit 130 and no partial file", async () => {
   await using emulator = await startEmulator({ items: 300 });
   const dir = await Deno.makeTempDir();
