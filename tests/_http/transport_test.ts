@@ -392,6 +392,24 @@ Deno.test("no backoff wait runs past the deadline", async () => {
   assert.equal(requests.length, 2);
 });
 
+Deno.test("a server wait that would end past the deadline is not waited for", async () => {
+  const clock = new FakeClock();
+  const { fetch, requests } = scripted([
+    new Response("", { status: 429, headers: { "Retry-After": "30" } }),
+  ]);
+  await assert.rejects(
+    transport({ fetch, clock, deadlineMs: 10_000 }).send(
+      () => new Request(URL_),
+      statusInterpret(clock),
+    ),
+    (e: unknown) =>
+      e instanceof HttpStatusError && e.status === 429 &&
+      e.retryAfterMs === 30_000,
+  );
+  assert.deepEqual(clock.sleeps, []);
+  assert.equal(requests.length, 1);
+});
+
 Deno.test("an aborted signal stops the call before the first attempt", async () => {
   const { fetch, requests } = scripted([new Response("ok")]);
   const reason = new Error("stop");
