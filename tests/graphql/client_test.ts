@@ -357,6 +357,32 @@ Deno.test("concurrency: never more than maxConcurrency requests in flight", asyn
   assert.equal(peak, 3);
 });
 
+Deno.test("concurrency: the default cap is 40 requests in flight (the lowest plan's)", async () => {
+  let inFlight = 0;
+  let peak = 0;
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => release = resolve);
+  const { client, sent } = setup([async () => {
+    inFlight++;
+    peak = Math.max(peak, inFlight);
+    await gate;
+    inFlight--;
+    return OK.clone();
+  }]);
+  const all = Promise.all(
+    Array.from({ length: 60 }, () => client.request("{ me { id } }")),
+  );
+  // Let every request that the limiter admits reach fetch.
+  for (let i = 0; i < 50 && sent.length < 60; i++) {
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  assert.equal(sent.length, 40, "the 41st request waits for a free slot");
+  release();
+  await all;
+  assert.equal(sent.length, 60);
+  assert.equal(peak, 40);
+});
+
 Deno.test("warnings: each distinct deprecation warning reaches the hook once", async () => {
   const warnings: DeprecationWarning[] = [];
   const body = {
