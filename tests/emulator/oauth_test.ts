@@ -992,6 +992,11 @@ Deno.test("over HTTP: a revoked token stops working on every surface: /v2, /v2/f
   });
   assert.equal(issued.status, 200);
   const { access_token: access, refresh_token: refresh } = issued.body;
+  // startEmulator's default access-token lifetime is 3600 s.
+  assert.equal(
+    jwtPayload(access).exp,
+    Math.floor(emulator.now() / 1000) + 3600,
+  );
   assert.deepEqual(await surfaces(access), {
     graphql: 200,
     file: 200,
