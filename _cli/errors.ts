@@ -136,6 +136,15 @@ export function classifyError(
     return { exitCode: EXIT.limit, code: code ?? "rate_limited", message };
   }
   if (
+    error.name === "OAuthError" &&
+    (status === undefined || status >= 500 ||
+      code === "invalid_response" || code === "server_error" ||
+      code === "temporarily_unavailable")
+  ) {
+    // The OAuth server failed (after retries); the login itself was not refused.
+    return { exitCode: EXIT.failure, code: code ?? "oauth_failed", message };
+  }
+  if (
     (code !== undefined && AUTH_CODE.test(code)) ||
     AUTH_NAME.test(error.name) ||
     status === 401 || status === 403

@@ -705,6 +705,26 @@ Deno.test("cli against the emulator", async (t) => {
       ok(refresh, "refresh");
       assert.equal(JSON.parse(refresh.stdout).refreshed, true);
       assert.equal(emulator.stats().refreshes, refreshesBefore + 1);
+      // The OAuth server failing on every attempt is a runtime failure (exit 1), not a refused login.
+      emulator.inject("token", {
+        status: 503,
+        body: '{"error":"temporarily_unavailable"}',
+        headers: { "content-type": "application/json", "retry-after": "0" },
+        count: 5, // the OAuth client's attempts
+      });
+      const down = await run([
+        "auth",
+        "refresh",
+        "--settings",
+        settings,
+        "--json",
+      ], { env: authEnv });
+      assert.equal(down.code, 1, down.stderr);
+      assert.equal(
+        JSON.parse(down.stderr).error.code,
+        "temporarily_unavailable",
+      );
+      assert.equal(emulator.stats().refreshes, refreshesBefore + 1);
 
       const blob = `${dir}/transfer.bin`;
       const passEnv = {
