@@ -176,55 +176,49 @@ Deno.test("a network error then success returns the result", async () => {
   assert.equal(requests.length, 2);
 });
 
-Deno.test("429 waits the server's Retry-After seconds instead of backoff", async () => {
-  const clock = new FakeClock({ start: Date.UTC(2026, 10, 1) });
-  const { fetch, requests } = scripted([
-    new Response("", { status: 429, headers: { "Retry-After": "7" } }),
-    new Response("done"),
-  ]);
-  const result = await transport({ fetch, clock }).send(
-    () => new Request(URL_),
-    statusInterpret(clock),
-  );
-  assert.equal(result, "done");
-  assert.equal(requests.length, 2);
-  assert.deepEqual(clock.sleeps, [7000]);
-});
+const START = Date.UTC(2026, 10, 1, 12, 0, 0);
 
-Deno.test("Retry-After as an HTTP date waits until that date on the injected clock", async () => {
-  const start = Date.UTC(2026, 10, 1, 12, 0, 0);
-  const clock = new FakeClock({ start });
-  const { fetch } = scripted([
-    new Response("", {
+/** A first answer that names the server's wait, and the wait it means. */
+const SERVER_WAITS: { name: string; first: Response; waitMs: number }[] = [
+  {
+    name: "429 waits the server's Retry-After seconds instead of backoff",
+    first: new Response("", { status: 429, headers: { "Retry-After": "7" } }),
+    waitMs: 7000,
+  },
+  {
+    name:
+      "Retry-After as an HTTP date waits until that date on the injected clock",
+    first: new Response("", {
       status: 503,
-      headers: { "Retry-After": new Date(start + 12_000).toUTCString() },
+      headers: { "Retry-After": new Date(START + 12_000).toUTCString() },
     }),
-    new Response("done"),
-  ]);
-  await transport({ fetch, clock }).send(
-    () => new Request(URL_),
-    statusInterpret(clock),
-  );
-  assert.deepEqual(clock.sleeps, [12_000]);
-});
-
-Deno.test("an exhausted RateLimit quota waits its t", async () => {
-  const clock = new FakeClock();
-  const { fetch } = scripted([
-    new Response("", {
+    waitMs: 12_000,
+  },
+  {
+    name: "an exhausted RateLimit quota waits its t",
+    first: new Response("", {
       status: 429,
       headers: {
         RateLimit: '"minuteRate";r=4000, "complexityMinute";r=0;t=45',
       },
     }),
-    new Response("done"),
-  ]);
-  await transport({ fetch, clock }).send(
-    () => new Request(URL_),
-    statusInterpret(clock),
-  );
-  assert.deepEqual(clock.sleeps, [45_000]);
-});
+    waitMs: 45_000,
+  },
+];
+
+for (const { name, first, waitMs } of SERVER_WAITS) {
+  Deno.test(name, async () => {
+    const clock = new FakeClock({ start: START });
+    const { fetch, requests } = scripted([first, new Response("done")]);
+    const result = await transport({ fetch, clock }).send(
+      () => new Request(URL_),
+      statusInterpret(clock),
+    );
+    assert.equal(result, "done");
+    assert.equal(requests.length, 2);
+    assert.deepEqual(clock.sleeps, [waitMs]);
+  });
+}
 
 Deno.test("an error's retryAfterMs (e.g. retry_in_seconds) sets the wait", async () => {
   const clock = new FakeClock();
