@@ -10,6 +10,7 @@ import {
   ComplexityBudgetError,
   ConcurrencyLimitError,
   ConflictError,
+  CursorExpiredError,
   DailyLimitError,
   DataValidationError,
   FieldLimitError,
@@ -24,6 +25,7 @@ import {
   PermissionError,
   RateLimitError,
   ServerError,
+  TimeoutError,
   type TypedDocumentNode,
 } from "../../graphql/mod.ts";
 import { EmulatorClock } from "./_emulator_clock.ts";
@@ -261,6 +263,34 @@ Deno.test("emulator: shapes the emulator does not produce, injected as faults", 
     assert.equal(error.constructor, cls, `${status}: ${error}`);
     assert.equal(error.httpStatus, status);
   }
+});
+
+Deno.test("emulator: a response slower than timeoutMs is a TimeoutError; a stale cursor a CursorExpiredError", async () => {
+  await using emulator = await startEmulator({ items: 5 });
+  const { client } = clientFor(emulator, { retry: false, timeoutMs: 100 });
+  emulator.inject("graphql", { delayMs: 400 });
+  const slow = await client.request("{ me { id } }").catch((e) => e);
+  assert.ok(slow instanceof TimeoutError, String(slow));
+  assert.doesNotMatch(
+    Deno.inspect(slow) + JSON.stringify(slow),
+    new RegExp(emulator.credentials.apiToken),
+  );
+  // Let the delayed handler finish before the emulator closes.
+  await new Promise((resolve) => setTimeout(resolve, 400));
+
+  // A cursor outliving its 60 minutes, as the emulator reports it.
+  const board = await firstBoard(client);
+  const { boards } = await client.request<
+    { boards: { items_page: { cursor: string | null } }[] }
+  >(`query { boards(ids: ${board}) { items_page(limit: 2) { cursor } } }`);
+  const cursor = boards[0]!.items_page.cursor;
+  assert.ok(cursor, "a cursor for the next page");
+  emulator.advance(61 * 60_000);
+  const stale = await client.request(
+    "query ($c: String!) { next_items_page(cursor: $c) { cursor items { id } } }",
+    { c: cursor },
+  ).catch((e) => e);
+  assert.ok(stale instanceof CursorExpiredError, String(stale));
 });
 
 Deno.test("retry: a query retries 5xx, resets, truncated and malformed bodies; the counters show each attempt", async () => {
