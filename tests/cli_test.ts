@@ -1130,7 +1130,8 @@ Deno.test("cli: the emulator command prints URLs and credentials, serves, and st
   assert.equal(await cli.done, 0, cli.stderr());
   assert.equal(cli.stderr(), "", "--json: nothing but the JSON line");
 
-  const human = spawnCli(["emulator", "--port", "0"], {});
+  const port = freePort();
+  const human = spawnCli(["emulator", "--port", String(port)], {});
   await waitFor(
     human.stdout,
     /Connection strings:[\s\S]*auth login --connection '.*'\n/,
@@ -1138,7 +1139,9 @@ Deno.test("cli: the emulator command prints URLs and credentials, serves, and st
   );
   assert.match(
     human.stdout(),
-    /mondaykit emulator listening on http:\/\/127\.0\.0\.1:\d+/,
+    new RegExp(
+      `mondaykit emulator listening on http://127\\.0\\.0\\.1:${port}`,
+    ),
   );
   assert.match(human.stdout(), /API token\s+\S+/);
   await waitFor(human.stderr, /Serving until Ctrl-C/, human.child);
