@@ -1037,6 +1037,17 @@ Deno.test("cli against the emulator", async (t) => {
       ], { env: baseEnv });
       assert.equal(status.code, 3);
       assert.equal(JSON.parse(status.stdout).pendingAuthorizations, 1);
+      if (Deno.build.os === "linux") {
+        // Without --settings: OAuthSettings.txt in the user's config directory.
+        const byDefault = await run(["auth", "status", "--json"], {
+          env: baseEnv,
+        });
+        assert.equal(byDefault.code, 3);
+        assert.equal(
+          JSON.parse(byDefault.stdout).location,
+          `${dir}/mondaykit/OAuthSettings.txt`,
+        );
+      }
     },
   );
 
