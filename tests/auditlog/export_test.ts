@@ -570,3 +570,78 @@ Deno.test("exportAuditLogs() in follow mode rewinds the file after a failed flus
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("exportAuditLogs() finds the last page for any window size, with cheap probes", async () => {
+  for (const count of [1, 2, 9, 10, 11, 37, 64, 65, 129, 300]) {
+    for (const perPage of [1, 3, 10]) {
+      for (const since of [undefined, T0 - 3600_000, T0 + 5_000]) {
+        const { source, end } = seeded(count, { sameEvery: 4 });
+        const sizes: number[] = [];
+        const getLogs = source.getLogs.bind(source);
+        source.getLogs = (options = {}) => {
+          sizes.push(options.perPage ?? 1000);
+          return getLogs(options);
+        };
+        const sink = new MemorySink();
+        const result = await exportAuditLogs({
+          source,
+          sink,
+          clock: manualClock(end + 60_000),
+          perPage,
+          ...(since === undefined ? {} : { since }),
+        });
+        const expected = (await idsOf(source)).filter((_, i) =>
+          since === undefined ||
+          Date.parse(source.entries[i]!.timestamp) >= since
+        );
+        const what = `${count} entries, ${perPage} per page, since ${since}`;
+        assert.deepEqual(sink.records.map((r) => r.id), expected, what);
+        const pages = Math.ceil(expected.length / perPage);
+        assert.equal(result.pages, pages, what);
+        // Besides the pages themselves: about two probes per doubling of
+        // the page count, and at most 4 of them whole pages.
+        const extra = sizes.length - pages;
+        assert.ok(
+          extra <= 2 * Math.ceil(Math.log2(pages + 1)) + 3,
+          `${what}: ${extra} extra requests`,
+        );
+        // Doubling probes ask for a single entry.
+        const small = sizes.filter((size) => size === 1).length;
+        if (perPage > 1 && pages >= 8) assert.ok(small >= 2, `${what}`);
+      }
+    }
+  }
+});
+
+Deno.test("exportAuditLogs() probes fewer pages when the window's start is known", async () => {
+  const { source, end } = seeded(2000);
+  const count = async (since: number | undefined) => {
+    source.requests = 0;
+    await exportAuditLogs({
+      source,
+      sink: new MemorySink(),
+      clock: manualClock(end + 60_000),
+      perPage: 10,
+      ...(since === undefined ? {} : { since }),
+    });
+    return source.requests - 200;
+  };
+  const open = await count(undefined);
+  const known = await count(T0);
+  assert.ok(known < open, `probes: ${known} with since, ${open} without`);
+});
+
+Deno.test("exportAuditLogs() falls back to whole pages when a source ignores small page sizes", async () => {
+  const { source, end } = seeded(95);
+  const getLogs = source.getLogs.bind(source);
+  source.getLogs = (options = {}) =>
+    getLogs({ ...options, perPage: Math.max(options.perPage ?? 1000, 10) });
+  const sink = new MemorySink();
+  await exportAuditLogs({
+    source,
+    sink,
+    clock: manualClock(end + 60_000),
+    perPage: 10,
+  });
+  assert.deepEqual(sink.records.map((r) => r.id), await idsOf(source));
+});
