@@ -149,22 +149,17 @@ await mondaykit(
 );
 await pendingCallback;
 
-await mondaykit(
-  "Who is logged in (tokens shown by their last 4 characters only)",
-  [
-    "auth",
-    "status",
-    "--settings",
-    settings,
-  ],
-  ["auth", "status", "--settings", settings],
-);
-
 const oauthArgs = [
   "--connection",
   formatConnectionString(connection, { includeSecrets: true }),
 ];
 const shownOauth = ["--connection", "'…'"];
+
+await mondaykit(
+  "Who is logged in (asked from the API; tokens shown by their last 4 characters only)",
+  ["auth", "status", ...oauthArgs],
+  ["auth", "status", ...shownOauth],
+);
 await mondaykit(
   "Run a GraphQL query with the stored OAuth token",
   [

@@ -822,6 +822,24 @@ Deno.test("cli against the emulator", async (t) => {
       assert.equal(offlineValue.loggedIn, true);
       assert.equal(offlineValue.userName, undefined);
       assert.equal(typeof offlineValue.userLookupError, "string");
+      // Without network permission for the API, status asks nothing (and never prompts).
+      const unpermitted = await run([
+        "auth",
+        "status",
+        "--settings",
+        other,
+        "--json",
+      ], {
+        env: { ...authEnv, MONDAYKIT_CONNECTION: "" },
+        permissions: CLI_PERMISSIONS.map((flag) =>
+          flag === "--allow-net" ? "--allow-net=127.0.0.1" : flag
+        ),
+      });
+      ok(unpermitted, "status without net permission");
+      assert.match(
+        JSON.parse(unpermitted.stdout).userLookupError,
+        /no network permission for 'api\.monday\.com'/,
+      );
 
       const noPass = await run([
         "auth",

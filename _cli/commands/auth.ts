@@ -27,7 +27,7 @@ import {
   type UserInfo,
 } from "../../auth/mod.ts";
 import { maskSecret } from "../../_http/mod.ts";
-import type { ConnectionOptions } from "../../connection.ts";
+import { type ConnectionOptions, DEFAULT_API_URL } from "../../connection.ts";
 
 function setup(context: CommandContext) {
   const connection = resolveConnection(context, "oauth");
@@ -158,6 +158,18 @@ function userLookup(
     authorization: string,
     options: { signal?: AbortSignal },
   ): Promise<UserInfo> => {
+    const apiUrl = new URL(connection.apiUrl ?? DEFAULT_API_URL);
+    // A status check must never stop at a permission prompt: without network access to the
+    // API, show what the store holds.
+    const net = await Deno.permissions.query({
+      name: "net",
+      host: apiUrl.host,
+    });
+    if (net.state !== "granted") {
+      throw new Error(
+        `no network permission for '${apiUrl.host}' (add it to --allow-net)`,
+      );
+    }
     const { MondayClient, AuthenticationError } = await import(
       "../../graphql/mod.ts"
     );

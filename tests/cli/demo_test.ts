@@ -33,6 +33,7 @@ Deno.test("demo: `deno task demo` runs end to end offline with its narrow permis
   const stderr = new TextDecoder().decode(output.stderr);
   assert.equal(output.code, 0, `${stdout}\n${stderr}`);
   assert.match(stdout, /Logged in: access token …\S{4}/);
+  assert.match(stdout, /Logged in as Edsger Knuth <\S+@\S+> \(user \d+\)/);
   assert.match(stdout, /Board export:\s+500 items → /);
   assert.match(stdout, /Second run:\s+0 new entries \(nothing repeated\)/);
   assert.match(stdout, /Third run:\s+3 new entries/);
