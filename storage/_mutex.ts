@@ -1,6 +1,15 @@
 // An in-process exclusive lock with a FIFO queue, a bounded wait and abort.
 
+import { AsyncLocalStorage } from "node:async_hooks";
 import { LockTimeoutError } from "./errors.ts";
+
+/** The mutexes the current async context holds (set by `Mutex.hold`). */
+const holding = new AsyncLocalStorage<readonly HeldMutex[]>();
+
+interface HeldMutex {
+  mutex: Mutex;
+  live: boolean;
+}
 
 interface Waiter {
   grant(): void;
@@ -33,6 +42,10 @@ export class Mutex {
       this.#held = true;
       return Promise.resolve(release);
     }
+    // Waiting inside a critical section of this very mutex can only time out.
+    const nested = holding.getStore()?.some((held) =>
+      held.mutex === this && held.live
+    );
     return new Promise((resolve, reject) => {
       const cleanup = () => {
         clearTimeout(timer);
@@ -52,11 +65,26 @@ export class Mutex {
       };
       const timer = setTimeout(() => {
         cleanup();
-        reject(new LockTimeoutError(label, timeoutMs));
+        reject(
+          new LockTimeoutError(label, timeoutMs, nested ? "nested" : "caller"),
+        );
       }, timeoutMs);
       signal?.addEventListener("abort", onAbort, { once: true });
       this.#waiters.push(waiter);
     });
+  }
+
+  /**
+   * Runs `fn`, the critical section of this mutex, marking its async context
+   * as holding the mutex, so that a nested wait can say why it timed out.
+   */
+  async hold<T>(fn: () => Promise<T>): Promise<T> {
+    const held: HeldMutex = { mutex: this, live: true };
+    try {
+      return await holding.run([...(holding.getStore() ?? []), held], fn);
+    } finally {
+      held.live = false;
+    }
   }
 }
 

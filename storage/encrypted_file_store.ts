@@ -202,7 +202,8 @@ export class EncryptedFileStore implements SettingsStore {
   ): Promise<T> {
     const timeoutMs = checkTimeout(options.timeoutMs);
     const started = Date.now();
-    const releaseLocal = await mutexFor(`file:${this.#lockPath}`).acquire(
+    const mutex = mutexFor(`file:${this.#lockPath}`);
+    const releaseLocal = await mutex.acquire(
       this.#lockPath,
       timeoutMs,
       options.signal,
@@ -214,7 +215,7 @@ export class EncryptedFileStore implements SettingsStore {
         signal: options.signal,
       });
       try {
-        return await fn();
+        return await mutex.hold(fn);
       } finally {
         releaseFile();
       }

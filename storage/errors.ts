@@ -123,8 +123,25 @@ export class SettingsDecryptError extends Error {
 }
 
 /**
+ * Who holds a lock that `withLock` waited for in vain: another process,
+ * another caller in this process, or the caller itself (a nested `withLock`).
+ */
+export type LockHolder = "process" | "caller" | "nested";
+
+const LOCK_HOLDERS: Record<LockHolder, string> = {
+  process:
+    "another process holds it; retry later, or stop the process that holds it",
+  caller:
+    "another caller in this process holds it; retry later, or let it finish first",
+  nested:
+    "this call is inside a withLock of the same settings, and withLock calls do not nest: do the work in the outer critical section",
+};
+
+/**
  * Thrown by `withLock` when the lock could not be taken within the allowed
- * time, because another process (or another part of this one) holds it.
+ * time, because another process (or another part of this one) holds it. The
+ * message says which, and says so when the call was made inside a `withLock`
+ * of the same store (those calls do not nest, so it could never succeed).
  *
  * @example Reading the lock path
  * ```ts
@@ -148,10 +165,18 @@ export class LockTimeoutError extends Error {
    *
    * @param lockPath The lock file path or KV lock location.
    * @param timeoutMs How long the caller waited, in milliseconds.
+   * @param holder Who holds the lock, as far as the store can tell.
+   * @default {"process"}
    */
-  constructor(lockPath: string, timeoutMs: number) {
+  constructor(
+    lockPath: string,
+    timeoutMs: number,
+    holder: LockHolder = "process",
+  ) {
     super(
-      `Cannot lock settings: timed out after ${timeoutMs} ms waiting for '${lockPath}' (another process holds it; retry later, or stop the process that holds it)`,
+      `Cannot lock settings: timed out after ${timeoutMs} ms waiting for '${lockPath}' (${
+        LOCK_HOLDERS[holder]
+      })`,
     );
     this.name = "LockTimeoutError";
     this.lockPath = lockPath;

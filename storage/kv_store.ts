@@ -457,7 +457,7 @@ export class KvStore implements SettingsStore {
         Math.max(1, Math.floor(this.#leaseMs / 3)),
       );
       try {
-        return await fn();
+        return await this.#mutex.hold(fn);
       } finally {
         clearInterval(timer);
         await this.#renewing;

@@ -149,7 +149,7 @@ export class MemoryStore implements SettingsStore {
       options.signal,
     );
     try {
-      return await fn();
+      return await this.#slot.mutex.hold(fn);
     } finally {
       release();
     }

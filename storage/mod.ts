@@ -38,6 +38,7 @@ export type {
   SettingsStore,
 } from "./types.ts";
 export {
+  type LockHolder,
   LockTimeoutError,
   SettingsConflictError,
   SettingsDecryptError,

@@ -215,9 +215,22 @@ Deno.test("KvStore: a live lease blocks withLock until timeout; an expired one i
     }, { timeoutMs: 30 }).catch((e) => e);
     assert.ok(error instanceof LockTimeoutError);
     assert.equal(error.lockPath, "kv://leased/lock");
+    assert.match(error.message, /another process holds it/);
     assert.equal(ran, false);
     now += 60_001;
     assert.equal(await store.withLock(() => Promise.resolve("taken")), "taken");
+  }));
+
+Deno.test("KvStore: a nested withLock times out saying withLock calls do not nest", () =>
+  withKv(async (kv) => {
+    const store = new KvStore("nested", { kv, key: randomKey() });
+    const inner = await store.withLock(() =>
+      store.withLock(() => Promise.resolve(), { timeoutMs: 10 }).catch((e) => e)
+    );
+    assert.ok(inner instanceof LockTimeoutError);
+    assert.equal(inner.lockPath, "kv://nested/lock");
+    assert.match(inner.message, /withLock calls do not nest/);
+    assert.equal(await store.withLock(() => Promise.resolve("free")), "free");
   }));
 
 Deno.test("KvStore: a holder whose lease expired cannot save over the new holder", () =>

@@ -87,10 +87,40 @@ Deno.test("withLock: a lock held by another file handle times out with LockTimeo
   assert.equal(error.lockPath, `${path}.lock`);
   assert.equal(error.timeoutMs, 50);
   assert.match(error.message, /settings\.bin\.lock/);
+  assert.match(error.message, /another process holds it/);
   assert.equal(ran, false);
   // Released: the store can lock now.
   await holder.unlock();
   assert.equal(await store.withLock(() => Promise.resolve(42)), 42);
+});
+
+Deno.test("withLock: a nested call on the same file times out saying withLock calls do not nest; another caller is named as such", async () => {
+  await using dir = await tempDir();
+  const path = `${dir.path}/settings.bin`;
+  const key = randomKey();
+  const outer = new EncryptedFileStore(path, { key });
+  const other = new EncryptedFileStore(path, { key });
+  // Another part of the program waits its turn, and is told so on timeout.
+  let release!: () => void;
+  const holding = outer.withLock(
+    () => new Promise<void>((resolve) => release = resolve),
+  );
+  const sibling = await other.withLock(() => Promise.resolve(), {
+    timeoutMs: 10,
+  }).catch((e) => e);
+  release();
+  await holding;
+  assert.ok(sibling instanceof LockTimeoutError);
+  assert.match(sibling.message, /another caller in this process holds it/);
+  // Nested in a critical section: it can never get the lock.
+  const nested = await outer.withLock(() =>
+    other.withLock(() => Promise.resolve(), { timeoutMs: 10 }).catch((e) => e)
+  );
+  assert.ok(nested instanceof LockTimeoutError);
+  assert.equal(nested.lockPath, `${path}.lock`);
+  assert.match(nested.message, /inside a withLock of the same settings/);
+  // Free again afterwards.
+  assert.equal(await other.withLock(() => Promise.resolve("ok")), "ok");
 });
 
 Deno.test("withLock: the lock is released when the callback throws", async () => {

@@ -72,6 +72,7 @@ Deno.test("MemoryStore: withLock times out with LockTimeoutError and honours abo
   }).catch((e) => e);
   assert.ok(timeout instanceof LockTimeoutError);
   assert.equal(timeout.lockPath, store.location);
+  assert.match(timeout.message, /another caller in this process holds it/);
   const controller = new AbortController();
   const aborted = store.withLock(() => Promise.resolve(), {
     signal: controller.signal,
@@ -82,4 +83,24 @@ Deno.test("MemoryStore: withLock times out with LockTimeoutError and honours abo
   await holding;
   // Neither the timed-out nor the aborted waiter holds the lock.
   assert.equal(await store.withLock(() => Promise.resolve("free")), "free");
+});
+
+Deno.test("MemoryStore: a nested withLock times out saying withLock calls do not nest", async () => {
+  const store = new MemoryStore(crypto.randomUUID());
+  const inner = await store.withLock(() =>
+    store.withLock(() => Promise.resolve("never"), { timeoutMs: 10 })
+      .catch((e) => e)
+  );
+  assert.ok(inner instanceof LockTimeoutError);
+  assert.match(inner.message, /inside a withLock of the same settings/);
+  assert.match(inner.message, /do not nest/);
+  // A withLock started inside but run after the section ended is not nested.
+  let later!: Promise<string>;
+  await store.withLock(() => {
+    later = Promise.resolve().then(() =>
+      store.withLock(() => Promise.resolve("after"), { timeoutMs: 1000 })
+    );
+    return Promise.resolve();
+  });
+  assert.equal(await later, "after");
 });
