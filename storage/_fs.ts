@@ -160,6 +160,7 @@ export async function readIfExists(
     throw error;
   }
   try {
+    assertRegularFile(path, await file.stat());
     const chunks: Uint8Array[] = [];
     let total = 0;
     const buffer = new Uint8Array(64 * 1024);
@@ -181,6 +182,21 @@ export async function readIfExists(
   } finally {
     file.close();
   }
+}
+
+/**
+ * Throws a TypeError naming `path` unless `info` is a regular file: a
+ * settings location must name the file itself, never its directory.
+ */
+export function assertRegularFile(path: string, info: Deno.FileInfo): void {
+  if (info.isFile) return;
+  throw new TypeError(
+    info.isDirectory
+      ? `Invalid settings location '${path}': it is a directory: give the settings file's path, e.g. '${
+        join(path, "OAuthSettings.txt")
+      }'`
+      : `Invalid settings location '${path}': it is not a regular file`,
+  );
 }
 
 /** Sleeps `ms`, rejecting with the signal's reason if aborted. */

@@ -23,7 +23,13 @@ import {
   unseal,
 } from "./_format.ts";
 import { createKeySource, defaultKeyFileIn, type KeySource } from "./_keys.ts";
-import { atomicReplace, lockFile, readIfExists, syncDir } from "./_fs.ts";
+import {
+  assertRegularFile,
+  atomicReplace,
+  lockFile,
+  readIfExists,
+  syncDir,
+} from "./_fs.ts";
 import { checkTimeout, mutexFor } from "./_mutex.ts";
 import { dirname } from "node:path";
 
@@ -133,6 +139,7 @@ export class EncryptedFileStore implements SettingsStore {
    *
    * @param options A signal.
    * @returns The record, or `undefined` when the file does not exist.
+   * @throws {TypeError} The path is a directory or another non-file.
    * @throws {SettingsFormatError} Not a settings file, unsupported version, truncated, or bad parameters.
    * @throws {SettingsDecryptError} Wrong key, or the file was changed.
    */
@@ -177,6 +184,8 @@ export class EncryptedFileStore implements SettingsStore {
     if (options.force !== true) await this.#readVerified(options.signal);
     options.signal?.throwIfAborted();
     try {
+      // Even with `force`, never remove a directory given by mistake.
+      assertRegularFile(this.#path, await Deno.stat(this.#path));
       await Deno.remove(this.#path);
     } catch (error) {
       if (error instanceof Deno.errors.NotFound) return;

@@ -97,6 +97,28 @@ Deno.test("EncryptedFileStore: a save removes temp files a killed writer left ov
   ]);
 });
 
+Deno.test("EncryptedFileStore: a directory given as the settings path is a TypeError naming it; even a forced delete leaves it", async () => {
+  await using dir = await tempDir();
+  const store = new EncryptedFileStore(dir.path, { key: randomKey() });
+  for (
+    const attempt of [
+      () => store.load(),
+      () => store.save({ x: 1 }),
+      () => store.delete(),
+      () => store.delete({ force: true }),
+    ]
+  ) {
+    const error = await attempt().then(() => undefined, (e) => e);
+    assert.ok(error instanceof TypeError, String(error));
+    assert.ok(error.message.includes(`'${dir.path}'`), error.message);
+    assert.match(
+      error.message,
+      /is a directory: give the settings file's path/,
+    );
+  }
+  assert.ok((await Deno.stat(dir.path)).isDirectory);
+});
+
 Deno.test("EncryptedFileStore: a passphrase round trip at the real PBKDF2 cost (600,000 iterations)", async () => {
   await using dir = await tempDir();
   const path = `${dir.path}/settings.bin`;
