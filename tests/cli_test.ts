@@ -937,6 +937,22 @@ Deno.test("cli against the emulator", async (t) => {
     });
     assert.equal(replay.code, 3, replay.stderr);
     assert.match(replay.stderr, /state/i);
+    const code = new URL(consent.headers.get("location")!).searchParams.get(
+      "code",
+    )!;
+    assert.ok(!replay.stderr.includes(code), "the code is not echoed");
+    // A bare code that no server knows: refused by the server, and not echoed either.
+    await run(["auth", "url", "--settings", headless], { env: authEnv });
+    const bogus = "bogus-authorization-code-0123456789";
+    const refusedCode = await run([
+      "auth",
+      "exchange",
+      bogus,
+      "--settings",
+      headless,
+    ], { env: authEnv });
+    assert.equal(refusedCode.code, 3, refusedCode.stderr);
+    assert.ok(!refusedCode.stderr.includes(bogus), refusedCode.stderr);
     const missingClient = await run(["auth", "url", "--settings", headless], {
       env: baseEnv,
     });
