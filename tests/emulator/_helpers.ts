@@ -50,15 +50,25 @@ export async function firstBoardId(emulator: Emulator): Promise<string> {
   return answer.body.data.boards[0].id;
 }
 
+/** What the emulator's token endpoints answer on a successful exchange. */
+export interface TokenAnswer {
+  access_token: string;
+  /** OAuth 2.1 only. */
+  refresh_token?: string;
+  token_type: string;
+  scope: string;
+}
+
 /**
  * Logs in through the emulator's OAuth app (automatic consent) and returns
- * an access token: a legacy OAuth 2.0 token or an OAuth 2.1 JWT (with PKCE).
+ * the token endpoint's answer: a legacy OAuth 2.0 token, or OAuth 2.1 JWTs
+ * (with PKCE) including a refresh token.
  */
-export async function oauthToken(
+export async function oauthTokens(
   emulator: Emulator,
   scope: string,
   kind: "legacy" | "2.1",
-): Promise<string> {
+): Promise<TokenAnswer> {
   const { clientId, clientSecret, redirectUris } = emulator.credentials.oauth;
   const verifier = "v".repeat(50);
   const digest = new Uint8Array(
@@ -99,5 +109,14 @@ export async function oauthToken(
   });
   const body = await response.json();
   assert.equal(response.status, 200, JSON.stringify(body));
-  return body.access_token;
+  return body;
+}
+
+/** {@linkcode oauthTokens}, just the access token. */
+export async function oauthToken(
+  emulator: Emulator,
+  scope: string,
+  kind: "legacy" | "2.1",
+): Promise<string> {
+  return (await oauthTokens(emulator, scope, kind)).access_token;
 }

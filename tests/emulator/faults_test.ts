@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { type Emulator, startEmulator } from "../../emulator/mod.ts";
-import { firstBoardId } from "./_helpers.ts";
+import { firstBoardId, oauthTokens } from "./_helpers.ts";
 
 function createItemRequest(
   emulator: Emulator,
@@ -196,7 +196,7 @@ Deno.test("faults: close() while a delayed request waits ends cleanly", async ()
 
 Deno.test("faults: a refresh whose response is lost still rotated; presenting the old refresh token again is refused as reuse", async () => {
   await using emulator = await startEmulator();
-  const { clientId, clientSecret, redirectUris } = emulator.credentials.oauth;
+  const { clientId, clientSecret } = emulator.credentials.oauth;
   const token = (fields: Record<string, string>) =>
     fetch(`${emulator.authUrl}/oauth_ms/oauth/token`, {
       method: "POST",
@@ -207,42 +207,17 @@ Deno.test("faults: a refresh whose response is lost still rotated; presenting th
         ...fields,
       }),
     });
-  const verifier = "fault-verifier-0123456789-abcdefghijklmnopqrstuvwxyz";
-  const digest = await crypto.subtle.digest(
-    "SHA-256",
-    new TextEncoder().encode(verifier),
-  );
-  const challenge = btoa(String.fromCharCode(...new Uint8Array(digest)))
-    .replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-  const authorize = new URL(`${emulator.authUrl}/oauth2/authorize`);
-  authorize.search = new URLSearchParams({
-    client_id: clientId,
-    redirect_uri: redirectUris[0]!,
-    response_type: "code",
-    code_challenge: challenge,
-    code_challenge_method: "S256",
-  }).toString();
-  const redirect = await fetch(authorize, { redirect: "manual" });
-  await redirect.body?.cancel();
-  const code = new URL(redirect.headers.get("location")!).searchParams.get(
-    "code",
-  )!;
-  const first = await (await token({
-    grant_type: "authorization_code",
-    code,
-    redirect_uri: redirectUris[0]!,
-    code_verifier: verifier,
-  })).json();
+  const first = await oauthTokens(emulator, "me:read", "2.1");
 
   emulator.inject("token", { reset: "after" });
   await assert.rejects(
-    token({ grant_type: "refresh_token", refresh_token: first.refresh_token }),
+    token({ grant_type: "refresh_token", refresh_token: first.refresh_token! }),
     TypeError,
   );
   assert.equal(emulator.stats().refreshes, 1, "the lost refresh ran");
   const retried = await token({
     grant_type: "refresh_token",
-    refresh_token: first.refresh_token,
+    refresh_token: first.refresh_token!,
   });
   assert.equal(retried.status, 400);
   assert.equal((await retried.json()).error, "invalid_grant");

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { TokenRegistry } from "../../emulator/_tokens.ts";
 import { startEmulator } from "../../emulator/mod.ts";
+import { oauthTokens } from "./_helpers.ts";
 import {
   OAuthService,
   type OAuthServiceOptions,
@@ -929,22 +930,7 @@ Deno.test("over HTTP: the consent page's Approve button posts back and redirects
 
 Deno.test("over HTTP: a revoked token stops working on every surface: /v2, /v2/file, audit and refresh", async () => {
   await using emulator = await startEmulator();
-  const { clientId, clientSecret, redirectUris } = emulator.credentials.oauth;
-  const redirectUri = redirectUris[0]!;
-  const authorizeCode = async (): Promise<string> => {
-    const url = new URL(`${emulator.authUrl}/oauth2/authorize`);
-    url.search = new URLSearchParams({
-      client_id: clientId,
-      redirect_uri: redirectUri,
-      response_type: "code",
-      scope: "me:read boards:write",
-      code_challenge: await challengeOf(VERIFIER),
-      code_challenge_method: "S256",
-    }).toString();
-    const answer = await fetch(url, { redirect: "manual" });
-    await answer.body?.cancel();
-    return new URL(answer.headers.get("location")!).searchParams.get("code")!;
-  };
+  const { clientId, clientSecret } = emulator.credentials.oauth;
   const form = async (path: string, fields: Record<string, string>) => {
     const response = await fetch(`${emulator.authUrl}${path}`, {
       method: "POST",
@@ -984,14 +970,8 @@ Deno.test("over HTTP: a revoked token stops working on every surface: /v2, /v2/f
   });
 
   // OAuth 2.1: revoke the access token alone.
-  const issued = await form("/oauth_ms/oauth/token", {
-    grant_type: "authorization_code",
-    code: await authorizeCode(),
-    redirect_uri: redirectUri,
-    code_verifier: VERIFIER,
-  });
-  assert.equal(issued.status, 200);
-  const { access_token: access, refresh_token: refresh } = issued.body;
+  const issued = await oauthTokens(emulator, "me:read boards:write", "2.1");
+  const { access_token: access, refresh_token: refresh } = issued;
   // startEmulator's default access-token lifetime is 3600 s.
   assert.equal(
     jwtPayload(access).exp,
@@ -1016,7 +996,7 @@ Deno.test("over HTTP: a revoked token stops working on every surface: /v2, /v2/f
   // Revoking the refresh token ends the refresh grant and its family.
   const refreshed = await form("/oauth_ms/oauth/token", {
     grant_type: "refresh_token",
-    refresh_token: refresh,
+    refresh_token: refresh!,
   });
   assert.equal(refreshed.status, 200);
   const fresh = refreshed.body;
@@ -1034,14 +1014,11 @@ Deno.test("over HTTP: a revoked token stops working on every surface: /v2, /v2/f
   assert.equal(await graphql(`Bearer ${fresh.access_token}`), 401);
 
   // Legacy (never-expiring) tokens are revocable too.
-  const legacy = await form("/oauth2/token", {
-    code: await authorizeCode(),
-    redirect_uri: redirectUri,
-  });
-  assert.equal(legacy.status, 200);
-  assert.equal(await graphql(`Bearer ${legacy.body.access_token}`), 200);
-  await form("/oauth_ms/oauth/revoke", { token: legacy.body.access_token });
-  assert.deepEqual(await surfaces(legacy.body.access_token), {
+  const legacy = await oauthTokens(emulator, "me:read boards:write", "legacy");
+  assert.equal(legacy.refresh_token, undefined);
+  assert.equal(await graphql(`Bearer ${legacy.access_token}`), 200);
+  await form("/oauth_ms/oauth/revoke", { token: legacy.access_token });
+  assert.deepEqual(await surfaces(legacy.access_token), {
     graphql: 401,
     file: 401,
     audit: 401,
