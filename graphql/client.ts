@@ -215,6 +215,17 @@ export interface RequestOptions {
   partial?: boolean;
 }
 
+/**
+ * The arguments after the document: the variables (required when the
+ * document's variables type has required fields, as typed documents from
+ * graphql-codegen do), then the options.
+ *
+ * @typeParam TVariables The operation's variables.
+ */
+export type RequestArgs<TVariables> = Record<never, never> extends TVariables
+  ? [variables?: TVariables, options?: RequestOptions]
+  : [variables: TVariables, options?: RequestOptions];
+
 interface SendSpec<T> {
   method: "GET" | "POST";
   url: string;
@@ -458,8 +469,9 @@ export class MondayClient {
    * @typeParam TResult The `data` type (inferred from a typed document).
    * @typeParam TVariables The variables type (inferred from a typed document).
    * @param document GraphQL text, a `DocumentNode` or a typed document.
-   * @param variables The operation's variables.
-   * @param options Signal, API version, idempotency key, retry switch.
+   * @param args The operation's variables (required when its variables type
+   * has required fields), then the options: signal, API version, idempotency
+   * key, retry switch.
    * @returns The response's `data`.
    * @throws {MondayApiError} A subclass naming what failed (see errors.ts);
    * `error.data` holds partial data.
@@ -483,14 +495,9 @@ export class MondayClient {
    */
   async request<TResult = Record<string, unknown>, TVariables = Variables>(
     document: Document<TResult, TVariables>,
-    variables?: TVariables,
-    options: RequestOptions = {},
+    ...args: RequestArgs<TVariables>
   ): Promise<TResult> {
-    const raw = await this.rawRequest<TResult, TVariables>(
-      document,
-      variables,
-      options,
-    );
+    const raw = await this.rawRequest<TResult, TVariables>(document, ...args);
     return raw.data as TResult;
   }
 
@@ -502,8 +509,8 @@ export class MondayClient {
    * @typeParam TResult The `data` type.
    * @typeParam TVariables The variables type.
    * @param document GraphQL text, a `DocumentNode` or a typed document.
-   * @param variables The operation's variables.
-   * @param options Signal, API version, idempotency key, retry switch.
+   * @param args The operation's variables (required when its variables type
+   * has required fields), then the options.
    * @returns The response.
    * @throws {MondayApiError} As {@linkcode MondayClient.request}.
    *
@@ -520,9 +527,12 @@ export class MondayClient {
    */
   async rawRequest<TResult = Record<string, unknown>, TVariables = Variables>(
     document: Document<TResult, TVariables>,
-    variables?: TVariables,
-    options: RequestOptions = {},
+    ...args: RequestArgs<TVariables>
   ): Promise<RawResponse<TResult>> {
+    const [variables, options = {}] = args as [
+      TVariables | undefined,
+      RequestOptions | undefined,
+    ];
     const resolved = await resolveDocument(
       document as Document<unknown, unknown>,
       options.operationName,

@@ -40,6 +40,7 @@ export {
   DEFAULT_GRAPHQL_URL,
   MondayClient,
   type MondayClientOptions,
+  type RequestArgs,
   type RequestOptions,
 } from "./client.ts";
 export {

@@ -78,6 +78,16 @@ Deno.test("request: typed documents infer result and variables", async () => {
   const data = await client.request(doc, { id: "1" });
   const id: string = data.me.id; // compiles only if the result is typed
   assert.equal(id, "1");
+  // Type-level checks, which `deno check` enforces: were the result or the variables `any`,
+  // these directives would be unused and fail the check.
+  const _typeChecks = () => {
+    // @ts-expect-error: the result has no such field
+    data.me.name;
+    // @ts-expect-error: the variable must be a string
+    void client.request(doc, { id: 1 });
+    // @ts-expect-error: the variables are required
+    void client.request(doc);
+  };
   assert.equal(
     JSON.parse(sent[0]!.body).query,
     "query Q($id: ID!) { me { id } }",
