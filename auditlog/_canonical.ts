@@ -47,18 +47,24 @@ const REST_KEYS = [
   "user_id",
 ];
 
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+const RECENT = 16;
+const recentKeys: string[][] = [];
+const recentPlans: KeyPlan[] = [];
+let recentNext = 0;
+
 function planFor(keys: string[]): KeyPlan {
-  // Entries of one source share their top-level shape: compare with the last
-  // one before looking the key list up.
-  if (keys.length === lastKeys.length) {
-    let same = true;
-    for (let i = 0; i < keys.length; i++) {
-      if (keys[i] !== lastKeys[i]) {
-        same = false;
-        break;
-      }
-    }
-    if (same) return lastPlan;
+  // Entries of one source share their top-level shape, and their metadata
+  // comes in a few shapes: compare with the shapes seen last before looking
+  // the key list up.
+  if (sameKeys(keys, lastKeys)) return lastPlan;
+  for (let i = 0; i < recentKeys.length; i++) {
+    if (sameKeys(keys, recentKeys[i]!)) return recentPlans[i]!;
   }
   const signature = keys.join("\u0000");
   let plan = plans.get(signature);
@@ -79,6 +85,10 @@ function planFor(keys: string[]): KeyPlan {
   if (keys.length > 4) {
     lastKeys = keys;
     lastPlan = plan;
+  } else {
+    recentKeys[recentNext] = keys;
+    recentPlans[recentNext] = plan;
+    recentNext = (recentNext + 1) % RECENT;
   }
   return plan;
 }
