@@ -1109,6 +1109,35 @@ Deno.test("cli against the emulator", async (t) => {
   await Deno.remove(dir, { recursive: true });
 });
 
+Deno.test("cli: --api-version and --token reach the server as given", async () => {
+  await using server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    (request) =>
+      Response.json({
+        data: {
+          version: request.headers.get("api-version"),
+          authorization: request.headers.get("authorization"),
+        },
+      }),
+  );
+  const result = await runCli([
+    "query",
+    "{ version }",
+    "--api-url",
+    `http://127.0.0.1:${server.addr.port}/v2`,
+    "--api-version",
+    "2026-07",
+    "--token",
+    "flag-token-0123456789",
+    "--json",
+  ], { env: { MONDAYKIT_CONNECTION: "", MONDAY_API_TOKEN: "env-token" } });
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(JSON.parse(result.stdout), {
+    version: "2026-07",
+    authorization: "flag-token-0123456789",
+  });
+});
+
 Deno.test("cli: --timeout is per request: a slower response is abandoned and the query retried", async () => {
   await using emulator = await startEmulator({ items: 3 });
   emulator.inject("graphql", { delayMs: 2500 });
