@@ -154,39 +154,43 @@ function listenForSignals(controller: AbortController): () => void {
 
 /** Secret values given on the command line or in the environment, masked in any error shown. */
 function secretsIn(args: readonly string[], io: CliIo): string[] {
-  const secrets: string[] = [];
+  const raw: string[] = [];
+  const connections: string[] = [];
   const flags = ["--token", "--audit-token", "--client-secret", "--connection"];
   args.forEach((arg, index) => {
     for (const flag of flags) {
-      if (arg === flag && args[index + 1] !== undefined) {
-        secrets.push(args[index + 1]!);
-      } else if (arg.startsWith(`${flag}=`)) {
-        secrets.push(arg.slice(flag.length + 1));
-      }
+      const value = arg === flag
+        ? args[index + 1]
+        : arg.startsWith(`${flag}=`)
+        ? arg.slice(flag.length + 1)
+        : undefined;
+      if (value === undefined) continue;
+      (flag === "--connection" ? connections : raw).push(value);
     }
   });
   for (
     const name of [
       "MONDAY_API_TOKEN",
       "MONDAY_AUDIT_TOKEN",
-      "MONDAYKIT_CONNECTION",
       "MONDAYKIT_TRANSFER_PASSPHRASE",
+      "MONDAYKIT_SETTINGS_KEY",
+      "MONDAYKIT_SETTINGS_PASSPHRASE",
     ]
   ) {
     const value = io.env(name);
-    if (value) secrets.push(value);
+    if (value) raw.push(value);
   }
+  const connection = io.env("MONDAYKIT_CONNECTION");
+  if (connection) connections.push(connection);
   // Connection strings: mask each property value that looks like a secret.
-  const values = secrets.flatMap((text) =>
-    text.includes("=")
-      ? text.split(";").map((part) =>
-        part.slice(part.indexOf("=") + 1).replace(/^["']|["']$/g, "")
-      ).filter((value) =>
-        value.length >= 12 && !/^https?:/.test(value) && !value.includes("/")
-      )
-      : [text]
+  const values = connections.flatMap((text) =>
+    text.split(";").map((part) =>
+      part.slice(part.indexOf("=") + 1).trim().replace(/^["']|["']$/g, "")
+    ).filter((value) =>
+      value.length >= 12 && !/^https?:/.test(value) && !value.includes("/")
+    )
   );
-  return values;
+  return [...raw, ...values, ...connections];
 }
 
 function isBrokenPipe(error: unknown): boolean {

@@ -249,3 +249,19 @@ Deno.test("cli: --json turns usage errors into one JSON object on stderr", async
     },
   });
 });
+
+Deno.test("cli: secrets given as flags or environment are masked even when echoed back", async () => {
+  // A token with '=' in it, mistakenly repeated as another flag's value.
+  const token = "abcdefghij=klmnopqrst";
+  const flagged = await runInProcess([
+    "query",
+    "{ me { id } }",
+    `--token=${token}`,
+    "--timeout",
+    token,
+  ]);
+  assert.equal(flagged.code, 2);
+  assert.match(flagged.stderr, /for flag '--timeout'/);
+  assert.ok(!flagged.stderr.includes(token), flagged.stderr);
+  assert.match(flagged.stderr, /…qrst/);
+});
