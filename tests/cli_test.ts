@@ -540,23 +540,35 @@ Deno.test("cli against the emulator", async (t) => {
         "export",
         "--follow",
         "--interval",
-        "3600",
+        "1",
         "--out",
         out,
         "--checkpoint",
         checkpoint,
       ], auditEnv);
-      // Without a terminal no progress is drawn: wait for the first run's checkpoint.
-      for (let i = 0; i < 400; i++) {
+      const exported = async () => {
         try {
-          if (JSON.parse(await Deno.readTextFile(checkpoint)).exported > 0) {
-            break;
-          }
+          return JSON.parse(await Deno.readTextFile(checkpoint))
+            .exported as number;
         } catch {
-          // not written yet
+          return 0; // not written yet
         }
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
+      };
+      const waitForExported = async (atLeast: number) => {
+        for (let i = 0; i < 400; i++) {
+          if (await exported() >= atLeast) return;
+          await new Promise((resolve) => setTimeout(resolve, 25));
+        }
+        cli.child.kill("SIGKILL");
+        throw new Error(`follow never exported ${atLeast}: ${cli.stderr()}`);
+      };
+      // Without a terminal no progress is drawn: wait for the first run's checkpoint.
+      await waitForExported(1);
+      const first = await exported();
+      // New entries arrive; the next round, an interval later, picks them up.
+      emulator.advance(1000);
+      emulator.appendAuditEntries(4);
+      await waitForExported(first + 4);
       cli.child.kill("SIGINT");
       const code = await cli.done;
       assert.equal(code, 130, cli.stderr());
