@@ -106,6 +106,27 @@ export interface CredentialStatusOptions {
  * const status = await credentialStatus(new MemoryStore(crypto.randomUUID()));
  * assert.equal(status.loggedIn, false);
  * ```
+ *
+ * @example Ask the API who is logged in
+ * ```ts
+ * import { credentialStatus } from "./credential_status.ts";
+ * import { OAuthClient } from "./oauth_client.ts";
+ * import { MemoryStore } from "../storage/mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const store = new MemoryStore(crypto.randomUUID());
+ * const client = new OAuthClient({ clientId: "app", store });
+ * await client.saveTokens(client.tokensFrom("opaque-access-token-1234"));
+ * const status = await credentialStatus(store, {
+ *   // In real use: a MondayClient sending this header runs `query { me { id name email } }`.
+ *   lookupUser: (authorization) => {
+ *     assert.equal(authorization, "Bearer opaque-access-token-1234");
+ *     return Promise.resolve({ id: "1", name: "Ada Lovelace" });
+ *   },
+ * });
+ * assert.equal(status.userName, "Ada Lovelace");
+ * assert.equal(status.accessToken, "…1234");
+ * ```
  */
 export async function credentialStatus(
   store: SettingsStore,
