@@ -56,10 +56,16 @@ export function resolveConnection(
     : undefined;
   const text = flags.string("connection");
   let base: ConnectionOptions = {};
+  // Partial: the flags below may supply what the string lacks (e.g. --token);
+  // the merged options are validated in full at the end.
   if (text !== undefined) {
-    base = parseConnectionString(text);
+    base = parseConnectionString(text, { partial: true });
   } else if (ENV_SOURCES.some((name) => (io.env(name) ?? "").trim() !== "")) {
-    base = connectionFromEnv({ env: io.env, ...(schema ? { schema } : {}) });
+    base = connectionFromEnv({
+      env: io.env,
+      partial: true,
+      ...(schema ? { schema } : {}),
+    });
   } else {
     const env = (name: string) => {
       const value = io.env(name);
