@@ -7,7 +7,7 @@
  */
 
 import { fastCanonicalJson } from "./_canonical.ts";
-import { loadSha256Hex, webSha256Hex } from "./_sha256.ts";
+import { sha256Hex } from "./_sha256.ts";
 import type { AuditLogEntry, AuditLogRecord } from "./types.ts";
 
 /**
@@ -135,17 +135,19 @@ function write(
  * assert.match(a, /^[0-9a-f]{64}$/);
  * ```
  */
-export async function entryId(entry: AuditLogEntry): Promise<string> {
-  if (entry === null || typeof entry !== "object" || Array.isArray(entry)) {
-    throw new TypeError(
-      `Cannot compute entry id: expected an object, got '${
-        Array.isArray(entry) ? "array" : String(entry)
-      }'`,
-    );
+export function entryId(entry: AuditLogEntry): Promise<string> {
+  try {
+    if (entry === null || typeof entry !== "object" || Array.isArray(entry)) {
+      throw new TypeError(
+        `Cannot compute entry id: expected an object, got '${
+          Array.isArray(entry) ? "array" : String(entry)
+        }'`,
+      );
+    }
+    return Promise.resolve(sha256Hex(canonicalJson(withoutId(entry))));
+  } catch (error) {
+    return Promise.reject(error);
   }
-  const text = canonicalJson(withoutId(entry));
-  const sha256Hex = await loadSha256Hex();
-  return sha256Hex ? sha256Hex(text) : await webSha256Hex(text);
 }
 
 /** The entry without a top-level `id` (itself when it has none, as served). */

@@ -27,7 +27,7 @@ import {
   type CheckpointStore,
   MemoryCheckpointStore,
 } from "./checkpoint.ts";
-import { loadSha256Hex, type Sha256Hex, webSha256Hex } from "./_sha256.ts";
+import { sha256Hex } from "./_sha256.ts";
 import { restRecordDraft } from "./_canonical.ts";
 import { canonicalJson } from "./entry_id.ts";
 import { normalizeAuditLogFilters, parseAuditTime } from "./filters.ts";
@@ -336,7 +336,6 @@ export async function exportAuditLogs(
   let windowEnd = iso(clock.now());
 
   signal?.throwIfAborted();
-  const sha256Hex = await loadSha256Hex();
   let checkpoint = await store.load(signal ? { signal } : {});
   if (
     checkpoint?.filters !== undefined &&
@@ -589,9 +588,7 @@ export async function exportAuditLogs(
           next = page > 1 ? take(page - 1) : undefined;
           report("exporting", run);
           const window = { startMs, endMs, checkpointMs, skip };
-          const batch = sha256Hex
-            ? selectRecords(data.entries, window, sha256Hex)
-            : await selectRecordsAsync(data.entries, window);
+          const batch = selectRecords(data.entries, window);
           totals.pages++;
           run.pagesDone++;
           if (persisting) {
@@ -856,7 +853,7 @@ function entryText(entry: AuditLogEntry): string {
 /** The records of one page, and the same as JSON Lines. */
 interface Batch {
   records: AuditLogRecord[];
-  jsonLines: string;
+  jsonLines: string[];
   /** The newest record's time (the last record's: they are oldest first). */
   lastMs: number;
   /** The ids of the records at `lastMs`, in order. */
@@ -877,7 +874,7 @@ function toBatch(
   window: RecordWindow,
 ): Batch {
   const records: AuditLogRecord[] = [];
-  let jsonLines = "";
+  const jsonLines: string[] = [];
   let lastMs = Number.NEGATIVE_INFINITY;
   let idsAtLast: string[] = [];
   for (let i = 0; i < rows.length; i++) {
@@ -907,9 +904,9 @@ function toBatch(
       idsAtLast.push(id);
     }
     const text = texts[i]!;
-    jsonLines += text.length > 2
-      ? `{"id":"${id}",${text.slice(1)}\n`
-      : `{"id":"${id}"}\n`;
+    jsonLines.push(
+      text.length > 2 ? `{"id":"${id}",${text.slice(1)}\n` : `{"id":"${id}"}\n`,
+    );
   }
   return { records, jsonLines, lastMs, idsAtLast };
 }
@@ -923,7 +920,6 @@ function toBatch(
 function selectRecords(
   entries: readonly AuditLogEntry[],
   window: RecordWindow,
-  sha256Hex: Sha256Hex,
 ): Batch {
   const rows = selectRows(entries, window);
   const ids = new Array<string>(rows.length);
@@ -938,22 +934,4 @@ function selectRecords(
     drafts[i] = draft?.record;
   }
   return toBatch(rows, ids, texts, drafts, window);
-}
-
-/** {@linkcode selectRecords} with WebCrypto, where `node:crypto` is missing. */
-async function selectRecordsAsync(
-  entries: readonly AuditLogEntry[],
-  window: RecordWindow,
-): Promise<Batch> {
-  const rows = selectRows(entries, window);
-  const drafts = rows.map((row) => restRecordDraft(row.entry));
-  const texts = rows.map((row, i) => drafts[i]?.text ?? entryText(row.entry));
-  const ids = await Promise.all(texts.map((text) => webSha256Hex(text)));
-  return toBatch(
-    rows,
-    ids,
-    texts,
-    drafts.map((draft) => draft?.record),
-    window,
-  );
 }

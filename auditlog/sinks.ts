@@ -28,13 +28,13 @@ export interface SinkOperationOptions {
 /** Options passed to {@linkcode AuditSink.write}. */
 export interface SinkWriteOptions extends SinkOperationOptions {
   /**
-   * The same batch already encoded as JSON Lines, as
+   * The same batch already encoded as JSON Lines, one string per record, as
    * {@linkcode exportAuditLogs} hands it over: each line is the record's
    * `id` followed by the entry's canonical JSON (the text the id hashes),
-   * then `\n`. A sink that writes JSON Lines may write this text instead of
-   * encoding the records again; others ignore it.
+   * then `\n`. A sink that writes JSON Lines may write these instead of
+   * encoding the records again; others ignore them.
    */
-  jsonLines?: string;
+  jsonLines?: readonly string[];
   /**
    * The caller will call {@linkcode AuditSink.flush} before it relies on
    * this batch, so the sink may acknowledge it before it is durable (the
@@ -200,23 +200,34 @@ function checkFormat(format: unknown): AuditOutputFormat {
 
 const encoder = new TextEncoder();
 
+/** The exporter's JSON Lines for a batch, when given and plausible. */
+function givenLines(
+  records: readonly AuditLogRecord[],
+  options: SinkWriteOptions,
+): readonly string[] | undefined {
+  const given = options.jsonLines;
+  return Array.isArray(given) && given.length === records.length
+    ? given
+    : undefined;
+}
+
 /**
- * A batch as text: the exporter's JSON Lines when given (and plausible),
- * else each record encoded, with the CSV header first when asked.
+ * A batch as lines of text: the exporter's JSON Lines when given, else each
+ * record encoded, with the CSV header first when asked.
  */
 function encodeBatch(
   records: readonly AuditLogRecord[],
   format: AuditOutputFormat,
   header: boolean,
   options: SinkWriteOptions,
-): string {
+): readonly string[] {
   if (format === "jsonl") {
-    const given = options.jsonLines;
-    if (typeof given === "string" && given.endsWith("\n")) return given;
+    const given = givenLines(records, options);
+    if (given) return given;
   }
-  let text = header && format === "csv" ? csvHeader() : "";
-  for (const record of records) text += encodeRecord(record, format);
-  return text;
+  const lines: string[] = header && format === "csv" ? [csvHeader()] : [];
+  for (const record of records) lines.push(encodeRecord(record, format));
+  return lines;
 }
 
 async function writeAll(
@@ -284,6 +295,7 @@ export class FileSink implements AuditSink {
   #file: Deno.FsFile | undefined;
   #position = 0;
   #unsynced = false;
+  #buffer = new Uint8Array(0);
 
   /**
    * Makes a file sink; nothing is opened until {@linkcode FileSink.open}.
@@ -387,7 +399,7 @@ export class FileSink implements AuditSink {
     const file = this.#file;
     if (!file) throw new Error("File sink is not open: call open() first");
     if (records.length > 0) {
-      const bytes = encoder.encode(
+      const bytes = this.#encode(
         encodeBatch(records, this.#format, this.#position === 0, options),
       );
       this.#unsynced = true;
@@ -396,6 +408,24 @@ export class FileSink implements AuditSink {
       if (!options.defer) await this.#sync(file);
     }
     return { bytes: this.#position, path: this.#path };
+  }
+
+  /**
+   * Encodes the lines one after another into a buffer kept between batches,
+   * so that a long export leaves neither a large joined string nor a large
+   * buffer behind per batch for the garbage collector.
+   */
+  #encode(lines: readonly string[]): Uint8Array {
+    let most = 0;
+    for (const line of lines) most += line.length * 3; // UTF-8 bytes, at most
+    if (most > 16 * 1024 * 1024) return encoder.encode(lines.join(""));
+    if (this.#buffer.length < most) this.#buffer = new Uint8Array(most);
+    let written = 0;
+    for (const line of lines) {
+      written += encoder.encodeInto(line, this.#buffer.subarray(written))
+        .written;
+    }
+    return this.#buffer.subarray(0, written);
   }
 
   /**
@@ -511,7 +541,10 @@ export class StdoutSink implements AuditSink {
       options,
     );
     if (this.#format === "csv") this.#headerWritten = true;
-    await writeAll(this.#writer ?? Deno.stdout, encoder.encode(text));
+    await writeAll(
+      this.#writer ?? Deno.stdout,
+      encoder.encode(text.join("")),
+    );
     return undefined;
   }
 }
@@ -678,13 +711,13 @@ export class HttpSink implements AuditSink {
   ): Promise<undefined> {
     for (let i = 0; i < records.length; i += this.#batchSize) {
       const batch = records.slice(i, i + this.#batchSize);
-      const given = records.length <= this.#batchSize &&
-          typeof options.jsonLines === "string" &&
-          options.jsonLines.endsWith("\n")
-        ? options.jsonLines
-        : undefined;
+      const given = givenLines(records, options)?.slice(
+        i,
+        i + this.#batchSize,
+      );
       const body = this.#format === "ndjson"
-        ? given ?? batch.map((r) => JSON.stringify(r) + "\n").join("")
+        ? given?.join("") ??
+          batch.map((r) => JSON.stringify(r) + "\n").join("")
         : JSON.stringify(batch);
       const key = await sha256Hex(batch.map((r) => r.id).join("\n"));
       await this.#transport.send(
