@@ -223,6 +223,10 @@ Deno.test("exportAuditLogs() validates its options", async () => {
     RangeError,
   );
   await assert.rejects(
+    () => exportAuditLogs({ source, checkpointIntervalMs: -1 }),
+    { name: "RangeError", message: /checkpointIntervalMs/ },
+  );
+  await assert.rejects(
     () => exportAuditLogs({ source, since: "last week" }),
     SyntaxError,
   );
@@ -644,4 +648,56 @@ Deno.test("exportAuditLogs() falls back to whole pages when a source ignores sma
     perPage: 10,
   });
   assert.deepEqual(sink.records.map((r) => r.id), await idsOf(source));
+});
+
+Deno.test("exportAuditLogs() aborted with pages not yet checkpointed keeps them; the next run finishes exactly once", async () => {
+  const { source, end } = seeded(40, { sameEvery: 3 });
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/out.jsonl`;
+    const checkpoint = new MemoryCheckpointStore();
+    const clock = manualClock(end + 60_000);
+    const controller = new AbortController();
+    const inner = new FileSink(path);
+    let writes = 0;
+    const sink: AuditSink = {
+      open: (state) => inner.open(state),
+      write: async (records, options) => {
+        const state = await inner.write(records, options);
+        if (++writes === 3) controller.abort(new Error("stopped"));
+        return state;
+      },
+      flush: () => inner.flush(),
+      close: () => inner.close(),
+    };
+    await assert.rejects(
+      () =>
+        exportAuditLogs({
+          source,
+          sink,
+          checkpoint,
+          clock, // stands still: no checkpoint until the run ends or stops
+          perPage: 4,
+          signal: controller.signal,
+        }),
+      /stopped/,
+    );
+    const saved = await checkpoint.load();
+    assert.equal(saved?.exported, 12);
+    assert.equal(saved?.sink?.bytes, (await Deno.stat(path)).size);
+    await exportAuditLogs({
+      source,
+      sink: new FileSink(path),
+      checkpoint,
+      clock,
+      perPage: 4,
+    });
+    const lines = (await Deno.readTextFile(path)).trimEnd().split("\n");
+    assert.deepEqual(
+      lines.map((line) => (JSON.parse(line) as AuditLogRecord).id),
+      await idsOf(source),
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
