@@ -12,10 +12,13 @@
  *    run.
  * 3. Find the last page (the oldest entries) with a few probe requests, then
  *    fetch the pages from the last to the first, each reversed, so entries
- *    come out oldest first while only one page is held in memory.
+ *    come out oldest first while a few pages at most are held in memory (the
+ *    next page is requested while the current one is hashed and written).
  * 4. Drop entries before `T` and those at `T` whose ids the checkpoint lists,
- *    give each entry its id, write the page, and once the sink acknowledges
- *    it, save the checkpoint.
+ *    give each entry its id, write the page, and once the sink has made it
+ *    durable, save the checkpoint: after every page, or, for a sink with
+ *    `flush()` (the file sink), after one `flush()` for all the pages written
+ *    in the last `checkpointIntervalMs`.
  *
  * @module
  */
@@ -233,10 +236,12 @@ function iso(ms: number): string {
 
 /**
  * Exports audit-log entries between `since` and `until` into a sink, oldest
- * first, with a stable `id` on each. A checkpoint is saved after every page
- * the sink acknowledges; a run killed at any moment and started again with
- * the same checkpoint and file sink yields each entry exactly once. Memory
- * stays at about one page however large the window.
+ * first, with a stable `id` on each. A checkpoint is saved once the sink has
+ * made what was written durable: after every page, or at most every
+ * `checkpointIntervalMs` for a sink that can batch (the file sink); a run
+ * killed at any moment and started again with the same checkpoint and file
+ * sink yields each entry exactly once. Memory stays at a few pages however
+ * large the window.
  *
  * Each run exports a fixed window ending at `now - lagMs` (or `until`); the
  * next run starts at the last exported timestamp and skips the entries at
@@ -710,9 +715,9 @@ function estimateLastPage(
  * only for each probed page's first entry (`perPage` 1: whether the page
  * exists, and whether it holds the very last entry). The bracket is narrowed
  * by bisection with whole pages, which can tell the last page on sight and
- * whose last probe is the last page itself. A page is known to be the last when it is non-empty
- * and either says there is no next page or is shorter than `perPage`; an
- * empty page is past the end.
+ * whose last probe is the last page itself. A page is known to be the last
+ * when it is non-empty and either says there is no next page or is shorter
+ * than `perPage`; an empty page is past the end.
  */
 async function findLastPage(
   get: (page: number, size?: number) => Promise<AuditLogPage>,
