@@ -46,7 +46,7 @@ export async function auditExport(): Promise<string> {
   return [
     "## 3. Audit export",
     "",
-    "Whole log to a JSONL file, 1,000 entries per page, the emulator's audit rate limit off, each export in a fresh process. mondaykit adds a SHA-256 id per entry, writes oldest first, fsyncs and saves a checkpoint per page; the bare loop appends raw pages newest first with none of that.",
+    "Whole log to a JSONL file, 1,000 entries per page, the emulator's audit rate limit off, each export in a fresh process. mondaykit adds a SHA-256 id per entry, writes oldest first, fsyncs and saves a checkpoint at most every second (checkpointIntervalMs) and at the end; the bare loop appends raw pages newest first with none of that.",
     "",
     table(["export", "entries", "ms", "entries/s", "peak RSS MiB"], [
       [
