@@ -39,6 +39,7 @@ export { maskSecret, redact, redactHeaders, redactUrl } from "./redact.ts";
 export { defaultRetryAfterMs, parseRetryAfter } from "./retry_after.ts";
 export {
   type HttpEvent,
+  type HttpRequestSpec,
   HttpTransport,
   type SendOptions,
   type TransportOptions,

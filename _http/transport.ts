@@ -98,6 +98,23 @@ export interface TransportOptions {
   secrets?: () => readonly string[];
 }
 
+/**
+ * A request described by its parts, which `build` may return instead of a
+ * `Request`: the transport then makes the one `Request` itself (with its
+ * signal), where a built `Request` has to be copied to attach the signal.
+ * Hot paths use it.
+ */
+export interface HttpRequestSpec {
+  /** The URL. */
+  url: string;
+  /** The method. */
+  method: string;
+  /** The headers, names in lower case. */
+  headers: Record<string, string>;
+  /** The body, if any. */
+  body?: BodyInit;
+}
+
 /** Options for one {@linkcode HttpTransport.send} call. */
 export interface SendOptions {
   /** Cancels the call at any point: in flight, in the limiter's queue or while backing off. */
@@ -111,10 +128,35 @@ export interface SendOptions {
   retry?: boolean;
 }
 
-interface AttemptContext {
-  method: string;
-  url: string;
+/**
+ * What the current attempt is sending, for events and error messages. The
+ * redacted URL is worked out only when something reads it (an event hook, an
+ * error), not on every request.
+ */
+class AttemptContext {
+  method = "GET";
   status?: number;
+  #raw = "";
+  #secrets: readonly string[] = [];
+  #redacted: string | undefined = "";
+
+  set(method: string, url: string, secrets: readonly string[]): void {
+    this.method = method;
+    this.#raw = url;
+    this.#secrets = secrets;
+    this.#redacted = undefined;
+  }
+
+  get url(): string {
+    return this.#redacted ??= redactUrl(this.#raw, this.#secrets);
+  }
+}
+
+function isRequestSpec(value: unknown): value is HttpRequestSpec {
+  return typeof value === "object" && value !== null &&
+    typeof (value as HttpRequestSpec).url === "string" &&
+    typeof (value as HttpRequestSpec).method === "string" &&
+    typeof (value as HttpRequestSpec).headers === "object";
 }
 
 function isRetryable(error: unknown): boolean {
@@ -271,7 +313,9 @@ export class HttpTransport {
    * last error `interpret` threw.
    */
   async send<T>(
-    build: (attempt: number) => Request | Promise<Request>,
+    build: (
+      attempt: number,
+    ) => Request | HttpRequestSpec | Promise<Request | HttpRequestSpec>,
     interpret: (response: Response) => Promise<T>,
     options: SendOptions = {},
   ): Promise<T> {
@@ -281,7 +325,7 @@ export class HttpTransport {
     const deadlineAt = this.#deadlineMs === undefined
       ? undefined
       : this.#clock.now() + this.#deadlineMs;
-    const context: AttemptContext = { method: "GET", url: "" };
+    const context = new AttemptContext();
     for (let attempt = 1;; attempt++) {
       if (signal?.aborted) throw signal.reason;
       try {
@@ -301,14 +345,14 @@ export class HttpTransport {
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
         const fail = (): never => {
-          this.#emit({
+          this.#emit(() => ({
             type: "error",
             method: context.method,
             url: context.url,
             attempt,
             ...this.#statusField(error, context),
             error: redact(describe(error), this.#secrets()),
-          });
+          }));
           throw error;
         };
         if (policy === undefined || !isRetryable(error)) fail();
@@ -325,7 +369,7 @@ export class HttpTransport {
         ) {
           fail();
         }
-        this.#emit({
+        this.#emit(() => ({
           type: "retry",
           method: context.method,
           url: context.url,
@@ -333,7 +377,7 @@ export class HttpTransport {
           ...this.#statusField(error, context),
           delayMs: delay,
           error: redact(describe(error), this.#secrets()),
-        });
+        }));
         await this.#clock.sleep(delay, signal);
       }
     }
@@ -378,7 +422,9 @@ export class HttpTransport {
   }
 
   async #attempt<T>(
-    build: (attempt: number) => Request | Promise<Request>,
+    build: (
+      attempt: number,
+    ) => Request | HttpRequestSpec | Promise<Request | HttpRequestSpec>,
     interpret: (response: Response) => Promise<T>,
     attempt: number,
     deadlineAt: number | undefined,
@@ -399,20 +445,35 @@ export class HttpTransport {
         { kind: "deadline" },
       );
     }
-    const request = await build(attempt);
-    if (!(request instanceof Request)) {
-      throw new TypeError(
-        `Cannot send request: build() must return a Request, got '${typeof request}'`,
-      );
-    }
-    context.method = request.method;
-    context.url = redactUrl(request.url, secrets);
-    if (!request.headers.has("user-agent")) {
-      try {
-        request.headers.set("user-agent", this.#userAgent);
-      } catch {
-        // immutable headers: keep the caller's request as it is
+    const built = await build(attempt);
+    let request: Request | string;
+    let init: RequestInit = {};
+    if (built instanceof Request) {
+      request = built;
+      context.set(built.method, built.url, secrets);
+      if (!built.headers.has("user-agent")) {
+        try {
+          built.headers.set("user-agent", this.#userAgent);
+        } catch {
+          // immutable headers: keep the caller's request as it is
+        }
       }
+    } else if (isRequestSpec(built)) {
+      request = built.url;
+      const headers = built.headers;
+      if (headers["user-agent"] === undefined) {
+        headers["user-agent"] = this.#userAgent;
+      }
+      init = {
+        method: built.method,
+        headers,
+        ...(built.body === undefined ? {} : { body: built.body }),
+      };
+      context.set(built.method, built.url, secrets);
+    } else {
+      throw new TypeError(
+        `Cannot send request: build() must return a Request or a request spec, got '${typeof built}'`,
+      );
     }
 
     const controller = new AbortController();
@@ -436,15 +497,18 @@ export class HttpTransport {
     signal?.addEventListener("abort", onAbort, { once: true });
     let failed = true;
     try {
-      this.#emit({
+      this.#emit(() => ({
         type: "request",
         method: context.method,
         url: context.url,
         attempt,
-      });
+      }));
       let response: Response;
       try {
-        response = await this.#fetch(request, { signal: controller.signal });
+        response = await this.#fetch(request, {
+          ...init,
+          signal: controller.signal,
+        });
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
         if (timedOut) throw timedOut;
@@ -459,13 +523,13 @@ export class HttpTransport {
         throw signal?.aborted ? signal.reason : timedOut;
       }
       context.status = response.status;
-      this.#emit({
+      this.#emit(() => ({
         type: "response",
         method: context.method,
         url: context.url,
         status: response.status,
         attempt,
-      });
+      }));
       try {
         const result = await interpret(response);
         failed = false;
@@ -498,10 +562,10 @@ export class HttpTransport {
     );
   }
 
-  #emit(event: HttpEvent): void {
+  #emit(event: () => HttpEvent): void {
     if (this.#onEvent === undefined) return;
     try {
-      this.#onEvent(event);
+      this.#onEvent(event());
     } catch {
       // a logging hook must not break requests
     }

@@ -10,6 +10,7 @@ import {
   assertSecureUrl,
   type Clock,
   type HttpEvent,
+  type HttpRequestSpec,
   HttpTimeoutError,
   HttpTransport,
   NetworkError as HttpNetworkError,
@@ -284,6 +285,9 @@ function complexityOf(
   if (reset !== undefined) info.resetInSeconds = reset;
   return info;
 }
+
+/** A `RateLimit` item whose remaining count `r` is 0 or negative. */
+const SPENT_BUDGET = /(?:^|[\s;,])r\s*=\s*(?:-|0+(?:\.0*)?\s*(?:[;,]|$))/;
 
 function rateLimitOf(headers: Headers): RateLimitInfo {
   return {
@@ -841,14 +845,19 @@ export class MondayClient {
         // a hook must not break requests
       }
     }
+    const headers = response.headers;
+    let rateLimit: RateLimitInfo | undefined;
     const raw: RawResponse<TResult> = {
       data: (record.data ?? null) as TResult | null,
       errors: error ? [...error.errors] : [],
       extensions,
       status: response.status,
-      headers: response.headers,
-      requestId: requestIdOfResponse(body, response.headers),
-      rateLimit: rateLimitOf(response.headers),
+      headers,
+      requestId: requestIdOfResponse(body, headers),
+      // Parsed when read: most callers never look, and it is per response.
+      get rateLimit(): RateLimitInfo {
+        return rateLimit ??= rateLimitOf(headers);
+      },
       complexity: complexityOf(record.data, extensions),
       warnings,
       replayed: response.headers.get("idempotency-replayed") === "true",
@@ -875,7 +884,10 @@ export class MondayClient {
 
   #noteLimits(headers: Headers, error: MondayApiError | undefined): void {
     const now = this.#clock.now();
-    for (const item of parseRateLimit(headers.get("ratelimit"))) {
+    const header = headers.get("ratelimit");
+    // Only a budget at 0 (or below) matters here; skip the parse otherwise.
+    const spent = header !== null && SPENT_BUDGET.test(header);
+    for (const item of spent ? parseRateLimit(header) : []) {
       if (item.remaining <= 0 && item.resetSeconds !== undefined) {
         this.#blockedUntil = Math.max(
           this.#blockedUntil,
@@ -909,7 +921,7 @@ export class MondayClient {
   async #send<T>(spec: SendSpec<T>): Promise<T> {
     let invalidated = false;
     let lastAuthorization = "";
-    const build = async (attempt: number): Promise<Request> => {
+    const build = async (attempt: number): Promise<HttpRequestSpec> => {
       await this.#waitForBudget(spec.signal);
       const authorization = await this.#credentials.authorization(
         spec.signal ? { signal: spec.signal } : {},
@@ -921,14 +933,14 @@ export class MondayClient {
       }
       lastAuthorization = authorization;
       this.#remember(authorization);
-      const headers = new Headers({
+      const headers: Record<string, string> = {
         "authorization": authorization,
         "api-version": spec.apiVersion,
         "accept": "application/json",
-      });
-      if (spec.contentType) headers.set("content-type", spec.contentType);
+      };
+      if (spec.contentType) headers["content-type"] = spec.contentType;
       if (spec.idempotencyKey) {
-        headers.set("idempotency-key", spec.idempotencyKey);
+        headers["idempotency-key"] = spec.idempotencyKey;
       }
       if (this.#onRequest) {
         try {
@@ -945,11 +957,12 @@ export class MondayClient {
           // a hook must not break requests
         }
       }
-      return new Request(spec.url, {
+      return {
+        url: spec.url,
         method: spec.method,
         headers,
         ...(spec.body ? { body: spec.body() } : {}),
-      });
+      };
     };
     let attemptNo = 0;
     const interpret = async (response: Response): Promise<T> => {

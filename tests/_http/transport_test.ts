@@ -789,3 +789,57 @@ Deno.test("a TypeError that is a bug in interpret is not retried", async () => {
   );
   assert.equal(calls, 1);
 });
+
+Deno.test("a request spec from build() is sent as one request, with the user agent and the signal", async () => {
+  const seen: { method: string; headers: Headers; body: string }[] = [];
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    async (request) => {
+      seen.push({
+        method: request.method,
+        headers: request.headers,
+        body: await request.text(),
+      });
+      return new Response("ok");
+    },
+  );
+  try {
+    const url = `http://127.0.0.1:${server.addr.port}/v2`;
+    const transport = new HttpTransport({ userAgent: "mondaykit-test/1" });
+    const text = await transport.send(
+      () => ({
+        url,
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: "t" },
+        body: '{"query":"{ me { id } }"}',
+      }),
+      (response) => response.text(),
+    );
+    assert.equal(text, "ok");
+    assert.equal(seen.length, 1);
+    assert.equal(seen[0]!.method, "POST");
+    assert.equal(seen[0]!.headers.get("user-agent"), "mondaykit-test/1");
+    assert.equal(seen[0]!.headers.get("authorization"), "t");
+    assert.equal(seen[0]!.body, '{"query":"{ me { id } }"}');
+
+    // A caller's own user agent is kept; an aborted signal stops the spec too.
+    await transport.send(
+      () => ({ url, method: "GET", headers: { "user-agent": "mine/2" } }),
+      (response) => response.text(),
+    );
+    assert.equal(seen[1]!.headers.get("user-agent"), "mine/2");
+    const controller = new AbortController();
+    controller.abort(new Error("stop"));
+    await assert.rejects(
+      transport.send(
+        () => ({ url, method: "GET", headers: {} }),
+        (response) => response.text(),
+        { signal: controller.signal },
+      ),
+      /stop/,
+    );
+    assert.equal(seen.length, 2);
+  } finally {
+    await server.shutdown();
+  }
+});
