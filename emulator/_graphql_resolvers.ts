@@ -135,6 +135,9 @@ interface CursorState {
  */
 export class CursorStore {
   #states = new Map<string, CursorState>();
+  // Sweep when the store has doubled since the last sweep, so the cost of
+  // sweeping stays constant per cursor issued however many are kept.
+  #sweepAt = 50_000;
   #random: () => number;
   #clock: { now(): number };
 
@@ -156,7 +159,10 @@ export class CursorStore {
    * @returns The cursor token.
    */
   issue(state: CursorState): string {
-    if (this.#states.size > 50_000) this.#sweep();
+    if (this.#states.size > this.#sweepAt) {
+      this.#sweep();
+      this.#sweepAt = Math.max(50_000, this.#states.size * 2);
+    }
     let token = "MSw";
     for (let i = 0; i < 4; i++) {
       token += Math.floor(this.#random() * 2 ** 32).toString(36).padStart(
