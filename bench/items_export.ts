@@ -16,6 +16,8 @@ export async function itemsExport(): Promise<string> {
       complexityPerMinute: 1e15,
       complexityPerQuery: 1e15,
       dailyCalls: 1e9,
+      ipRequestsPerWindow: 1e9,
+      appComplexityPerMinute: 1e15,
     },
   });
   try {
