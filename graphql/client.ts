@@ -359,6 +359,8 @@ function defaultWarning(warning: DeprecationWarning): void {
  */
 export class MondayClient {
   #credentials: CredentialProvider;
+  // A plain token needs no provider round trip on the hot path.
+  #staticAuthorization: string | undefined;
   #apiVersion: string;
   #apiUrl: string;
   #fileUrl: string;
@@ -394,6 +396,7 @@ export class MondayClient {
         throw new TypeError("Invalid 'token': the API token is empty");
       }
       this.#credentials = { authorization: () => Promise.resolve(token) };
+      this.#staticAuthorization = token;
       this.#secrets.push(token);
     } else if (
       typeof credentials === "object" && credentials !== null &&
@@ -922,10 +925,13 @@ export class MondayClient {
     let invalidated = false;
     let lastAuthorization = "";
     const build = async (attempt: number): Promise<HttpRequestSpec> => {
-      await this.#waitForBudget(spec.signal);
-      const authorization = await this.#credentials.authorization(
-        spec.signal ? { signal: spec.signal } : {},
-      );
+      if (this.#blockedUntil > this.#clock.now()) {
+        await this.#waitForBudget(spec.signal);
+      }
+      const authorization = this.#staticAuthorization ??
+        await this.#credentials.authorization(
+          spec.signal ? { signal: spec.signal } : {},
+        );
       if (typeof authorization !== "string" || authorization === "") {
         throw new TypeError(
           "Invalid credentials: the provider returned an empty authorization",
