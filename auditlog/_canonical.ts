@@ -101,54 +101,31 @@ function field(value: unknown, depth: number): unknown {
 }
 
 /**
- * {@linkcode sortedCopy} of an object with exactly the REST entry's fields:
- * one object literal, whose keys are in sorted order (an `undefined` field
- * is left out by `JSON.stringify`, as the canonical form leaves it out).
+ * {@linkcode sortedCopy} of an object with exactly the REST entry's fields,
+ * added to `into` (a new object unless given: a record passes one holding its
+ * `id` slot first) in sorted key order (an `undefined` field is left out by
+ * `JSON.stringify`, as the canonical form leaves it out).
  */
 function copyRestEntry(
   entry: Record<string, unknown>,
   depth: number,
+  into: Record<string, unknown> = {},
 ): Record<string, unknown> {
-  return {
-    account_id: field(entry.account_id, depth),
-    activity_metadata: field(entry.activity_metadata, depth),
-    client_name: field(entry.client_name, depth),
-    client_version: field(entry.client_version, depth),
-    device_name: field(entry.device_name, depth),
-    device_type: field(entry.device_type, depth),
-    event: field(entry.event, depth),
-    ip_address: field(entry.ip_address, depth),
-    os_name: field(entry.os_name, depth),
-    os_version: field(entry.os_version, depth),
-    slug: field(entry.slug, depth),
-    timestamp: field(entry.timestamp, depth),
-    user_agent: field(entry.user_agent, depth),
-    user_id: field(entry.user_id, depth),
-  };
-}
-
-/** {@linkcode copyRestEntry} with an `id` slot first (left `undefined`). */
-function copyRestRecord(
-  entry: Record<string, unknown>,
-  depth: number,
-): Record<string, unknown> {
-  return {
-    id: undefined,
-    account_id: field(entry.account_id, depth),
-    activity_metadata: field(entry.activity_metadata, depth),
-    client_name: field(entry.client_name, depth),
-    client_version: field(entry.client_version, depth),
-    device_name: field(entry.device_name, depth),
-    device_type: field(entry.device_type, depth),
-    event: field(entry.event, depth),
-    ip_address: field(entry.ip_address, depth),
-    os_name: field(entry.os_name, depth),
-    os_version: field(entry.os_version, depth),
-    slug: field(entry.slug, depth),
-    timestamp: field(entry.timestamp, depth),
-    user_agent: field(entry.user_agent, depth),
-    user_id: field(entry.user_id, depth),
-  };
+  into.account_id = field(entry.account_id, depth);
+  into.activity_metadata = field(entry.activity_metadata, depth);
+  into.client_name = field(entry.client_name, depth);
+  into.client_version = field(entry.client_version, depth);
+  into.device_name = field(entry.device_name, depth);
+  into.device_type = field(entry.device_type, depth);
+  into.event = field(entry.event, depth);
+  into.ip_address = field(entry.ip_address, depth);
+  into.os_name = field(entry.os_name, depth);
+  into.os_version = field(entry.os_version, depth);
+  into.slug = field(entry.slug, depth);
+  into.timestamp = field(entry.timestamp, depth);
+  into.user_agent = field(entry.user_agent, depth);
+  into.user_id = field(entry.user_id, depth);
+  return into;
 }
 
 /**
@@ -237,7 +214,8 @@ export function restRecordDraft(
 ): RestRecordDraft | undefined {
   try {
     if (!planFor(Object.keys(entry)).rest) return undefined;
-    const record = copyRestRecord(entry, 1);
+    // The id slot first (left undefined), then the fields in sorted order.
+    const record = copyRestEntry(entry, 1, { id: undefined });
     return { text: JSON.stringify(record), record };
   } catch {
     return undefined;
