@@ -83,11 +83,19 @@ let step = 0;
 async function mondaykit(
   title: string,
   args: string[],
-  shown: string[],
-  options: { maxLines?: number } = {},
+  options: { maxLines?: number; shownConnection?: string } = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   step++;
   console.log(`\n${bold(`${step}. ${title}`)}`);
+  // The command as a user would type it, with the connection string (which
+  // holds secrets) shown masked.
+  const shown = args.map((arg, i) =>
+    args[i - 1] === "--connection"
+      ? `'${options.shownConnection ?? "…"}'`
+      : /[\s{}]/.test(arg)
+      ? `'${arg}'`
+      : arg
+  );
   console.log(dim(`   $ mondaykit ${shown.join(" ")}`));
   const out: Uint8Array[] = [];
   const err: Uint8Array[] = [];
@@ -144,8 +152,7 @@ await mondaykit(
     "--connection",
     formatConnectionString(connection, { includeSecrets: true }),
   ],
-  ["auth", "login", "--connection", `'${masked}'`],
-  { maxLines: 6 },
+  { maxLines: 6, shownConnection: masked },
 );
 await pendingCallback;
 
@@ -153,12 +160,10 @@ const oauthArgs = [
   "--connection",
   formatConnectionString(connection, { includeSecrets: true }),
 ];
-const shownOauth = ["--connection", "'…'"];
 
 await mondaykit(
   "Who is logged in (asked from the API; tokens shown by their last 4 characters only)",
   ["auth", "status", ...oauthArgs],
-  ["auth", "status", ...shownOauth],
 );
 await mondaykit(
   "Run a GraphQL query with the stored OAuth token",
@@ -166,11 +171,6 @@ await mondaykit(
     "query",
     "{ me { name email } boards { id name items_count } }",
     ...oauthArgs,
-  ],
-  [
-    "query",
-    "'{ me { name email } boards { id name items_count } }'",
-    ...shownOauth,
   ],
   { maxLines: 24 },
 );
@@ -189,17 +189,6 @@ await mondaykit(
     itemsFile,
     ...oauthArgs,
   ],
-  [
-    "items",
-    "export",
-    "--board",
-    "5000000001",
-    "--format",
-    "csv",
-    "--out",
-    itemsFile,
-    ...shownOauth,
-  ],
 );
 
 const auditFile = `${dir}/audit.jsonl`;
@@ -214,16 +203,9 @@ const auditArgs = [
   "--connection",
   formatConnectionString(auditConnection, { includeSecrets: true }),
 ];
-const shownAudit = [
-  "auditlog",
-  "export",
-  "--out",
-  auditFile,
-  "--checkpoint",
-  checkpointFile,
-  "--connection",
-  `'${formatConnectionString(auditConnection)}'`,
-];
+const shownAudit = {
+  shownConnection: formatConnectionString(auditConnection),
+};
 await mondaykit(
   "Export the audit log (oldest first, each entry with a stable id) with a checkpoint",
   auditArgs,
