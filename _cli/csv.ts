@@ -1,26 +1,11 @@
 /**
- * RFC 4180 CSV fields and rows.
+ * RFC 4180 CSV rows for the CLI's exports, built from the audit log
+ * module's field encoder so both exports quote alike.
  *
  * @module
  */
 
-/**
- * Quotes a field when it holds a comma, quote, CR or LF (or leading/trailing space).
- *
- * @param value The value; objects become JSON, null and undefined empty.
- * @returns The field.
- */
-export function csvField(value: unknown): string {
-  if (value === null || value === undefined) return "";
-  const text = typeof value === "string"
-    ? value
-    : typeof value === "object"
-    ? JSON.stringify(value)
-    : String(value);
-  return /[",\r\n]|^\s|\s$/.test(text)
-    ? `"${text.replaceAll('"', '""')}"`
-    : text;
-}
+import { csvField } from "../auditlog/mod.ts";
 
 /**
  * One CSV record with its CRLF line ending.

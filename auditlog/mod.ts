@@ -74,6 +74,7 @@ export {
   type AuditSink,
   type ByteWriter,
   CSV_COLUMNS,
+  csvField,
   csvHeader,
   encodeRecord,
   FileSink,

@@ -123,7 +123,26 @@ export const CSV_COLUMNS: readonly string[] = [
 
 const COLUMN_SET = new Set(CSV_COLUMNS);
 
-function csvField(value: unknown): string {
+/**
+ * One RFC 4180 CSV field: empty for `null`/`undefined`, JSON for objects and
+ * arrays, quoted (with doubled quotes) when it holds a comma, a quote or a
+ * line break. The audit CSV sink and the CLI's items export both use it.
+ *
+ * @param value The value.
+ * @returns The field, ready to join with commas.
+ *
+ * @example Quote what needs quoting
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { csvField } from "./sinks.ts";
+ *
+ * assert.equal(csvField("plain"), "plain");
+ * assert.equal(csvField('say "hi", then go'), '"say ""hi"", then go"');
+ * assert.equal(csvField({ a: 1 }), '"{""a"":1}"');
+ * assert.equal(csvField(null), "");
+ * ```
+ */
+export function csvField(value: unknown): string {
   let text: string;
   if (value === undefined || value === null) text = "";
   else if (typeof value === "string") text = value;
