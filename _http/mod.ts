@@ -36,6 +36,7 @@ export {
   type RateLimitPolicyItem,
 } from "./rate_limit.ts";
 export { maskSecret, redact, redactHeaders, redactUrl } from "./redact.ts";
+export { SecretSet, type SecretSetOptions } from "./secret_set.ts";
 export { defaultRetryAfterMs, parseRetryAfter } from "./retry_after.ts";
 export {
   type HttpEvent,
