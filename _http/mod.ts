@@ -36,6 +36,12 @@ export {
   type RateLimitPolicyItem,
 } from "./rate_limit.ts";
 export { maskSecret, redact, redactHeaders, redactUrl } from "./redact.ts";
+export {
+  DEFAULT_MAX_RESPONSE_BYTES,
+  type ReadBodyOptions,
+  readBodyText,
+  ResponseTooLargeError,
+} from "./read_body.ts";
 export { SecretSet, type SecretSetOptions } from "./secret_set.ts";
 export { defaultRetryAfterMs, parseRetryAfter } from "./retry_after.ts";
 export {

@@ -1,0 +1,60 @@
+import assert from "node:assert/strict";
+import { readBodyText, ResponseTooLargeError } from "../../_http/mod.ts";
+
+Deno.test("readBodyText reads a multi-byte body split across chunks", async () => {
+  const bytes = new TextEncoder().encode("héllo wörld €");
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (const byte of bytes) controller.enqueue(new Uint8Array([byte]));
+      controller.close();
+    },
+  });
+  assert.equal(await readBodyText(new Response(stream)), "héllo wörld €");
+});
+
+Deno.test("readBodyText refuses a declared Content-Length over the limit before reading", async () => {
+  let pulled = 0;
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      pulled++;
+      controller.enqueue(new Uint8Array(10));
+    },
+  });
+  const response = new Response(stream, {
+    status: 200,
+    headers: { "content-length": "1000000" },
+  });
+  await assert.rejects(
+    readBodyText(response, { maxBytes: 1000 }),
+    (error: unknown) =>
+      error instanceof ResponseTooLargeError && error.maxBytes === 1000 &&
+      error.status === 200 && error.retryable === false,
+  );
+  assert.ok(pulled <= 1, `pulled ${pulled} chunks`);
+});
+
+Deno.test("readBodyText stops an endless body at the limit", async () => {
+  let pulled = 0;
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      pulled++;
+      controller.enqueue(new Uint8Array(64 * 1024));
+    },
+  });
+  await assert.rejects(
+    readBodyText(new Response(stream, { status: 502 }), {
+      maxBytes: 1024 * 1024,
+      what: "Audit log response",
+    }),
+    /Audit log response is larger than the limit of 1048576 bytes \(HTTP 502\)/,
+  );
+  assert.ok(pulled <= 18, `pulled ${pulled} chunks of 64 KiB`);
+});
+
+Deno.test("readBodyText accepts a body of exactly the limit and an empty body", async () => {
+  assert.equal(
+    await readBodyText(new Response("abcd"), { maxBytes: 4 }),
+    "abcd",
+  );
+  assert.equal(await readBodyText(new Response(null)), "");
+});
