@@ -30,7 +30,6 @@ import {
   checkApiVersion,
   DEFAULT_API_URL,
   didYouMean,
-  type EnvReader,
   readEnv,
 } from "./_common/mod.ts";
 
@@ -146,7 +145,7 @@ export interface ConnectionFromEnvOptions extends ConnectionValidationOptions {
    * Reads one environment variable. By default `Deno.env.get`, skipping
    * (without a prompt) variables the program may not read.
    */
-  env?: EnvReader;
+  env?: (name: string) => string | undefined;
   /**
    * The API the caller wants. With `"AuditLog"`, `MONDAY_AUDIT_TOKEN` is
    * preferred over `MONDAY_API_TOKEN` and the result has `schema: "AuditLog"`.
