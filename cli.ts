@@ -23,6 +23,7 @@ import { type CliIo, type CliWriter, Output } from "./_cli/output.ts";
 import { parseCommandLine } from "./_cli/parse.ts";
 import { commandHelp, groupHelp, mainHelp } from "./_cli/spec.ts";
 import { redact } from "./_http/mod.ts";
+import { readEnv } from "./_common/mod.ts";
 import type { CommandHandler, RunExtras } from "./_cli/context.ts";
 
 export type { CliWriter } from "./_cli/output.ts";
@@ -50,7 +51,7 @@ export interface MainOptions {
   /**
    * Reads environment variables (`MONDAYKIT_CONNECTION`, `NO_COLOR`, ...).
    *
-   * @default {Deno.env.get}
+   * @default {Deno.env.get, without a permission prompt}
    */
   env?: (name: string) => string | undefined;
   /**
@@ -108,14 +109,7 @@ const LOADERS: Record<string, () => Promise<CommandHandler>> = {
 
 function defaultIo(options: MainOptions): CliIo {
   const hasDeno = typeof Deno !== "undefined";
-  const env = options.env ??
-    ((name: string) => {
-      try {
-        return Deno.env.get(name);
-      } catch {
-        return undefined; // no --allow-env for this variable
-      }
-    });
+  const env = options.env ?? readEnv;
   return {
     stdout: options.stdout ?? Deno.stdout,
     stderr: options.stderr ?? Deno.stderr,

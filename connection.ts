@@ -25,6 +25,15 @@
 
 import { maskSecret, redact } from "./_http/redact.ts";
 import { isLoopbackHost } from "./_http/url.ts";
+import {
+  checkAccountDomain,
+  checkApiVersion,
+  DEFAULT_API_URL,
+  didYouMean,
+  readEnv,
+} from "./_common/mod.ts";
+
+export { DEFAULT_API_URL };
 
 /** Which monday.com API a connection talks to. */
 export type SchemaName = "GraphQL" | "AuditLog";
@@ -80,7 +89,7 @@ export interface ConnectionOptions {
   callbackUrl?: string;
   /** OAuth scopes, space-separated (`Scope`). */
   scope?: string;
-  /** The API version: `YYYY-MM` with month 01, 04, 07 or 10, or `dev` (`ApiVersion`). */
+  /** The API version: `YYYY-MM` with month 01, 04, 07 or 10, `current` or `dev` (`ApiVersion`). */
   apiVersion?: string;
   /** The per-request timeout in seconds (`Timeout`). */
   timeout?: number;
@@ -146,8 +155,6 @@ export interface ConnectionFromEnvOptions extends ConnectionValidationOptions {
   schema?: SchemaName;
 }
 
-/** The default GraphQL endpoint. */
-export const DEFAULT_API_URL = "https://api.monday.com/v2";
 /** The default OAuth server base URL. */
 export const DEFAULT_AUTH_URL = "https://auth.monday.com";
 
@@ -235,48 +242,13 @@ function pair(style: Style, key: Key, value: string): string {
     : `'${spec.name}=${value}'`;
 }
 
-function levenshtein(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0] as number;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j] as number;
-      row[j] = Math.min(
-        above + 1,
-        (row[j - 1] as number) + 1,
-        diagonal + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-      diagonal = above;
-    }
-  }
-  return row[b.length] as number;
-}
-
-function nearest(
-  input: string,
-  candidates: readonly string[],
-): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    const distance = levenshtein(input.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  const tolerance = Math.max(2, Math.floor(input.length / 3));
-  return bestDistance <= tolerance ? best : undefined;
-}
-
 function unknownMessage(
   style: Style,
   what: string,
   input: string,
   known: readonly string[],
 ): string {
-  const suggestion = nearest(input, known);
+  const suggestion = didYouMean(input, known);
   return suggestion === undefined
     ? `${style.prefix}: unknown ${what} '${input}' (known: ${known.join(", ")})`
     : `${style.prefix}: unknown ${what} '${input}' (did you mean '${suggestion}'?)`;
@@ -287,64 +259,16 @@ function shown(value: string): string {
   return redact(text.replace(/(\/\/)[^/@\s]+@/, "$1****@"));
 }
 
-const SLUG_HOST = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.monday\.com$/;
-
 function checkDomain(
   value: string,
   style: Style,
   spec: PropertySpec,
   options: ConnectionValidationOptions,
 ): string {
-  const label = style.label(spec);
-  const expected =
-    `must be the account URL 'https://<slug>.monday.com' (plain http:// only to a loopback host)`;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    const hint = /^[a-z0-9.-]+\.[a-z]{2,}$/i.test(value)
-      ? ` (did you mean 'https://${value}'?)`
-      : "";
-    throw new TypeError(
-      `${style.prefix}: '${label}' ${expected}, got '${shown(value)}'${hint}`,
-    );
-  }
-  if (url.username || url.password || url.search || url.hash) {
-    throw new TypeError(
-      `${style.prefix}: '${label}' must not carry user info, a query or a fragment: '${
-        shown(value)
-      }'`,
-    );
-  }
-  if (url.pathname !== "/" && url.pathname !== "") {
-    throw new TypeError(
-      `${style.prefix}: '${label}' must be the account's base URL without a path, got '${
-        shown(value)
-      }'`,
-    );
-  }
-  const host = url.hostname.toLowerCase();
-  if (isLoopbackHost(host)) {
-    if (url.protocol === "http:" || url.protocol === "https:") {
-      return url.origin;
-    }
-  } else if (url.protocol === "https:") {
-    const allowed = (options.allowDomainHosts ?? []).some((h) =>
-      h.toLowerCase() === host
-    );
-    if (allowed) return url.origin;
-    if (SLUG_HOST.test(host)) {
-      if (["api", "auth", "www"].includes(host.split(".")[0] as string)) {
-        throw new TypeError(
-          `${style.prefix}: '${label}' must be your account's URL, e.g. 'https://acme.monday.com', not monday's shared host '${host}'`,
-        );
-      }
-      return url.origin;
-    }
-  }
-  throw new TypeError(
-    `${style.prefix}: '${label}' ${expected}, got '${shown(value)}'`,
-  );
+  return checkAccountDomain(value, `${style.prefix}: '${style.label(spec)}'`, {
+    allowDomainHosts: options.allowDomainHosts,
+    show: shown,
+  });
 }
 
 function checkUrl(value: string, style: Style, spec: PropertySpec): string {
@@ -367,22 +291,6 @@ function checkUrl(value: string, style: Style, spec: PropertySpec): string {
   }
   throw new TypeError(
     `${style.prefix}: '${label}' must use https:// (plain http:// only to a loopback host), got '${
-      shown(value)
-    }'`,
-  );
-}
-
-function checkApiVersion(
-  value: string,
-  style: Style,
-  spec: PropertySpec,
-): string {
-  if (value.toLowerCase() === "dev") return "dev";
-  if (/^\d{4}-(01|04|07|10)$/.test(value)) return value;
-  throw new RangeError(
-    `${style.prefix}: '${
-      style.label(spec)
-    }' must be 'YYYY-MM' with month 01, 04, 07 or 10, or 'dev', got '${
       shown(value)
     }'`,
   );
@@ -443,7 +351,7 @@ function checkValue(
     case "callbackUrl":
       return checkUrl(value, style, spec);
     case "apiVersion":
-      return checkApiVersion(value, style, spec);
+      return checkApiVersion(value, `${style.prefix}: '${label}'`, shown);
     default:
       return raw; // free text keeps its (quoted) edge whitespace
   }
@@ -849,19 +757,6 @@ export function formatConnectionString(
   return parts.join(";");
 }
 
-function defaultEnv(name: string): string | undefined {
-  const deno = (globalThis as { Deno?: typeof Deno }).Deno;
-  if (deno?.env === undefined) return undefined;
-  try {
-    const state = deno.permissions?.querySync?.({ name: "env", variable: name })
-      .state;
-    if (state !== undefined && state !== "granted") return undefined;
-    return deno.env.get(name);
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Reads connection settings from the environment, only when called (never
  * at import). Without `--allow-env` the default reader skips variables
@@ -882,9 +777,13 @@ function defaultEnv(name: string): string | undefined {
  * Empty variables count as unset. The result is validated like
  * {@linkcode validateConnectionOptions}.
  *
+ * With `partial: true`, finding no token is not an error: the result holds
+ * what the variables give (e.g. only `domain`), for callers that fill the
+ * rest from elsewhere.
+ *
  * @param options The variable reader, the wanted API, extra domain hosts.
  * @returns Validated options whose secrets are hidden.
- * @throws {TypeError} When no settings are found, or like
+ * @throws {TypeError} When no settings are found (unless `partial`), or like
  * {@linkcode parseConnectionString} / {@linkcode validateConnectionOptions}
  * (errors name the variable the bad value came from).
  *
@@ -906,7 +805,7 @@ export function connectionFromEnv(
   options: ConnectionFromEnvOptions = {},
 ): ConnectionOptions {
   const read = (name: string): string | undefined => {
-    const value = (options.env ?? defaultEnv)(name);
+    const value = (options.env ?? readEnv)(name);
     return typeof value === "string" && value.trim() !== "" ? value : undefined;
   };
   const validation: ConnectionValidationOptions = {
@@ -950,7 +849,10 @@ export function connectionFromEnv(
   fill("domain", "MONDAY_DOMAIN", read("MONDAY_DOMAIN"));
   fill("apiUrl", "MONDAY_API_URL", read("MONDAY_API_URL"));
   fill("authUrl", "MONDAY_AUTH_URL", read("MONDAY_AUTH_URL"));
-  if (connection === undefined && base.apiToken === undefined) {
+  if (
+    connection === undefined && base.apiToken === undefined &&
+    options.partial !== true
+  ) {
     throw new TypeError(
       `No monday.com connection settings in the environment: set MONDAYKIT_CONNECTION, MONDAY_API_TOKEN or MONDAY_AUDIT_TOKEN${
         options.env === undefined

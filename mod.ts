@@ -30,17 +30,15 @@
  * @module
  */
 
+import type { ConnectionOptions } from "./connection.ts";
+import type { MondayClient } from "./graphql/mod.ts";
+import type { AuditLogClient } from "./auditlog/mod.ts";
 import {
-  type ConnectionOptions,
-  parseConnectionString,
-  validateConnectionOptions,
-} from "./connection.ts";
-import { MondayClient, type MondayClientOptions } from "./graphql/mod.ts";
-import { AuditLogClient, type AuditLogClientOptions } from "./auditlog/mod.ts";
-import {
-  createCredentials,
-  type CreateCredentialsOptions,
-} from "./auth/mod.ts";
+  auditLogClientFor,
+  type CreateClientOptions,
+  graphqlClientFor,
+  settingsOf,
+} from "./_compose.ts";
 
 export { VERSION } from "./version.ts";
 export * from "./connection.ts";
@@ -48,19 +46,7 @@ export * from "./graphql/mod.ts";
 export * from "./auditlog/mod.ts";
 export * from "./auth/mod.ts";
 export * from "./storage/mod.ts";
-
-/** Options for {@linkcode createClient}, beyond the connection itself. */
-export interface CreateClientOptions {
-  /**
-   * Options for the credential provider (settings store, browser opener,
-   * environment), used for OAuth connections.
-   */
-  credentials?: CreateCredentialsOptions;
-  /** Extra options for a GraphQL client (`Schema=GraphQL`). */
-  graphql?: Omit<MondayClientOptions, "credentials" | "token">;
-  /** Extra options for an Audit Log client (`Schema=AuditLog`). */
-  auditLog?: Omit<AuditLogClientOptions, "connection" | "token" | "domain">;
-}
+export type { CreateClientOptions } from "./_compose.ts";
 
 /**
  * Builds an {@linkcode AuditLogClient} from typed options with
@@ -123,26 +109,8 @@ export function createClient(
   connection: string | ConnectionOptions,
   options: CreateClientOptions = {},
 ): MondayClient | AuditLogClient {
-  const settings = typeof connection === "string"
-    ? parseConnectionString(connection)
-    : validateConnectionOptions(connection);
-  const timeoutMs = settings.timeout !== undefined
-    ? settings.timeout * 1000
-    : undefined;
-  if (settings.schema === "AuditLog") {
-    return new AuditLogClient({
-      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-      ...options.auditLog,
-      connection: settings,
-    });
-  }
-  return new MondayClient({
-    ...(settings.apiUrl !== undefined ? { apiUrl: settings.apiUrl } : {}),
-    ...(settings.apiVersion !== undefined
-      ? { apiVersion: settings.apiVersion }
-      : {}),
-    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-    ...options.graphql,
-    credentials: createCredentials(settings, options.credentials),
-  });
+  const settings = settingsOf(connection, options);
+  return settings.schema === "AuditLog"
+    ? auditLogClientFor(settings, options)
+    : graphqlClientFor(settings, options);
 }

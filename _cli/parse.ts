@@ -14,7 +14,7 @@ import {
   type OptionSpec,
 } from "./spec.ts";
 import { UsageError } from "./errors.ts";
-import { suggest } from "./suggest.ts";
+import { didYouMean } from "../_common/mod.ts";
 
 /** A flag's parsed value. */
 export type FlagValue = string | boolean | string[] | undefined;
@@ -114,7 +114,7 @@ export function parseCommandLine(args: readonly string[]): ParsedCommandLine {
         const name = `${top} ${sub}`;
         spec = COMMANDS[name];
         if (spec === undefined) {
-          const hint = suggest(sub, GROUPS[top]!);
+          const hint = didYouMean(sub, GROUPS[top]!);
           throw new UsageError(
             `Unknown command 'mondaykit ${name}'${
               hint ? ` (did you mean '${top} ${hint}'?)` : ""
@@ -135,7 +135,7 @@ export function parseCommandLine(args: readonly string[]): ParsedCommandLine {
         const negated = name.startsWith("no-") &&
           GLOBAL_OPTIONS[name.slice(3)]?.type === "boolean";
         if (negated) continue;
-        const hint = suggest(
+        const hint = didYouMean(
           `--${name}`,
           Object.keys(GLOBAL_OPTIONS).map((n) => `--${n}`),
         );
@@ -143,7 +143,7 @@ export function parseCommandLine(args: readonly string[]): ParsedCommandLine {
           `Unknown flag '--${name}'${hint ? ` (did you mean '${hint}'?)` : ""}`,
         );
       }
-      const hint = suggest(top, ALL_TOP);
+      const hint = didYouMean(top, ALL_TOP);
       throw new UsageError(
         `Unknown command '${top}'${hint ? ` (did you mean '${hint}'?)` : ""}`,
       );
@@ -174,7 +174,7 @@ export function parseCommandLine(args: readonly string[]): ParsedCommandLine {
     for (const negatable of ["browser", "color"]) {
       if (options[negatable]) candidates.push(`--no-${negatable}`);
     }
-    const hint = suggest(token.rawName.replace(/^-+/, "--"), candidates);
+    const hint = didYouMean(token.rawName.replace(/^-+/, "--"), candidates);
     const where = commandName ? ` for 'mondaykit ${commandName}'` : "";
     throw new UsageError(
       `Unknown flag '${token.rawName}'${where}${
@@ -254,7 +254,7 @@ export function parseCommandLine(args: readonly string[]): ParsedCommandLine {
       );
     }
     if (rest.length > 0) {
-      const hint = suggest(rest[0]!, ALL_TOP);
+      const hint = didYouMean(rest[0]!, ALL_TOP);
       throw new UsageError(
         `Unknown command '${rest[0]}'${
           hint ? ` (did you mean '${hint}'?)` : ""

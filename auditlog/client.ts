@@ -7,19 +7,17 @@
 
 import {
   type Clock,
+  DEFAULT_MAX_RESPONSE_BYTES,
   defaultRetryAfterMs,
   type HttpEvent,
   HttpTransport,
-  isLoopbackHost,
   isRetryableStatus,
+  readBodyText,
   redact,
   type RetryPolicy,
   systemClock,
 } from "../_http/mod.ts";
-import {
-  type ConnectionOptions,
-  parseConnectionString,
-} from "../connection.ts";
+import { checkAccountDomain } from "../_common/mod.ts";
 import { SlidingWindowLimiter } from "./_limiter.ts";
 import { iterateLogs } from "./_iterate.ts";
 import { normalizeAuditLogFilters } from "./filters.ts";
@@ -58,27 +56,28 @@ export interface AuditRateLimit {
 export interface AuditLogClientOptions {
   /**
    * The audit-log API token (Admin → Security → Audit → "Monitor by API").
-   * Overrides the connection's `APIToken`.
+   * Secret: it never appears in errors, events or inspected objects.
    */
-  token?: string;
+  token: string;
   /**
    * The account: its URL (`https://acme.monday.com`), host
-   * (`acme.monday.com`) or slug (`acme`). Overrides the connection's `Domain`.
+   * (`acme.monday.com`) or slug (`acme`).
    */
-  domain?: string;
+  domain: string;
   /**
-   * A connection string (`Schema=AuditLog;AuthScheme=Token;APIToken=…;Domain=…`)
-   * or parsed {@linkcode ConnectionOptions}, used for what `token` and
-   * `domain` do not give.
-   */
-  connection?: string | ConnectionOptions;
-  /**
-   * Hosts besides `*.monday.com` and loopback hosts the token may be sent
-   * to (over `https://`), e.g. a proxy. The token goes nowhere else.
+   * Hosts besides `*.monday.com` and loopback hosts `domain` may name (over
+   * `https://`), e.g. a proxy. The token goes nowhere else.
    *
    * @default {[]}
    */
-  allowedHosts?: readonly string[];
+  allowDomainHosts?: readonly string[];
+  /**
+   * The largest response body read, in bytes; a larger one fails with
+   * `ResponseTooLargeError` instead of filling the heap.
+   *
+   * @default {DEFAULT_MAX_RESPONSE_BYTES}
+   */
+  maxResponseBytes?: number;
   /**
    * Default entries per page, 1 to 1,000.
    *
@@ -149,54 +148,6 @@ export class AuditLogApiError extends Error {
   }
 }
 
-const SLUG_HOST = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.monday\.com$/;
-
-function resolveDomain(
-  value: string,
-  allowedHosts: readonly string[],
-): string {
-  const text = value.trim();
-  let url: URL;
-  try {
-    if (/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i.test(text)) {
-      url = new URL(`https://${text.toLowerCase()}.monday.com`);
-    } else if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
-      url = new URL(`https://${text}`);
-    } else {
-      url = new URL(text);
-    }
-  } catch {
-    throw new TypeError(
-      `Invalid audit log domain: expected 'https://<slug>.monday.com', a host or a slug, got '${text}'`,
-    );
-  }
-  if (
-    url.username || url.password || url.search || url.hash ||
-    (url.pathname !== "/" && url.pathname !== "")
-  ) {
-    throw new TypeError(
-      `Invalid audit log domain: expected the account's base URL without a path or query, got '${url.origin}${url.pathname}'`,
-    );
-  }
-  const host = url.hostname.toLowerCase();
-  if (isLoopbackHost(host)) {
-    if (url.protocol === "http:" || url.protocol === "https:") {
-      return url.origin;
-    }
-  } else if (url.protocol === "https:") {
-    if (
-      SLUG_HOST.test(host) ||
-      allowedHosts.some((h) => h.toLowerCase() === host)
-    ) return url.origin;
-    throw new TypeError(
-      `Invalid audit log domain: the token goes only to '*.monday.com' or loopback hosts, not '${host}' (name it in 'allowedHosts' to allow it)`,
-    );
-  }
-  throw new TypeError(
-    `Insecure audit log domain: '${url.origin}' must use https:// (plain http:// only to a loopback host)`,
-  );
-}
-
 function checkPerPage(value: unknown, name: string): number {
   if (
     typeof value !== "number" || !Number.isInteger(value) || value < 1 ||
@@ -204,6 +155,17 @@ function checkPerPage(value: unknown, name: string): number {
   ) {
     throw new RangeError(
       `Invalid ${name}: expected an integer from 1 to 1000, got '${
+        String(value)
+      }'`,
+    );
+  }
+  return value;
+}
+
+function checkMaxBytes(value: unknown): number {
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1) {
+    throw new RangeError(
+      `Invalid maxResponseBytes: expected a positive integer, got '${
         String(value)
       }'`,
     );
@@ -226,8 +188,12 @@ async function readPage(
   perPage: number,
   now: number,
   secrets: readonly string[],
+  maxBytes: number,
 ): Promise<AuditLogPage> {
-  const text = await response.text();
+  const text = await readBodyText(response, {
+    maxBytes,
+    what: "Audit log response body",
+  });
   let body: unknown;
   try {
     body = text === "" ? undefined : JSON.parse(text);
@@ -295,7 +261,9 @@ async function readPage(
  * before anything is sent.
  *
  * The token is sent only to `*.monday.com` over `https://` or to a loopback
- * host, unless `allowedHosts` names another host.
+ * host, unless `allowDomainHosts` names another host. To build a client from
+ * a connection string (`Schema=AuditLog;APIToken=…;Domain=…`), use
+ * `createClient` from the package's front door.
  *
  * Needs `--allow-net` for the account's host.
  *
@@ -306,9 +274,10 @@ async function readPage(
  * import { AuditLogClient } from "./client.ts";
  *
  * await using emulator = await startEmulator({ auditEntries: 30 });
- * const client = new AuditLogClient(
- *   `Schema=AuditLog;AuthScheme=Token;APIToken=${emulator.credentials.auditToken};Domain=${emulator.domain}`,
- * );
+ * const client = new AuditLogClient({
+ *   token: emulator.credentials.auditToken,
+ *   domain: emulator.domain,
+ * });
  * const page = await client.getLogs({ perPage: 10 });
  * assert.equal(page.entries.length, 10);
  * assert.equal(page.nextPage, 2);
@@ -321,55 +290,48 @@ export class AuditLogClient implements AuditLogSource {
   #transport: HttpTransport;
   #limiter: SlidingWindowLimiter | undefined;
   #clock: Clock;
+  #maxResponseBytes: number;
   #requests = 0;
 
   /**
    * Makes a client. Nothing is sent until a page is asked for.
    *
-   * @param options The options, or a connection string.
-   * @throws {TypeError} When the token or domain is missing or not allowed,
-   * the connection string is invalid, or `AuthScheme=OAuth` is asked for.
+   * @param options The token, the account domain and the client's settings.
+   * @throws {TypeError} When the token or domain is missing, or the domain
+   * is not an allowed account URL.
    * @throws {RangeError} When a number option is out of range.
    */
-  constructor(options: AuditLogClientOptions | string) {
-    const opts: AuditLogClientOptions = typeof options === "string"
-      ? { connection: options }
-      : options ?? {};
-    const allowedHosts = opts.allowedHosts ?? [];
-    let connectionText = opts.connection;
-    if (
-      typeof connectionText === "string" && typeof opts.token === "string" &&
-      !/(^|;)\s*apitoken\s*=/i.test(connectionText)
-    ) {
-      // The token given apart completes a connection string without one.
-      connectionText = `${connectionText.replace(/;\s*$/, "")};APIToken="${
-        opts.token.replaceAll('"', '""')
-      }"`;
-    }
-    const connection = typeof connectionText === "string"
-      ? parseConnectionString(connectionText, {
-        allowDomainHosts: allowedHosts,
-      })
-      : connectionText;
-    if (connection?.authScheme === "OAuth") {
+  constructor(options: AuditLogClientOptions) {
+    if (typeof options !== "object" || options === null) {
       throw new TypeError(
-        "Invalid audit log connection: the Audit Log API takes an API token, not OAuth (use AuthScheme=Token)",
+        `Invalid audit log client options: expected an object with 'token' and 'domain', got ${
+          options === null ? "null" : typeof options
+        } (for a connection string, use createClient)`,
       );
     }
-    const token = opts.token ?? connection?.apiToken;
+    const opts = options;
+    const token = opts.token;
     if (typeof token !== "string" || token.trim() === "") {
       throw new TypeError(
-        "Invalid audit log client options: missing the audit token ('token' or the connection's 'APIToken')",
+        "Invalid audit log client options: missing the audit token ('token')",
       );
     }
-    const domain = opts.domain ?? connection?.domain;
+    const domain = opts.domain;
     if (typeof domain !== "string" || domain.trim() === "") {
       throw new TypeError(
-        "Invalid audit log client options: missing the account domain ('domain' or the connection's 'Domain', e.g. 'https://acme.monday.com')",
+        "Invalid audit log client options: missing the account domain ('domain', e.g. 'https://acme.monday.com')",
       );
     }
     this.#token = token.trim();
-    this.#url = `${resolveDomain(domain, allowedHosts)}/audit-api/get-logs`;
+    this.#url = `${
+      checkAccountDomain(domain, "Invalid audit log client options: 'domain'", {
+        allowDomainHosts: opts.allowDomainHosts,
+        shorthand: true,
+      })
+    }/audit-api/get-logs`;
+    this.#maxResponseBytes = checkMaxBytes(
+      opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    );
     this.#perPage = checkPerPage(opts.perPage ?? 1000, "perPage");
     this.#clock = opts.clock ?? systemClock;
     if (opts.rateLimit !== false) {
@@ -473,7 +435,14 @@ export class AuditLogClient implements AuditLogSource {
           return request;
         },
         (response) =>
-          readPage(response, page, perPage, this.#clock.now(), [this.#token]),
+          readPage(
+            response,
+            page,
+            perPage,
+            this.#clock.now(),
+            [this.#token],
+            this.#maxResponseBytes,
+          ),
         signal ? { signal } : {},
       );
     } finally {

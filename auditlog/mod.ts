@@ -114,9 +114,4 @@ export {
   type SyncWriter,
 } from "./progress.ts";
 export type { Clock, HttpEvent, RetryPolicy } from "../_http/mod.ts";
-export type {
-  AuthScheme,
-  ConnectionOptions,
-  InitiateOAuthMode,
-  SchemaName,
-} from "../connection.ts";
+export { ResponseTooLargeError } from "../_http/mod.ts";

@@ -41,7 +41,7 @@ export interface CreateCredentialsOptions {
   /**
    * Reads environment variables for the token fallback.
    *
-   * @default {Deno.env.get}
+   * @default {Deno.env.get, without a permission prompt}
    */
   env?: (name: string) => string | undefined;
   /**

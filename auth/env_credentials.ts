@@ -5,6 +5,7 @@
  * @module
  */
 
+import { envPermitted, readEnv } from "../_common/mod.ts";
 import { CredentialsUnavailableError } from "./errors.ts";
 import { assertToken } from "./static_token.ts";
 import type { CredentialProvider } from "./types.ts";
@@ -28,7 +29,7 @@ export interface EnvCredentialsOptions {
   /**
    * Reads a variable (tests inject one).
    *
-   * @default {Deno.env.get}
+   * @default {Deno.env.get, without a permission prompt}
    */
   env?: (name: string) => string | undefined;
 }
@@ -63,8 +64,17 @@ export function envCredentials(
   }
   const scheme = options.scheme ??
     (variable === "MONDAY_AUDIT_TOKEN" ? "bearer" : "raw");
-  const env = options.env ?? ((name: string) => Deno.env.get(name));
-  return new EnvCredentials(variable, scheme, env);
+  return new EnvCredentials(variable, scheme, options.env ?? defaultReader);
+}
+
+/** The package's non-prompting reader; a variable it may not read is an error with a hint. */
+function defaultReader(name: string): string | undefined {
+  if (!envPermitted(name)) {
+    const error = new Error(`Reading '${name}' is not permitted`);
+    error.name = "NotCapable";
+    throw error;
+  }
+  return readEnv(name);
 }
 
 class EnvCredentials implements CredentialProvider {

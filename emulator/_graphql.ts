@@ -192,7 +192,7 @@ export class GraphQLEndpoint {
         throw new Refusal(
           200,
           "InvalidVersionException",
-          `The API version '${rawVersion}' is malformed: use YYYY-MM (e.g. '${CURRENT_VERSION}') or 'dev'`,
+          `The API version '${rawVersion}' is malformed: use YYYY-MM (e.g. '${CURRENT_VERSION}'), 'current' or 'dev'`,
           { errorData: { version: rawVersion } },
         );
       }
@@ -554,6 +554,9 @@ function resolveVersion(raw: string | null): string | undefined {
   if (raw === null || raw.trim() === "") return CURRENT_VERSION;
   const value = raw.trim();
   if (value === "dev") return "dev";
+  // `current` names whatever version is current (documented since
+  // 2026-11-27): served and echoed as that version.
+  if (value === "current") return CURRENT_VERSION;
   const match = /^(\d{4})-(\d{2})$/.exec(value);
   if (!match || Number(match[2]) < 1 || Number(match[2]) > 12) return undefined;
   return VERSIONS.some((v) => v.value === value) ? value : CURRENT_VERSION;

@@ -20,6 +20,7 @@ import {
   type RetryPolicy,
   systemClock,
 } from "../_http/mod.ts";
+import { checkApiVersion, DEFAULT_API_URL } from "../_common/mod.ts";
 import { classifyResponse, requestIdOfResponse } from "./_classify.ts";
 import { resolveDocument } from "./_operation.ts";
 import { DocumentValidator } from "./_validate.ts";
@@ -70,9 +71,6 @@ import {
 /** The API version the client pins by default (monday's current version). */
 export const DEFAULT_API_VERSION = "2026-10";
 
-/** monday's GraphQL endpoint. */
-export const DEFAULT_GRAPHQL_URL = "https://api.monday.com/v2";
-
 /** Options of {@linkcode MondayClient}. */
 export interface MondayClientOptions {
   /**
@@ -83,7 +81,7 @@ export interface MondayClientOptions {
   /** A personal API token (alias of a string `credentials`). */
   token?: string;
   /**
-   * The `API-Version` header: `YYYY-MM` or `dev`.
+   * The `API-Version` header: `YYYY-MM` (month 01, 04, 07 or 10), `current` or `dev`.
    *
    * @default {DEFAULT_API_VERSION}
    */
@@ -241,17 +239,8 @@ interface SendSpec<T> {
   read: (response: Response, text: string) => T | MondayApiError;
 }
 
-const VERSION_PATTERN = /^(\d{4}-\d{2}|dev)$/;
-
 function checkVersion(version: unknown, what: string): string {
-  if (typeof version !== "string" || !VERSION_PATTERN.test(version)) {
-    throw new RangeError(
-      `Invalid '${what}': expected 'YYYY-MM' (e.g. '${DEFAULT_API_VERSION}') or 'dev', got '${
-        String(version)
-      }'`,
-    );
-  }
-  return version;
+  return checkApiVersion(version, `Invalid '${what}':`);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -412,7 +401,7 @@ export class MondayClient {
       options.apiVersion ?? DEFAULT_API_VERSION,
       "apiVersion",
     );
-    this.#apiUrl = options.apiUrl ?? DEFAULT_GRAPHQL_URL;
+    this.#apiUrl = options.apiUrl ?? DEFAULT_API_URL;
     assertSecureUrl(this.#apiUrl, "apiUrl");
     const base = this.#apiUrl.replace(/\/+$/, "");
     this.#fileUrl = options.fileUrl ?? `${base}/file`;

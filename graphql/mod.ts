@@ -35,9 +35,9 @@
  * @module
  */
 
+export { DEFAULT_API_URL } from "../_common/endpoints.ts";
 export {
   DEFAULT_API_VERSION,
-  DEFAULT_GRAPHQL_URL,
   MondayClient,
   type MondayClientOptions,
   type RequestArgs,

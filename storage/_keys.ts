@@ -14,6 +14,7 @@ import {
   SALT_LENGTH,
 } from "./_format.ts";
 import { writeNewFile } from "./_fs.ts";
+import { readEnv } from "../_common/mod.ts";
 
 export const ENV_KEY = "MONDAYKIT_SETTINGS_KEY";
 export const ENV_PASSPHRASE = "MONDAYKIT_SETTINGS_PASSPHRASE";
@@ -43,26 +44,9 @@ type Resolved =
   | { kind: "raw"; bytes: Uint8Array<ArrayBuffer>; description: string }
   | { kind: "passphrase"; passphrase: string; description: string };
 
-/**
- * Reads an environment variable without prompting: undefined when it is unset
- * or the permission is not granted (denied, or would need a prompt).
- */
-export function defaultEnv(name: string): string | undefined {
-  const deno = (globalThis as { Deno?: typeof Deno }).Deno;
-  if (deno?.env === undefined) return undefined;
-  let state: string | undefined;
-  try {
-    state = deno.permissions.querySync({ name: "env", variable: name }).state;
-  } catch {
-    state = undefined; // no permission API here (e.g. some hosts): just try
-  }
-  if (state !== undefined && state !== "granted") return undefined;
-  try {
-    return deno.env.get(name);
-  } catch {
-    return undefined;
-  }
-}
+/** The package's one non-prompting environment reader (see `_common/env.ts`). */
+const defaultEnv: (name: string) => string | undefined = readEnv;
+export { defaultEnv };
 
 /** Decodes a base64 (standard or URL-safe, padding optional) 256-bit key. */
 export function decodeKey(text: string): Uint8Array<ArrayBuffer> | undefined {

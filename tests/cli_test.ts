@@ -1150,6 +1150,41 @@ Deno.test("cli: --api-version and --token reach the server as given", async () =
   });
 });
 
+Deno.test("cli: --api-version follows the library's one rule: 'current' is sent, 2026-02 refused before any request", async () => {
+  let requests = 0;
+  await using server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    (request) => {
+      requests++;
+      return Response.json({
+        data: { version: request.headers.get("api-version") },
+      });
+    },
+  );
+  const run = (version: string) =>
+    runCli([
+      "query",
+      "{ version }",
+      "--api-url",
+      `http://127.0.0.1:${server.addr.port}/v2`,
+      "--api-version",
+      version,
+      "--token",
+      "flag-token-0123456789",
+      "--json",
+    ], { env: { MONDAYKIT_CONNECTION: "" } });
+  const current = await run("current");
+  assert.equal(current.code, 0, current.stderr);
+  assert.deepEqual(JSON.parse(current.stdout), { version: "current" });
+  const refused = await run("2026-02");
+  assert.notEqual(refused.code, 0);
+  assert.match(
+    refused.stderr,
+    /'apiVersion' must be 'YYYY-MM' with month 01, 04, 07 or 10, 'current' or 'dev', got '2026-02'/,
+  );
+  assert.equal(requests, 1);
+});
+
 Deno.test("cli: --timeout is per request: a slower response is abandoned and the query retried", async () => {
   await using emulator = await startEmulator({ items: 3 });
   emulator.inject("graphql", { delayMs: 2500 });

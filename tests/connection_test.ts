@@ -181,8 +181,10 @@ Deno.test("Domain accepts another https host only when explicitly allowed", () =
   );
 });
 
-Deno.test("ApiVersion takes quarterly months and dev", () => {
-  for (const v of ["2026-01", "2026-04", "2026-07", "2026-10", "dev"]) {
+Deno.test("ApiVersion takes quarterly months, current and dev", () => {
+  for (
+    const v of ["2026-01", "2026-04", "2026-07", "2026-10", "current", "dev"]
+  ) {
     assert.equal(
       parseConnectionString(`APIToken=x;ApiVersion=${v}`).apiVersion,
       v,
@@ -451,7 +453,7 @@ Deno.test("Timeout must be a positive number", () => {
   }
 });
 
-Deno.test("ApiVersion must be YYYY-MM with a quarterly month, or dev", () => {
+Deno.test("ApiVersion must be YYYY-MM with a quarterly month, current or dev", () => {
   for (
     const value of [
       "2026-03",
@@ -467,7 +469,7 @@ Deno.test("ApiVersion must be YYYY-MM with a quarterly month, or dev", () => {
       {
         name: "RangeError",
         message:
-          `Cannot parse connection string: 'ApiVersion' must be 'YYYY-MM' with month 01, 04, 07 or 10, or 'dev', got '${value}'`,
+          `Cannot parse connection string: 'ApiVersion' must be 'YYYY-MM' with month 01, 04, 07 or 10, 'current' or 'dev', got '${value}'`,
       },
     );
   }

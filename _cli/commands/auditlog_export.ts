@@ -7,13 +7,11 @@
 import type { CommandContext } from "../context.ts";
 import { classifyError, EXIT, UsageError } from "../errors.ts";
 import {
-  eventLogger,
+  auditClient,
   graphqlClient,
   resolveConnection,
-} from "../connection.ts";
+} from "../resolve_connection.ts";
 import {
-  AuditLogClient,
-  type AuditLogClientOptions,
   type AuditLogSource,
   type AuditSink,
   exportAuditLogs,
@@ -43,14 +41,7 @@ function source(
       context.spec.name,
     );
   }
-  const options: AuditLogClientOptions = {
-    connection,
-    onEvent: eventLogger(context),
-  };
-  if (connection.timeout !== undefined) {
-    options.timeoutMs = connection.timeout * 1000;
-  }
-  return new AuditLogClient(options);
+  return auditClient(context, connection);
 }
 
 function plural(count: number, one: string, many: string): string {

@@ -7,11 +7,11 @@
 import type { CommandContext } from "../context.ts";
 import { CommandError, EXIT } from "../errors.ts";
 import {
-  eventLogger,
+  graphqlClient,
   oauthClient,
   openStore,
   resolveConnection,
-} from "../connection.ts";
+} from "../resolve_connection.ts";
 import { AtomicFile } from "../atomic_file.ts";
 import { readPassphrase } from "../prompt.ts";
 import { readBytesArgument } from "../read_input.ts";
@@ -170,22 +170,17 @@ function userLookup(
         `no network permission for '${apiUrl.host}' (add it to --allow-net)`,
       );
     }
-    const { MondayClient, AuthenticationError } = await import(
-      "../../graphql/mod.ts"
-    );
-    const client = new MondayClient({
-      credentials: { authorization: () => Promise.resolve(authorization) },
-      ...(connection.apiUrl !== undefined ? { apiUrl: connection.apiUrl } : {}),
-      ...(connection.apiVersion !== undefined
-        ? { apiVersion: connection.apiVersion }
-        : {}),
-      timeoutMs: Math.min(
-        LOOKUP_TIMEOUT_MS,
-        (connection.timeout ?? Infinity) * 1000,
-      ),
-      retry: false,
-      onEvent: eventLogger(context),
-      onWarning: () => {},
+    const { AuthenticationError } = await import("../../graphql/mod.ts");
+    const client = graphqlClient(context, connection, {
+      provider: { authorization: () => Promise.resolve(authorization) },
+      graphql: {
+        timeoutMs: Math.min(
+          LOOKUP_TIMEOUT_MS,
+          (connection.timeout ?? Infinity) * 1000,
+        ),
+        retry: false,
+        onWarning: () => {},
+      },
     });
     try {
       const { me } = await client.request<

@@ -6,7 +6,7 @@
 
 import type { CommandContext } from "../context.ts";
 import { CommandError, EXIT } from "../errors.ts";
-import { graphqlClient, resolveConnection } from "../connection.ts";
+import { graphqlClient, resolveConnection } from "../resolve_connection.ts";
 import { AtomicFile } from "../atomic_file.ts";
 import { csvRow } from "../csv.ts";
 import { progressLine } from "../output.ts";

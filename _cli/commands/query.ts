@@ -6,7 +6,7 @@
 
 import type { CommandContext } from "../context.ts";
 import { EXIT, UsageError } from "../errors.ts";
-import { graphqlClient, resolveConnection } from "../connection.ts";
+import { graphqlClient, resolveConnection } from "../resolve_connection.ts";
 import { readAllText, readTextArgument } from "../read_input.ts";
 import type { MondayClient } from "../../graphql/mod.ts";
 

@@ -6,7 +6,7 @@
 
 import type { CommandContext } from "../context.ts";
 import { EXIT } from "../errors.ts";
-import { graphqlClient, resolveConnection } from "../connection.ts";
+import { graphqlClient, resolveConnection } from "../resolve_connection.ts";
 import { writeFileAtomic } from "../atomic_file.ts";
 import type { FetchSchemaOptions } from "../../graphql/mod.ts";
 

@@ -4,8 +4,11 @@ import { startEmulator } from "../../emulator/mod.ts";
 import {
   AuditLogApiError,
   AuditLogClient,
+  type AuditLogClientOptions,
   type AuditLogEntry,
+  ResponseTooLargeError,
 } from "../../auditlog/mod.ts";
+import { createClient } from "../../mod.ts";
 
 type Emu = Awaited<ReturnType<typeof startEmulator>>;
 
@@ -156,20 +159,17 @@ Deno.test("AuditLogClient reports a rejected token without revealing it", async 
   });
 });
 
-Deno.test("AuditLogClient accepts a connection string and sends the token only to monday or loopback hosts", () => {
-  const client = new AuditLogClient(
-    "Schema=AuditLog;AuthScheme=Token;APIToken=tok-1234;Domain=https://acme.monday.com",
-  );
-  assert.equal(client.url, "https://acme.monday.com/audit-api/get-logs");
+Deno.test("AuditLogClient takes a token and a domain, and sends the token only to monday or loopback hosts", () => {
   assert.equal(
-    new AuditLogClient({
-      connection: "Schema=AuditLog;Domain=https://acme.monday.com",
-      token: "t",
-    }).url,
+    new AuditLogClient({ token: "t", domain: "https://acme.monday.com" }).url,
     "https://acme.monday.com/audit-api/get-logs",
   );
   assert.equal(
     new AuditLogClient({ token: "t", domain: "acme" }).url,
+    "https://acme.monday.com/audit-api/get-logs",
+  );
+  assert.equal(
+    new AuditLogClient({ token: "t", domain: "acme.monday.com" }).url,
     "https://acme.monday.com/audit-api/get-logs",
   );
   assert.equal(
@@ -182,35 +182,110 @@ Deno.test("AuditLogClient accepts a connection string and sends the token only t
     {
       name: "TypeError",
       message:
-        /only to '\*\.monday\.com' or loopback hosts, not 'evil\.example\.com'/,
+        "Invalid audit log client options: 'domain' must be the account URL 'https://<slug>.monday.com' (plain http:// only to a loopback host), got 'https://evil.example.com'",
     },
   );
   assert.equal(
     new AuditLogClient({
       token: "t",
       domain: "https://proxy.example.com",
-      allowedHosts: ["proxy.example.com"],
+      allowDomainHosts: ["proxy.example.com"],
     }).url,
     "https://proxy.example.com/audit-api/get-logs",
   );
   assert.throws(
     () => new AuditLogClient({ token: "t", domain: "http://acme.monday.com" }),
-    /must use https/,
+    /'domain' must be the account URL 'https:\/\/<slug>\.monday\.com' \(plain http:\/\/ only to a loopback host\)/,
+  );
+  // The same domain rule as the connection string: monday's shared hosts
+  // are not an account.
+  assert.throws(
+    () => new AuditLogClient({ token: "t", domain: "https://api.monday.com" }),
+    /not monday's shared host 'api\.monday\.com'/,
   );
   assert.throws(
-    () => new AuditLogClient({ domain: "acme" }),
+    () => new AuditLogClient({ domain: "acme" } as AuditLogClientOptions),
     /missing the audit token/,
   );
   assert.throws(
-    () => new AuditLogClient({ token: "t" }),
+    () => new AuditLogClient({ token: "t" } as AuditLogClientOptions),
     /missing the account domain/,
   );
+  // A connection string is the composition's job, not the client's.
   assert.throws(
     () =>
       new AuditLogClient(
+        "Schema=AuditLog;APIToken=tok-1234;Domain=https://acme.monday.com" as unknown as AuditLogClientOptions,
+      ),
+    { name: "TypeError", message: /for a connection string, use createClient/ },
+  );
+});
+
+Deno.test("createClient builds the AuditLogClient from a connection string with the same rules", () => {
+  const client = createClient(
+    "Schema=AuditLog;AuthScheme=Token;APIToken=tok-1234;Domain=https://acme.monday.com;Timeout=5",
+  );
+  assert.ok(client instanceof AuditLogClient);
+  assert.equal(client.url, "https://acme.monday.com/audit-api/get-logs");
+  assert.equal(
+    (createClient(
+      "Schema=AuditLog;APIToken=t;Domain=https://proxy.example.com",
+      { allowDomainHosts: ["proxy.example.com"] },
+    ) as AuditLogClient).url,
+    "https://proxy.example.com/audit-api/get-logs",
+  );
+  assert.throws(
+    () =>
+      createClient(
+        "Schema=AuditLog;APIToken=t;Domain=https://evil.example.com",
+      ),
+    {
+      name: "TypeError",
+      message:
+        "Cannot parse connection string: 'Domain' must be the account URL 'https://<slug>.monday.com' (plain http:// only to a loopback host), got 'https://evil.example.com'",
+    },
+  );
+  assert.throws(
+    () =>
+      createClient(
         "Schema=AuditLog;AuthScheme=OAuth;Domain=https://acme.monday.com",
       ),
     TypeError,
+  );
+});
+
+Deno.test("AuditLogClient: a body far over maxResponseBytes is a clean ResponseTooLargeError", async () => {
+  let served = 0;
+  const huge = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      // 1 MiB chunks, forever: only the limit stops the reader.
+      served++;
+      controller.enqueue(new Uint8Array(1024 * 1024).fill(0x20));
+    },
+  });
+  const client = new AuditLogClient({
+    token: "audit-token-secret-9876",
+    domain: "http://127.0.0.1:9",
+    maxResponseBytes: 4 * 1024 * 1024,
+    rateLimit: false,
+    fetch: () =>
+      Promise.resolve(
+        new Response(huge, {
+          headers: { "content-type": "application/json" },
+        }),
+      ),
+  });
+  const error = await client.getLogs().catch((e) => e);
+  assert.ok(error instanceof ResponseTooLargeError, String(error));
+  assert.equal(error.maxBytes, 4 * 1024 * 1024);
+  assert.equal(error.status, 200);
+  assert.equal(client.requests, 1, "not retried");
+  assert.ok(served <= 6, `read stopped at the limit (${served} MiB pulled)`);
+  assert.ok(!Deno.inspect(error).includes("audit-token-secret-9876"));
+  assert.throws(
+    () =>
+      new AuditLogClient({ token: "t", domain: "acme", maxResponseBytes: 0 }),
+    RangeError,
   );
 });
 

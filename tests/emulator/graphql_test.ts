@@ -566,6 +566,20 @@ Deno.test("graphql: complexity reports the query's cost and the budget before an
   );
 });
 
+Deno.test("graphql: API-Version 'current' is served as the current version and echoed as it", async () => {
+  await using emulator = await startEmulator();
+  const answer = await gql(emulator, "{ version { value kind } }", {
+    headers: { "API-Version": "current" },
+  });
+  assert.equal(answer.status, 200);
+  assert.equal(answer.body.errors, undefined);
+  assert.equal(answer.headers.get("api-version"), "2026-10");
+  assert.deepEqual(answer.body.data.version, {
+    value: "2026-10",
+    kind: "current",
+  });
+});
+
 Deno.test("graphql: API-Version is echoed, unknown well-formed versions get the current one, malformed ones an error", async () => {
   await using emulator = await startEmulator();
   const query = "{ version { value kind } }";

@@ -126,9 +126,17 @@ Deno.test("emulator: authentication, permission, validation, version and not-fou
   assert.ok(parse instanceof GraphQLValidationError, String(parse));
   assert.ok(parse.locations?.length);
 
-  const version = await client.request("{ me { id } }", undefined, {
-    apiVersion: "2026-13",
-  }).catch((e) => e);
+  // The client itself refuses a malformed version before sending (one rule
+  // with the connection string); the header is rewritten on the wire to
+  // show how the server's InvalidVersionException reaches the caller.
+  const rewriting = clientFor(emulator, {
+    fetch: (input, init) => {
+      const request = new Request(input, init);
+      request.headers.set("api-version", "2026-13");
+      return fetch(request);
+    },
+  }).client;
+  const version = await rewriting.request("{ me { id } }").catch((e) => e);
   assert.ok(version instanceof InvalidVersionError, String(version));
 
   const missing = await client.request(CREATE("999999999", "x")).catch((e) =>

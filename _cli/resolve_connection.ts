@@ -1,5 +1,7 @@
 /**
- * Turns global flags and the environment into connection options, clients and stores.
+ * Resolves the command's connection from the global flags and the
+ * environment, and builds its clients and stores through the library's one
+ * composition (`_compose.ts`, the same as `createClient`).
  *
  * @module
  */
@@ -11,13 +13,19 @@ import {
   type SchemaName,
   validateConnectionOptions,
 } from "../connection.ts";
+import {
+  auditLogClientFor,
+  graphqlClientFor,
+  type GraphqlClientForOptions,
+} from "../_compose.ts";
 import type { HttpEvent } from "../_http/mod.ts";
 import {
-  createCredentials,
   createOAuthClient,
+  type CredentialProvider,
   type OAuthClient,
 } from "../auth/mod.ts";
-import { MondayClient, type MondayClientOptions } from "../graphql/mod.ts";
+import type { AuditLogClient } from "../auditlog/mod.ts";
+import type { MondayClient } from "../graphql/mod.ts";
 import {
   defaultSettingsPath,
   openSettingsStore,
@@ -28,12 +36,6 @@ import { CommandError, EXIT, UsageError } from "./errors.ts";
 
 /** What a command needs the connection for. */
 export type Purpose = "graphql" | "audit" | "oauth";
-
-const ENV_SOURCES = [
-  "MONDAYKIT_CONNECTION",
-  "MONDAY_API_TOKEN",
-  "MONDAY_AUDIT_TOKEN",
-];
 
 /**
  * The connection options: `--connection` (else the environment), then the individual flags on top.
@@ -55,30 +57,16 @@ export function resolveConnection(
     ? "GraphQL"
     : undefined;
   const text = flags.string("connection");
-  let base: ConnectionOptions = {};
-  // Partial: the flags below may supply what the string lacks (e.g. --token);
-  // the merged options are validated in full at the end.
-  if (text !== undefined) {
-    base = parseConnectionString(text, { partial: true });
-  } else if (ENV_SOURCES.some((name) => (io.env(name) ?? "").trim() !== "")) {
-    base = connectionFromEnv({
+  // Partial: the flags below may supply what the string or the environment
+  // lacks (e.g. --token); the merged options are validated in full at the end.
+  const base = text !== undefined
+    ? parseConnectionString(text, { partial: true })
+    : connectionFromEnv({
       env: io.env,
       partial: true,
       ...(schema ? { schema } : {}),
     });
-  } else {
-    const env = (name: string) => {
-      const value = io.env(name);
-      return value !== undefined && value.trim() !== "" ? value : undefined;
-    };
-    const domain = env("MONDAY_DOMAIN");
-    const apiUrl = env("MONDAY_API_URL");
-    const authUrl = env("MONDAY_AUTH_URL");
-    if (domain) base.domain = domain;
-    if (apiUrl) base.apiUrl = apiUrl;
-    if (authUrl) base.authUrl = authUrl;
-  }
-  const merged: ConnectionOptions = copyOptions(base);
+  const merged: ConnectionOptions = { ...base };
   const token = flags.string("token");
   const auditToken = flags.string("audit-token");
   if (schema === "AuditLog" && auditToken !== undefined) {
@@ -126,52 +114,6 @@ export function resolveConnection(
     );
   }
   return validateConnectionOptions(merged);
-}
-
-/** Copies options, secrets included (they are readable properties, hidden only from printing). */
-function copyOptions(options: ConnectionOptions): ConnectionOptions {
-  const copy: Record<string, unknown> = {};
-  const keys: (keyof ConnectionOptions)[] = [
-    "schema",
-    "authScheme",
-    "apiToken",
-    "domain",
-    "initiateOAuth",
-    "oauthClientId",
-    "oauthClientSecret",
-    "oauthAccessToken",
-    "oauthRefreshToken",
-    "oauthVerifier",
-    "oauthSettingsLocation",
-    "callbackUrl",
-    "scope",
-    "apiVersion",
-    "timeout",
-    "apiUrl",
-    "authUrl",
-  ];
-  for (const key of keys) {
-    if (options[key] !== undefined) copy[key] = options[key];
-  }
-  return copy as ConnectionOptions;
-}
-
-/**
- * The secret values in play, to mask in anything printed.
- *
- * @param options The connection options.
- * @returns The secrets.
- */
-export function secretsOf(options: ConnectionOptions): string[] {
-  return [
-    options.apiToken,
-    options.oauthClientSecret,
-    options.oauthAccessToken,
-    options.oauthRefreshToken,
-    options.oauthVerifier,
-  ].filter((value): value is string =>
-    typeof value === "string" && value !== ""
-  );
 }
 
 /**
@@ -234,36 +176,50 @@ export function openStore(
  *
  * @param context The invocation.
  * @param options The connection options.
+ * @param extra A provider that replaces the connection's credentials, or client options.
  * @returns The client.
  */
 export function graphqlClient(
   context: CommandContext,
   options: ConnectionOptions,
+  extra: {
+    provider?: CredentialProvider;
+    graphql?: GraphqlClientForOptions["graphql"];
+  } = {},
 ): MondayClient {
-  const credentials = createCredentials({
-    ...copyOptions(options),
-    schema: "GraphQL",
-  }, {
-    env: context.io.env,
-    storeOptions: { env: context.io.env },
-    writer: (text) => context.out.info(text),
-    ...(context.extras.opener ? { opener: context.extras.opener } : {}),
-    onEvent: eventLogger(context),
+  return graphqlClientFor(options, {
+    ...(extra.provider ? { provider: extra.provider } : {}),
+    credentials: {
+      env: context.io.env,
+      storeOptions: { env: context.io.env },
+      writer: (text) => context.out.info(text),
+      ...(context.extras.opener ? { opener: context.extras.opener } : {}),
+      onEvent: eventLogger(context),
+    },
+    graphql: {
+      onEvent: eventLogger(context),
+      onWarning: (warning) =>
+        void context.out.warn(`API deprecation: ${warning.message}`),
+      ...extra.graphql,
+    },
   });
-  const clientOptions: MondayClientOptions = {
-    credentials,
-    onEvent: eventLogger(context),
-    onWarning: (warning) =>
-      void context.out.warn(`API deprecation: ${warning.message}`),
-  };
-  if (options.apiUrl !== undefined) clientOptions.apiUrl = options.apiUrl;
-  if (options.apiVersion !== undefined) {
-    clientOptions.apiVersion = options.apiVersion;
-  }
-  if (options.timeout !== undefined) {
-    clientOptions.timeoutMs = options.timeout * 1000;
-  }
-  return new MondayClient(clientOptions);
+}
+
+/**
+ * An Audit Log client for the connection (its `APIToken` and `Domain`).
+ *
+ * @param context The invocation.
+ * @param options The connection options.
+ * @returns The client.
+ * @throws {TypeError} When the domain is not an allowed account URL.
+ */
+export function auditClient(
+  context: CommandContext,
+  options: ConnectionOptions,
+): AuditLogClient {
+  return auditLogClientFor(options, {
+    auditLog: { onEvent: eventLogger(context) },
+  });
 }
 
 /**
