@@ -180,7 +180,7 @@ export async function desktopLogin(
     aborted.catch(() => {});
     const callback = await Promise.race([server.received, timeout, aborted]);
     try {
-      const tokens = await client.getAccessToken(callback.url.href, {
+      const tokens = await client.exchangeCode(callback.url.href, {
         signal: stop.signal,
       });
       callback.respond({
