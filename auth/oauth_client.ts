@@ -637,14 +637,17 @@ export class OAuthClient {
    * @throws {LoginRequiredError} If nothing is stored, there is no refresh
    * token, or the server refuses it (`invalid_grant`: revoked, expired or reused).
    * @throws {OAuthError} If the server keeps failing (429, 5xx).
+   * @throws {RangeError} If `refreshWindowMs` is negative.
    */
-  refreshTokens(options: RefreshTokensOptions = {}): Promise<OAuthTokens> {
+  async refreshTokens(
+    options: RefreshTokensOptions = {},
+  ): Promise<OAuthTokens> {
     const windowMs = refreshWindow(
       options.refreshWindowMs,
       "Cannot refresh OAuth tokens",
     );
     const lockOptions = options.signal ? { signal: options.signal } : {};
-    return this.#store.withLock(async () => {
+    return await this.#store.withLock(async () => {
       const record = await this.#store.load(lockOptions);
       let stored = readTokens(record);
       if (stored) {
