@@ -111,6 +111,7 @@ export {
   type CreateCredentialsOptions,
 } from "./create_credentials.ts";
 export type { Clock, HttpEvent, RetryPolicy } from "../_http/mod.ts";
+export { ResponseTooLargeError } from "../_http/mod.ts";
 export type {
   AuthScheme,
   ConnectionOptions,
