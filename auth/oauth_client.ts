@@ -283,6 +283,8 @@ export class OAuthClient {
    * @param options Client id and secret, OAuth flavour, URLs, store, and injectables.
    * @throws {TypeError} If `clientId` is missing, `authUrl` is not https (or
    * http to loopback), or `callbackUrl` is not an absolute URL.
+   * @throws {RangeError} If `stateTtlMs`, `maxPendingAuthorizations` or
+   * `maxResponseBytes` is out of range.
    */
   constructor(options: OAuthClientOptions) {
     if (
