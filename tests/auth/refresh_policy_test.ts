@@ -13,7 +13,7 @@ Deno.test("a token is due within the window before its expiry, never without an 
   assert.equal(DEFAULT_REFRESH_WINDOW_MS, 300_000);
   assert.equal(isDue(tokens, 699_999, 300_000), false);
   assert.equal(isDue(tokens, 700_000, 300_000), true);
-  assert.equal(isDue({ accessToken: "legacy" }, 9e15, 300_000), false);
+  assert.equal(isDue({}, 9e15, 300_000), false);
 });
 
 Deno.test("a rejected token needs a refresh even when fresh; another token's rejection does not count", () => {
