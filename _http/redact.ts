@@ -61,13 +61,45 @@ export function maskSecret(secret: string): string {
   return `…${secret.slice(-4)}`;
 }
 
+/** Secrets shorter than this are not searched for in base64 (short runs would match by chance). */
+const MIN_BASE64_SECRET_LENGTH = 8;
+
+/**
+ * The base64 and base64url spellings of a secret wherever it sits in a
+ * larger encoded value (an HTTP Basic credential `id:secret`): for each of
+ * the three byte alignments, the characters that depend on the secret alone.
+ */
+function base64Forms(secret: string): string[] {
+  const bytes = new TextEncoder().encode(secret);
+  const forms: string[] = [];
+  for (let offset = 0; offset < 3; offset++) {
+    const padded = new Uint8Array(offset + bytes.length);
+    padded.set(bytes, offset);
+    let binary = "";
+    for (const byte of padded) binary += String.fromCharCode(byte);
+    const encoded = btoa(binary);
+    if (offset === 0) forms.push(encoded);
+    const from = Math.ceil((offset * 8) / 6);
+    const to = Math.floor(((offset + bytes.length) * 8) / 6);
+    forms.push(encoded.slice(from, to));
+  }
+  const out = new Set<string>();
+  for (const form of forms) {
+    out.add(form);
+    out.add(form.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, ""));
+  }
+  return [...out];
+}
+
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /**
  * Replaces every known secret in `text` with its masked form, including
- * URL-encoded and form-encoded spellings, then masks the values of well-known
+ * URL-encoded, form-encoded and base64 spellings (alone or inside a larger
+ * base64 value such as a Basic credential; secrets of 8 characters or
+ * more), then masks the values of well-known
  * secret fields (`access_token=…`, `"refresh_token": "…"`,
  * `APIToken=…`, `Authorization: …`) and anything shaped like a JWT.
  * Secrets shorter than 4 characters are not searched for.
@@ -99,6 +131,9 @@ export function redact(text: string, secrets: readonly string[] = []): string {
       masked,
     );
     variants.set(JSON.stringify(secret).slice(1, -1), masked);
+    if (secret.length >= MIN_BASE64_SECRET_LENGTH) {
+      for (const form of base64Forms(secret)) variants.set(form, masked);
+    }
   }
   const ordered = [...variants.keys()].sort((a, b) => b.length - a.length);
   for (const variant of ordered) {

@@ -2,6 +2,7 @@
 // OAuth redirect in the desktop flow.
 
 import { isLoopbackHost } from "../_http/mod.ts";
+import { timingSafeEqual } from "./_callback_input.ts";
 
 /** What the callback request must look like. */
 export interface CallbackExpectation {
@@ -102,13 +103,22 @@ export interface LoopbackServer {
   readonly received: Promise<ReceivedCallback>;
   /** Requests refused so far (reasons, no secrets). */
   readonly refused: readonly string[];
+  /**
+   * Sets the `state` the callback must carry. Until it is set, and for any
+   * request with another (or no) state, the request is answered with an
+   * error page and the server keeps waiting: a stray request (a local
+   * process, a web page loading an image from the loopback address) cannot
+   * end the login.
+   */
+  expectState(state: string): void;
   /** Stops listening (after answering the pending callback). */
   close(): Promise<void>;
 }
 
 /**
  * Starts the server on the callback URL's loopback host and port (port 0 picks
- * a free one) and waits for one valid callback.
+ * a free one) and waits for one valid callback: the right peer, Host, path
+ * and method, and the state set with `expectState`.
  */
 export function startLoopbackServer(
   callbackUrl: string,
@@ -140,6 +150,7 @@ export function startLoopbackServer(
   let accept!: (callback: ReceivedCallback) => void;
   const received = new Promise<ReceivedCallback>((resolve) => accept = resolve);
   let accepted = false;
+  let expectedState: string | undefined;
   let expected: CallbackExpectation = { path: url.pathname, host: "" };
   const remoteOf = options.remoteHostname ??
     ((info: Deno.ServeHandlerInfo) =>
@@ -152,13 +163,38 @@ export function startLoopbackServer(
       port,
       onListen: () => {},
     }, (request, info) => {
-      const check = checkCallbackRequest(request, remoteOf(info), expected);
-      if (!check.ok || accepted) {
-        const reason = check.ok ? "callback already received" : check.reason;
+      let check = checkCallbackRequest(request, remoteOf(info), expected);
+      if (check.ok && accepted) {
+        check = { ok: false, status: 409, reason: "callback already received" };
+      } else if (check.ok) {
+        const state = check.url.searchParams.get("state");
+        if (expectedState === undefined) {
+          check = {
+            ok: false,
+            status: 409,
+            reason: "no login is waiting for a callback yet",
+          };
+        } else if (state === null || state === "") {
+          check = {
+            ok: false,
+            status: 400,
+            reason: "callback without a state",
+          };
+        } else if (!timingSafeEqual(state, expectedState)) {
+          // The state is secret: the reason never shows it.
+          check = {
+            ok: false,
+            status: 400,
+            reason: "callback with a state of another login",
+          };
+        }
+      }
+      if (!check.ok) {
+        const reason = check.reason;
         refused.push(reason);
         options.onRefused?.(reason);
         return renderPage({
-          status: check.ok ? 409 : check.status,
+          status: check.status,
           title: "Request refused",
           message:
             `This is mondaykit's login callback; the request was refused: ${reason}.`,
@@ -191,6 +227,9 @@ export function startLoopbackServer(
     callbackUrl: callback,
     received,
     refused,
+    expectState(state: string) {
+      expectedState = state;
+    },
     async close() {
       if (!closed) {
         closed = true;

@@ -58,8 +58,12 @@ export interface DesktopLoginOptions {
  * URL's loopback address, builds the authorization URL (PKCE and state kept
  * in the client's store), prints it, opens it with the opener (failure to open
  * is reported, not fatal), waits for one callback on the exact path with the
- * expected `Host` from a loopback address, exchanges the code, saves the
- * tokens, and shows a page telling the user the tab can be closed.
+ * expected `Host` from a loopback address and this login's `state`, exchanges
+ * the code, saves the tokens, and shows a page telling the user the tab can be
+ * closed. Any other request to the callback address (a wrong or missing
+ * state, a local process, a web page loading an image from 127.0.0.1) gets an
+ * error page and is counted; the login keeps waiting for the right one until
+ * the timeout or an abort.
  *
  * Needs `--allow-net` for the loopback port and the OAuth server, and
  * optionally `--allow-run` for the default opener.
@@ -67,8 +71,9 @@ export interface DesktopLoginOptions {
  * @param client The OAuth client (with its store).
  * @param options Callback URL, opener, writer, timeout, signal.
  * @returns The saved tokens.
- * @throws {OAuthCallbackError} On a state mismatch, an `error=` callback (code
- * such as `access_denied`) or a timeout (code `timeout`).
+ * @throws {OAuthCallbackError} On an `error=` callback carrying this login's
+ * state (code such as `access_denied`) or a timeout (code `timeout`, with
+ * `refusedRequests`: how many other requests were refused meanwhile).
  * @throws {LoginRequiredError} If the server refuses the code.
  * @throws {TypeError} If the callback URL is missing or not a loopback http URL.
  *
@@ -140,6 +145,7 @@ export async function desktopLogin(
       ...(options.scope === undefined ? {} : { scope: options.scope }),
       signal: stop.signal,
     });
+    server.expectState(request.state);
     await writer(
       `Open this URL in a browser to log in to monday.com:\n\n  ${request.url}\n\nWaiting for the browser to return to ${server.callbackUrl} ...\n`,
     );
@@ -155,16 +161,17 @@ export async function desktopLogin(
       ).catch(() => {});
     }
     const timeout = clock.sleep(timeoutMs, stop.signal).then(() => {
-      const refused = server.refused.length
-        ? ` (refused ${server.refused.length} request(s): ${
-          server.refused.slice(0, 3).join("; ")
+      const count = server.refused.length;
+      const refused = count
+        ? ` (refused ${count} other request(s) to the callback address: ${
+          [...new Set(server.refused)].slice(0, 3).join("; ")
         })`
         : "";
       throw new OAuthCallbackError(
         `No login callback arrived within ${
           Math.round(timeoutMs / 1000)
         } s${refused}`,
-        { code: "timeout" },
+        { code: "timeout", refusedRequests: count },
       );
     });
     const aborted = new Promise<never>((_, reject) => {
@@ -180,7 +187,7 @@ export async function desktopLogin(
     aborted.catch(() => {});
     const callback = await Promise.race([server.received, timeout, aborted]);
     try {
-      const tokens = await client.getAccessToken(callback.url.href, {
+      const tokens = await client.exchangeCode(callback.url.href, {
         signal: stop.signal,
       });
       callback.respond({
@@ -188,7 +195,12 @@ export async function desktopLogin(
         title: "Logged in to monday.com",
         message: "mondaykit has its tokens. You may close this tab.",
       });
-      await writer("Logged in.\n");
+      const count = server.refused.length;
+      await writer(
+        count
+          ? `Logged in (refused ${count} other request(s) to the callback address).\n`
+          : "Logged in.\n",
+      );
       return tokens;
     } catch (error) {
       callback.respond({

@@ -161,20 +161,32 @@ export class OAuthCallbackError extends Error {
   readonly code: OAuthCallbackErrorCode;
   /** The server's `error_description`, if any. */
   readonly description: string | undefined;
+  /**
+   * For a desktop login's `timeout`: how many other requests to the
+   * callback address were refused while it waited (wrong or missing state,
+   * wrong Host or path).
+   */
+  readonly refusedRequests: number | undefined;
 
   /**
    * Creates the error.
    *
    * @param message What went wrong (no secrets).
-   * @param options The code and the server's description.
+   * @param options The code, the server's description and, for a timeout,
+   * the number of refused requests.
    */
   constructor(
     message: string,
-    options: { code: OAuthCallbackErrorCode; description?: string },
+    options: {
+      code: OAuthCallbackErrorCode;
+      description?: string;
+      refusedRequests?: number;
+    },
   ) {
     super(message);
     this.name = "OAuthCallbackError";
     this.code = options.code;
     this.description = options.description;
+    this.refusedRequests = options.refusedRequests;
   }
 }

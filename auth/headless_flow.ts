@@ -126,7 +126,7 @@ export function headlessExchange(
   codeOrUrl: string,
   options: HeadlessExchangeOptions = {},
 ): Promise<OAuthTokens> {
-  return client.getAccessToken(codeOrUrl, options);
+  return client.exchangeCode(codeOrUrl, options);
 }
 
 /**

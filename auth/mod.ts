@@ -6,8 +6,9 @@
  * - {@linkcode staticToken}, {@linkcode envCredentials},
  *   {@linkcode credentialChain}: personal API and audit tokens.
  * - {@linkcode OAuthClient}: OAuth 2.1 with PKCE (default) or legacy OAuth
- *   2.0: `getAuthorizationUrl`, `getAccessToken`, `refreshAccessToken`,
- *   `revoke`, `logout`, tokens kept in a settings store.
+ *   2.0: `getAuthorizationUrl`, `exchangeCode`, `refreshTokens`, `revoke`,
+ *   `logout`, tokens kept in a settings store (`getAccessToken` and
+ *   `refreshAccessToken` are the CData driver's names for the middle two).
  * - {@linkcode OAuthCredentials}: a provider that refreshes 5 minutes before
  *   expiry, once per process and once across processes sharing a settings file.
  * - {@linkcode desktopLogin} (loopback callback and browser),
@@ -64,12 +65,14 @@ export {
 export { decodeJwtPayload, jwtExpiry } from "./jwt.ts";
 export {
   type AuthorizationRequest,
+  type ExchangeCodeOptions,
   type GetAccessTokenOptions,
   type GetAuthorizationUrlOptions,
   type LogoutResult,
   OAuthClient,
   type OAuthClientOptions,
   type RefreshAccessTokenOptions,
+  type RefreshTokensOptions,
   type RevokeOptions,
 } from "./oauth_client.ts";
 export {
@@ -108,6 +111,7 @@ export {
   type CreateCredentialsOptions,
 } from "./create_credentials.ts";
 export type { Clock, HttpEvent, RetryPolicy } from "../_http/mod.ts";
+export { ResponseTooLargeError } from "../_http/mod.ts";
 export type {
   AuthScheme,
   ConnectionOptions,

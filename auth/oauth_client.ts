@@ -9,43 +9,33 @@
 import {
   assertSecureUrl,
   type Clock,
-  defaultRetryAfterMs,
+  DEFAULT_MAX_RESPONSE_BYTES,
   type HttpEvent,
-  HttpTransport,
-  isRetryableStatus,
-  redact,
   type RetryPolicy,
+  SecretSet,
   systemClock,
 } from "../_http/mod.ts";
 import { MemoryStore, type SettingsStore } from "../storage/mod.ts";
 import { DEFAULT_AUTH_URL } from "../connection.ts";
 import { secureRandomBytes } from "./_base64url.ts";
+import { parseCallbackInput } from "./_callback_input.ts";
+import {
+  addPending,
+  takePending,
+  updateRecord,
+} from "./_pending_authorizations.ts";
 import {
   MAX_PENDING,
   type PendingAuthorization,
-  readPending,
   readTokens,
-  writePending,
   writeTokens,
 } from "./_record.ts";
-import {
-  LoginRequiredError,
-  OAuthCallbackError,
-  OAuthError,
-} from "./errors.ts";
+import { needsRefresh, refreshWindow } from "./_refresh_policy.ts";
+import { TokenEndpoint, type TokenResponse } from "./_token_endpoint.ts";
+import { LoginRequiredError, OAuthCallbackError } from "./errors.ts";
 import { jwtExpiry } from "./jwt.ts";
 import { createPkcePair, generateState } from "./pkce.ts";
 import type { OAuthTokens, OAuthVersion } from "./types.ts";
-
-/** RFC 6749 §5.2 errors that no retry can fix: the user must log in again. */
-const PERMANENT_ERRORS: ReadonlySet<string> = new Set([
-  "invalid_request",
-  "invalid_client",
-  "invalid_grant",
-  "unauthorized_client",
-  "unsupported_grant_type",
-  "invalid_scope",
-]);
 
 /** Options for {@linkcode OAuthClient}. */
 export interface OAuthClientOptions {
@@ -127,6 +117,13 @@ export interface OAuthClientOptions {
    * @default {20}
    */
   maxPendingAuthorizations?: number;
+  /**
+   * The largest answer read from the token and revoke endpoints, in bytes;
+   * a larger one fails with `ResponseTooLargeError`.
+   *
+   * @default {DEFAULT_MAX_RESPONSE_BYTES}
+   */
+  maxResponseBytes?: number;
 }
 
 /** Options for {@linkcode OAuthClient.getAuthorizationUrl}. */
@@ -157,8 +154,8 @@ export interface AuthorizationRequest {
   expiresAt: number;
 }
 
-/** Options for {@linkcode OAuthClient.getAccessToken}. */
-export interface GetAccessTokenOptions {
+/** Options for {@linkcode OAuthClient.exchangeCode}. */
+export interface ExchangeCodeOptions {
   /** The `state` of the callback when only a code is given. */
   state?: string;
   /** The session the authorization was bound to (web flow). */
@@ -175,8 +172,15 @@ export interface GetAccessTokenOptions {
   signal?: AbortSignal;
 }
 
-/** Options for {@linkcode OAuthClient.refreshAccessToken}. */
-export interface RefreshAccessTokenOptions {
+/**
+ * Options for {@linkcode OAuthClient.getAccessToken}, the CData-named alias
+ * of {@linkcode OAuthClient.exchangeCode}: the same as
+ * {@linkcode ExchangeCodeOptions}.
+ */
+export type GetAccessTokenOptions = ExchangeCodeOptions;
+
+/** Options for {@linkcode OAuthClient.refreshTokens}. */
+export interface RefreshTokensOptions {
   /**
    * Refresh only when the stored access token is due (expires within
    * `refreshWindowMs`) or equals `rejected`; otherwise return the stored
@@ -199,6 +203,13 @@ export interface RefreshAccessTokenOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * Options for {@linkcode OAuthClient.refreshAccessToken}, the CData-named
+ * alias of {@linkcode OAuthClient.refreshTokens}: the same as
+ * {@linkcode RefreshTokensOptions}.
+ */
+export type RefreshAccessTokenOptions = RefreshTokensOptions;
+
 /** Options for {@linkcode OAuthClient.revoke}. */
 export interface RevokeOptions {
   /** The token to revoke; by default the stored refresh token, else the stored access token. */
@@ -217,14 +228,6 @@ export interface LogoutResult {
   revoked: boolean;
   /** Why revocation failed, if it did (no secrets). */
   error?: string;
-}
-
-interface TokenResponse {
-  access_token: string;
-  refresh_token?: string;
-  token_type?: string;
-  scope?: string;
-  expires_in?: number;
 }
 
 /**
@@ -253,28 +256,26 @@ interface TokenResponse {
  * // The emulator consents at once and redirects to the callback with a code.
  * const consent = await fetch(url, { redirect: "manual" });
  * await consent.body?.cancel();
- * const tokens = await client.getAccessToken(consent.headers.get("location")!);
+ * const tokens = await client.exchangeCode(consent.headers.get("location")!);
  * assert.equal(tokens.version, "2.1");
- * const refreshed = await client.refreshAccessToken();
+ * const refreshed = await client.refreshTokens();
  * assert.notEqual(refreshed.refreshToken, tokens.refreshToken);
  * ```
  */
 export class OAuthClient {
   readonly #clientId: string;
-  readonly #clientSecret: string | undefined;
   readonly #version: OAuthVersion;
   readonly #authUrl: string;
   readonly #callbackUrl: string | undefined;
   readonly #scope: string | undefined;
   readonly #store: SettingsStore;
-  readonly #clientAuth: "client_secret_post" | "client_secret_basic";
   readonly #clock: Clock;
   readonly #randomBytes: (length: number) => Uint8Array;
   readonly #stateTtlMs: number;
   readonly #maxPending: number;
-  readonly #transport: HttpTransport;
+  readonly #endpoint: TokenEndpoint;
   readonly #options: OAuthClientOptions;
-  readonly #secrets: Set<string>;
+  readonly #secrets: SecretSet = new SecretSet();
 
   /**
    * Creates a client. Does no I/O.
@@ -282,6 +283,8 @@ export class OAuthClient {
    * @param options Client id and secret, OAuth flavour, URLs, store, and injectables.
    * @throws {TypeError} If `clientId` is missing, `authUrl` is not https (or
    * http to loopback), or `callbackUrl` is not an absolute URL.
+   * @throws {RangeError} If `stateTtlMs`, `maxPendingAuthorizations` or
+   * `maxResponseBytes` is out of range.
    */
   constructor(options: OAuthClientOptions) {
     if (
@@ -319,28 +322,37 @@ export class OAuthClient {
     this.#maxPending = maxPending;
     this.#options = options;
     this.#clientId = options.clientId.trim();
-    this.#clientSecret = options.clientSecret;
     this.#version = version;
     this.#authUrl = authUrl;
     this.#callbackUrl = options.callbackUrl;
     this.#scope = options.scope;
     this.#store = options.store ?? new MemoryStore(crypto.randomUUID());
-    this.#clientAuth = options.clientAuthentication ?? "client_secret_post";
     this.#clock = options.clock ?? systemClock;
     this.#randomBytes = options.randomBytes ?? secureRandomBytes;
     this.#stateTtlMs = stateTtlMs;
-    this.#secrets = new Set(options.clientSecret ? [options.clientSecret] : []);
-    const transportOptions: ConstructorParameters<typeof HttpTransport>[0] = {
-      clock: this.#clock,
-      secrets: () => [...this.#secrets],
-    };
-    if (options.fetch) transportOptions.fetch = options.fetch;
-    if (options.retry !== undefined) transportOptions.retry = options.retry;
-    if (options.timeoutMs !== undefined) {
-      transportOptions.timeoutMs = options.timeoutMs;
+    const maxResponseBytes = options.maxResponseBytes ??
+      DEFAULT_MAX_RESPONSE_BYTES;
+    if (!Number.isInteger(maxResponseBytes) || maxResponseBytes < 1) {
+      throw new RangeError(
+        `Cannot create OAuth client: 'maxResponseBytes' must be a positive integer, got ${maxResponseBytes}`,
+      );
     }
-    if (options.onEvent) transportOptions.onEvent = options.onEvent;
-    this.#transport = new HttpTransport(transportOptions);
+    const endpointOptions: ConstructorParameters<typeof TokenEndpoint>[0] = {
+      clientId: this.#clientId,
+      clientSecret: options.clientSecret,
+      clientAuthentication: options.clientAuthentication ??
+        "client_secret_post",
+      secrets: this.#secrets,
+      clock: this.#clock,
+      maxResponseBytes,
+    };
+    if (options.fetch) endpointOptions.fetch = options.fetch;
+    if (options.retry !== undefined) endpointOptions.retry = options.retry;
+    if (options.timeoutMs !== undefined) {
+      endpointOptions.timeoutMs = options.timeoutMs;
+    }
+    if (options.onEvent) endpointOptions.onEvent = options.onEvent;
+    this.#endpoint = new TokenEndpoint(endpointOptions);
   }
 
   /** The app's client id. */
@@ -390,7 +402,8 @@ export class OAuthClient {
   }
 
   /**
-   * Builds the authorization URL (GetOAuthAuthorizationURL) and keeps the
+   * Builds the authorization URL (the CData driver's
+   * `GetOAuthAuthorizationURL`) and keeps the
    * pending PKCE verifier and `state` in the store; the state is single use and
    * expires after `stateTtlMs`.
    *
@@ -439,12 +452,11 @@ export class OAuthClient {
     for (const [name, value] of Object.entries(options.extraParams ?? {})) {
       url.searchParams.set(name, value);
     }
-    const now = this.#clock.now();
-    await this.#update((record) => {
-      const kept = readPending(record).filter((p) => p.expiresAt > now);
-      kept.push(pending);
-      return writePending(record, kept.slice(-this.#maxPending));
-    }, options.signal);
+    await addPending(this.#store, pending, {
+      now: this.#clock.now(),
+      max: this.#maxPending,
+      signal: options.signal,
+    });
     return {
       url: url.toString(),
       state,
@@ -454,7 +466,7 @@ export class OAuthClient {
   }
 
   /**
-   * Exchanges an authorization code for tokens (GetOAuthAccessToken). Give the
+   * Exchanges an authorization code for tokens. Give the
    * code, or the whole redirect URL pasted back (its `state` is checked, and
    * its `error=` reported). The pending authorization is consumed first, so a
    * callback can be used once. Tokens are saved in the store.
@@ -466,9 +478,9 @@ export class OAuthClient {
    * @throws {LoginRequiredError} If the server refuses the code (`invalid_grant`, ...).
    * @throws {OAuthError} If the server keeps failing (429, 5xx) or answers nonsense.
    */
-  async getAccessToken(
+  async exchangeCode(
     codeOrUrl: string,
-    options: GetAccessTokenOptions = {},
+    options: ExchangeCodeOptions = {},
   ): Promise<OAuthTokens> {
     const callback = parseCallbackInput(codeOrUrl);
     const state = callback.state ?? options.state;
@@ -478,51 +490,13 @@ export class OAuthClient {
         { code: "state_mismatch" },
       );
     }
-    const now = this.#clock.now();
-    let pending: PendingAuthorization | undefined;
-    let failure: OAuthCallbackError | undefined;
-    await this.#update((record) => {
-      const all = readPending(record);
-      const live = all.filter((p) => p.expiresAt > now);
-      if (state !== undefined) {
-        const match = all.find((p) => timingSafeEqual(p.state, state));
-        if (match === undefined) {
-          failure = new OAuthCallbackError(
-            "Authorization callback refused: its state is unknown or was already used",
-            { code: "state_mismatch" },
-          );
-        } else if (match.expiresAt <= now) {
-          failure = new OAuthCallbackError(
-            "Authorization callback refused: its state expired (authorizations are valid for 10 minutes); start again",
-            { code: "state_expired" },
-          );
-        } else if (
-          match.session !== undefined &&
-          (options.session === undefined ||
-            !timingSafeEqual(match.session, options.session))
-        ) {
-          failure = new OAuthCallbackError(
-            "Authorization callback refused: it belongs to another browser session",
-            { code: "session_mismatch" },
-          );
-          return undefined;
-        } else {
-          pending = match;
-        }
-        const rest = live.filter((p) => p !== match);
-        return writePending(record, rest);
-      }
-      if (callback.error === undefined) {
-        pending = live.filter((p) => p.session === undefined).at(-1);
-      }
-      if (pending !== undefined) {
-        return writePending(record, live.filter((p) => p !== pending));
-      }
-      return live.length === all.length
-        ? undefined
-        : writePending(record, live);
-    }, options.signal);
-    if (failure) throw failure;
+    const pending = await takePending(this.#store, {
+      state,
+      session: options.session,
+      isError: callback.error !== undefined,
+      now: this.#clock.now(),
+      signal: options.signal,
+    });
     if (callback.error !== undefined) {
       const description = callback.errorDescription;
       throw new OAuthCallbackError(
@@ -554,13 +528,13 @@ export class OAuthClient {
         "Cannot exchange code: no 'callbackUrl' given or configured",
       );
     }
-    this.#remember(code);
+    this.#secrets.learn(code);
     const body = new URLSearchParams();
     if (this.#version === "2.1") body.set("grant_type", "authorization_code");
     body.set("code", code);
     body.set("redirect_uri", callbackUrl);
     if (pending?.verifier !== undefined) {
-      this.#remember(pending.verifier);
+      this.#secrets.learn(pending.verifier);
       body.set("code_verifier", pending.verifier);
     }
     const response = await this.#tokenRequest(body, options.signal);
@@ -573,6 +547,25 @@ export class OAuthClient {
       );
     }
     return tokens;
+  }
+
+  /**
+   * The CData driver's name (`GetOAuthAccessToken`) for
+   * {@linkcode OAuthClient.exchangeCode}, kept for users who come from it;
+   * it does exactly the same.
+   *
+   * @param codeOrUrl The code, or the redirect URL with `code` and `state`.
+   * @param options State, session, callback URL, whether to save.
+   * @returns The tokens.
+   * @throws {OAuthCallbackError} As {@linkcode OAuthClient.exchangeCode}.
+   * @throws {LoginRequiredError} If the server refuses the code.
+   * @throws {OAuthError} If the server keeps failing or answers nonsense.
+   */
+  getAccessToken(
+    codeOrUrl: string,
+    options: GetAccessTokenOptions = {},
+  ): Promise<OAuthTokens> {
+    return this.exchangeCode(codeOrUrl, options);
   }
 
   /**
@@ -589,8 +582,8 @@ export class OAuthClient {
     );
     const tokens = readTokens(record);
     if (tokens === undefined) return undefined;
-    this.#remember(tokens.accessToken);
-    if (tokens.refreshToken) this.#remember(tokens.refreshToken);
+    this.#secrets.learn(tokens.accessToken);
+    if (tokens.refreshToken) this.#secrets.learn(tokens.refreshToken);
     const { clientId: _, ...rest } = tokens;
     return rest;
   }
@@ -606,8 +599,8 @@ export class OAuthClient {
     tokens: OAuthTokens,
     options: { signal?: AbortSignal } = {},
   ): Promise<void> {
-    this.#remember(tokens.accessToken);
-    if (tokens.refreshToken) this.#remember(tokens.refreshToken);
+    this.#secrets.learn(tokens.accessToken);
+    if (tokens.refreshToken) this.#secrets.learn(tokens.refreshToken);
     await this.#update(
       (record) => writeTokens(record, { ...tokens, clientId: this.#clientId }),
       options.signal,
@@ -636,7 +629,7 @@ export class OAuthClient {
   }
 
   /**
-   * Refreshes the access token (RefreshOAuthAccessToken) with the stored
+   * Refreshes the access token with the stored
    * refresh token, under the store's lock: the store is re-read first, and the
    * rotated refresh token is saved before the lock is released, so processes
    * sharing a settings file never reuse a refresh token.
@@ -646,23 +639,29 @@ export class OAuthClient {
    * @throws {LoginRequiredError} If nothing is stored, there is no refresh
    * token, or the server refuses it (`invalid_grant`: revoked, expired or reused).
    * @throws {OAuthError} If the server keeps failing (429, 5xx).
+   * @throws {RangeError} If `refreshWindowMs` is negative.
    */
-  refreshAccessToken(
-    options: RefreshAccessTokenOptions = {},
+  async refreshTokens(
+    options: RefreshTokensOptions = {},
   ): Promise<OAuthTokens> {
-    const windowMs = options.refreshWindowMs ?? 300_000;
+    const windowMs = refreshWindow(
+      options.refreshWindowMs,
+      "Cannot refresh OAuth tokens",
+    );
     const lockOptions = options.signal ? { signal: options.signal } : {};
-    return this.#store.withLock(async () => {
+    return await this.#store.withLock(async () => {
       const record = await this.#store.load(lockOptions);
       let stored = readTokens(record);
       if (stored) {
-        this.#remember(stored.accessToken);
-        if (stored.refreshToken) this.#remember(stored.refreshToken);
+        this.#secrets.learn(stored.accessToken);
+        if (stored.refreshToken) this.#secrets.learn(stored.refreshToken);
       }
       if (
         options.onlyIfDue && stored &&
-        !isDue(stored, this.#clock.now(), windowMs) &&
-        stored.accessToken !== options.rejected
+        !needsRefresh(stored, this.#clock.now(), {
+          windowMs,
+          rejected: options.rejected,
+        })
       ) {
         const { clientId: _, ...rest } = stored;
         return rest;
@@ -670,7 +669,7 @@ export class OAuthClient {
       let refreshToken = stored?.refreshToken;
       if (refreshToken === undefined && options.refreshToken !== undefined) {
         refreshToken = options.refreshToken;
-        this.#remember(refreshToken);
+        this.#secrets.learn(refreshToken);
       }
       if (refreshToken === undefined) {
         throw new LoginRequiredError(
@@ -700,6 +699,23 @@ export class OAuthClient {
   }
 
   /**
+   * The CData driver's name (`RefreshOAuthAccessToken`) for
+   * {@linkcode OAuthClient.refreshTokens}, kept for users who come from it;
+   * it does exactly the same.
+   *
+   * @param options Skip-if-fresh, rejected token, window, signal.
+   * @returns The new (or, with `onlyIfDue`, the still-fresh stored) tokens.
+   * @throws {LoginRequiredError} If nothing is stored, there is no refresh
+   * token, or the server refuses it.
+   * @throws {OAuthError} If the server keeps failing (429, 5xx).
+   */
+  refreshAccessToken(
+    options: RefreshAccessTokenOptions = {},
+  ): Promise<OAuthTokens> {
+    return this.refreshTokens(options);
+  }
+
+  /**
    * Revokes a token at the OAuth server (`/oauth_ms/oauth/revoke`). Revoking a
    * refresh token ends its whole family.
    *
@@ -724,18 +740,13 @@ export class OAuthClient {
       token = stored.refreshToken ?? stored.accessToken;
       hint ??= stored.refreshToken ? "refresh_token" : "access_token";
     }
-    this.#remember(token);
+    this.#secrets.learn(token);
     const body = new URLSearchParams();
     body.set("token", token);
     if (hint) body.set("token_type_hint", hint);
-    await this.#post(
+    await this.#endpoint.revoke(
       `${this.#authUrl}/oauth_ms/oauth/revoke`,
       body,
-      async (response) => {
-        const text = await response.text();
-        if (response.ok) return;
-        throw this.#errorFor(response, text, "Revocation failed");
-      },
       options.signal,
     );
   }
@@ -768,7 +779,7 @@ export class OAuthClient {
       result.revoked = true;
     } catch (error) {
       if (options.signal?.aborted) throw error;
-      result.error = this.#redact(
+      result.error = this.#secrets.redact(
         error instanceof Error ? error.message : String(error),
       );
     }
@@ -793,30 +804,13 @@ export class OAuthClient {
     };
   }
 
-  #remember(secret: string): void {
-    if (this.#secrets.size > 256) {
-      this.#secrets.clear();
-      if (this.#clientSecret) this.#secrets.add(this.#clientSecret);
-    }
-    this.#secrets.add(secret);
-  }
-
-  #redact(text: string): string {
-    return redact(text, [...this.#secrets]);
-  }
-
-  async #update(
+  #update(
     change: (
       record: Record<string, unknown> | undefined,
     ) => Record<string, unknown> | undefined,
     signal: AbortSignal | undefined,
   ): Promise<void> {
-    const options = signal ? { signal } : {};
-    await this.#store.withLock(async () => {
-      const record = await this.#store.load(options);
-      const next = change(record);
-      if (next !== undefined) await this.#store.save(next, options);
-    }, options);
+    return updateRecord(this.#store, change, signal);
   }
 
   #toTokens(response: TokenResponse, previousRefresh: string | undefined) {
@@ -827,11 +821,11 @@ export class OAuthClient {
       obtainedAt: now,
       version: this.#version,
     };
-    this.#remember(response.access_token);
+    this.#secrets.learn(response.access_token);
     const refresh = response.refresh_token ??
       (this.#version === "2.1" ? previousRefresh : undefined);
     if (refresh) {
-      this.#remember(refresh);
+      this.#secrets.learn(refresh);
       tokens.refreshToken = refresh;
     }
     if (typeof response.scope === "string") tokens.scope = response.scope;
@@ -852,122 +846,12 @@ export class OAuthClient {
     const path = this.#version === "2.1"
       ? "/oauth_ms/oauth/token"
       : "/oauth2/token";
-    return this.#post(`${this.#authUrl}${path}`, body, async (response) => {
-      const text = await response.text();
-      if (response.ok) {
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(text);
-        } catch {
-          parsed = undefined;
-        }
-        const candidate = parsed as Partial<TokenResponse> | undefined;
-        if (
-          candidate && typeof candidate.access_token === "string" &&
-          candidate.access_token !== ""
-        ) {
-          const out: TokenResponse = { access_token: candidate.access_token };
-          if (typeof candidate.refresh_token === "string") {
-            out.refresh_token = candidate.refresh_token;
-          }
-          if (typeof candidate.token_type === "string") {
-            out.token_type = candidate.token_type;
-          }
-          if (typeof candidate.scope === "string") out.scope = candidate.scope;
-          const expiresIn = Number(candidate.expires_in);
-          if (
-            candidate.expires_in !== undefined && Number.isFinite(expiresIn)
-          ) {
-            out.expires_in = expiresIn;
-          }
-          return out;
-        }
-        if (typeof (parsed as { error?: unknown })?.error === "string") {
-          // Some servers answer errors with HTTP 200.
-          throw this.#errorFor(response, text, "Token request failed");
-        }
-        throw new OAuthError(
-          "Token request failed: the answer has no 'access_token'",
-          { code: "invalid_response", status: response.status },
-        );
-      }
-      throw this.#errorFor(response, text, "Token request failed");
-    }, signal);
-  }
-
-  #errorFor(response: Response, text: string, what: string): Error {
-    let code: string | undefined;
-    let description: string | undefined;
-    try {
-      const parsed = JSON.parse(text) as Record<string, unknown>;
-      if (typeof parsed?.error === "string") code = parsed.error;
-      if (typeof parsed?.error_description === "string") {
-        description = this.#redact(parsed.error_description).slice(0, 300);
-      }
-    } catch {
-      // not JSON: classified by status alone
-    }
-    const status = response.status;
-    if (code !== undefined && PERMANENT_ERRORS.has(code)) {
-      return new LoginRequiredError(
-        `${what}: '${code}'${description ? ` (${description})` : ""}`,
-        description === undefined
-          ? { code, status }
-          : { code, status, description },
-      );
-    }
-    const retryable = isRetryableStatus(status) ||
-      code === "temporarily_unavailable" || code === "server_error";
-    const retryAfterMs = defaultRetryAfterMs(response, this.#clock.now());
-    return new OAuthError(
-      `${what}: HTTP ${status}${code ? ` '${code}'` : ""}${
-        description ? ` (${description})` : ""
-      }`,
-      {
-        code: code ?? `http_${status}`,
-        status,
-        retryable,
-        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-      },
+    return this.#endpoint.requestTokens(
+      `${this.#authUrl}${path}`,
+      body,
+      signal,
     );
   }
-
-  #post<T>(
-    url: string,
-    body: URLSearchParams,
-    interpret: (response: Response) => Promise<T>,
-    signal: AbortSignal | undefined,
-  ): Promise<T> {
-    const headers = new Headers({
-      "content-type": "application/x-www-form-urlencoded",
-      "accept": "application/json",
-    });
-    const form = new URLSearchParams(body);
-    if (this.#clientAuth === "client_secret_basic" && this.#clientSecret) {
-      const pair = `${encodeURIComponent(this.#clientId)}:${
-        encodeURIComponent(this.#clientSecret)
-      }`;
-      headers.set("authorization", `Basic ${btoa(pair)}`);
-    } else {
-      form.set("client_id", this.#clientId);
-      if (this.#clientSecret) form.set("client_secret", this.#clientSecret);
-    }
-    const text = form.toString();
-    return this.#transport.send(
-      () => new Request(url, { method: "POST", headers, body: text }),
-      interpret,
-      signal ? { signal } : {},
-    );
-  }
-}
-
-/** Whether tokens are due for a refresh at `now` (internal helper, exported for the provider). */
-export function isDue(
-  tokens: { expiresAt?: number },
-  now: number,
-  windowMs: number,
-): boolean {
-  return tokens.expiresAt !== undefined && tokens.expiresAt - windowMs <= now;
 }
 
 function checkCallbackUrl(callbackUrl: string): void {
@@ -984,58 +868,4 @@ function checkCallbackUrl(callbackUrl: string): void {
       `Cannot use callbackUrl '${callbackUrl}': expected an http(s) URL`,
     );
   }
-}
-
-interface CallbackInput {
-  fromUrl: boolean;
-  code?: string;
-  state?: string;
-  error?: string;
-  errorDescription?: string;
-}
-
-function parseCallbackInput(input: string): CallbackInput {
-  if (typeof input !== "string" || input.trim() === "") {
-    throw new TypeError(
-      "Cannot exchange code: expected the code or the redirect URL",
-    );
-  }
-  const text = input.trim();
-  let params: URLSearchParams | undefined;
-  if (/^https?:\/\//i.test(text)) {
-    try {
-      params = new URL(text).searchParams;
-    } catch {
-      throw new TypeError(
-        "Cannot exchange code: the redirect URL is malformed",
-      );
-    }
-  } else if (text.startsWith("?") || /(^|&)(code|error|state)=/.test(text)) {
-    params = new URLSearchParams(text.replace(/^\?/, ""));
-  }
-  if (params === undefined) {
-    if (/\s/.test(text)) {
-      throw new TypeError(
-        "Cannot exchange code: the code contains whitespace",
-      );
-    }
-    return { fromUrl: false, code: text };
-  }
-  const out: CallbackInput = { fromUrl: true };
-  const code = params.get("code");
-  const state = params.get("state");
-  const error = params.get("error");
-  const description = params.get("error_description");
-  if (code) out.code = code;
-  if (state !== null) out.state = state;
-  if (error) out.error = error.slice(0, 100);
-  if (description) out.errorDescription = description.slice(0, 300);
-  return out;
-}
-
-function timingSafeEqual(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return diff === 0;
 }

@@ -6,7 +6,14 @@
  * @module
  */
 
-import { isDue, type OAuthClient } from "./oauth_client.ts";
+import type { OAuthClient } from "./oauth_client.ts";
+import {
+  isDue,
+  isRejected,
+  isUnusable,
+  needsRefresh,
+  refreshWindow,
+} from "./_refresh_policy.ts";
 import { LoginRequiredError, OAuthError } from "./errors.ts";
 import type {
   AuthorizationOptions,
@@ -96,12 +103,10 @@ export class OAuthCredentials implements CredentialProvider {
         }' (expected 'OFF', 'GETANDREFRESH' or 'REFRESH')`,
       );
     }
-    const windowMs = options.refreshWindowMs ?? 300_000;
-    if (!(windowMs >= 0) || !Number.isFinite(windowMs)) {
-      throw new RangeError(
-        `Cannot create OAuth credentials: 'refreshWindowMs' must be a non-negative number, got ${windowMs}`,
-      );
-    }
+    const windowMs = refreshWindow(
+      options.refreshWindowMs,
+      "Cannot create OAuth credentials",
+    );
     this.#client = client;
     this.#mode = mode;
     this.#windowMs = windowMs;
@@ -202,15 +207,14 @@ export class OAuthCredentials implements CredentialProvider {
     const rejected = this.#rejected;
     const now = client.clock.now();
     if (this.#mode === "OFF") {
-      if (rejected !== undefined && stored.accessToken === rejected) {
+      if (isRejected(stored, rejected)) {
         throw new LoginRequiredError(
           "The OAuth access token was rejected and InitiateOAuth is OFF (no refresh)",
           { code: "token_rejected" },
         );
       }
     } else if (
-      isDue(stored, now, this.#windowMs) ||
-      (rejected !== undefined && stored.accessToken === rejected)
+      needsRefresh(stored, now, { windowMs: this.#windowMs, rejected })
     ) {
       stored = await this.#renew(stored, rejected, signal);
     }
@@ -225,10 +229,7 @@ export class OAuthCredentials implements CredentialProvider {
     signal: AbortSignal,
   ): Promise<OAuthTokens> {
     const client = this.#client;
-    const expired = (rejected !== undefined &&
-      stored.accessToken === rejected) ||
-      (stored.expiresAt !== undefined &&
-        stored.expiresAt <= client.clock.now());
+    const expired = isUnusable(stored, client.clock.now(), rejected);
     if (stored.refreshToken === undefined || stored.version === "legacy") {
       if (!expired) return stored;
       return await this.#loginOr(
@@ -242,13 +243,13 @@ export class OAuthCredentials implements CredentialProvider {
       );
     }
     try {
-      const options: Parameters<OAuthClient["refreshAccessToken"]>[0] = {
+      const options: Parameters<OAuthClient["refreshTokens"]>[0] = {
         onlyIfDue: true,
         refreshWindowMs: this.#windowMs,
         signal,
       };
       if (rejected !== undefined) options.rejected = rejected;
-      return await client.refreshAccessToken(options);
+      return await client.refreshTokens(options);
     } catch (error) {
       if (error instanceof LoginRequiredError) {
         return await this.#loginOr(error, signal);
@@ -271,7 +272,7 @@ export class OAuthCredentials implements CredentialProvider {
         return tokens;
       }
       if (this.#mode !== "OFF" && refresh !== undefined) {
-        return await client.refreshAccessToken({
+        return await client.refreshTokens({
           refreshToken: refresh,
           signal,
         });
@@ -280,7 +281,7 @@ export class OAuthCredentials implements CredentialProvider {
     if (this.#mode === "REFRESH" && this.#verifier !== undefined) {
       const verifier = this.#verifier;
       this.#verifier = undefined;
-      return await client.getAccessToken(verifier, { signal });
+      return await client.exchangeCode(verifier, { signal });
     }
     return await this.#loginOr(
       new LoginRequiredError(

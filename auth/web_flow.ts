@@ -227,7 +227,7 @@ export function createWebFlow(
           { code: "session_mismatch" },
         );
       }
-      const tokens = await client.getAccessToken(request.url, {
+      const tokens = await client.exchangeCode(request.url, {
         session: sessionId,
         save: false,
         ...(callbackOptions.signal ? { signal: callbackOptions.signal } : {}),

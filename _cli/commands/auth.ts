@@ -302,7 +302,7 @@ export async function runAuthStatus(context: CommandContext): Promise<number> {
 export async function runAuthRefresh(context: CommandContext): Promise<number> {
   const { connection, store } = setup(context);
   const client = oauthClient(context, connection, store);
-  const tokens = await client.refreshAccessToken({ signal: context.signal });
+  const tokens = await client.refreshTokens({ signal: context.signal });
   await context.out.summary(
     { refreshed: true, ...describeTokens(tokens, store.location) },
     `Refreshed: ${tokenText(tokens)}`,

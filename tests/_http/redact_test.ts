@@ -134,3 +134,28 @@ Deno.test("redactHeaders masks credentials and keeps the rest", () => {
 Deno.test("USER_AGENT names the package, its version and the runtime", () => {
   assert.equal(USER_AGENT, `mondaykit/${VERSION} (Deno ${Deno.version.deno})`);
 });
+
+Deno.test("redact hides a secret's base64 forms, alone and inside a Basic credential", () => {
+  const secret = "cl!ent/secret+value=with&chars 0042";
+  const b64 = (text: string) =>
+    btoa(String.fromCharCode(...new TextEncoder().encode(text)));
+  const texts = [
+    `alone ${b64(secret)}`,
+    `url-safe ${b64(secret).replace(/\+/g, "-").replace(/\//g, "_")}`,
+  ];
+  // The secret at each byte alignment inside a larger base64 value.
+  for (const id of ["a", "ab", "abc", "app-client-id"]) {
+    texts.push(`{"authorization":"Basic ${b64(`${id}:${secret}`)}"}`);
+  }
+  for (const text of texts) {
+    const out = redact(text, [secret]);
+    assert.ok(out.includes("…0042"), `${text} -> ${out}`);
+    // No run of 12 characters from the secret's base64 survives.
+    const whole = b64(`${text.length % 3 ? "x" : ""}${secret}`);
+    for (let i = 4; i + 12 < whole.length - 4; i += 4) {
+      assert.ok(!out.includes(whole.slice(i, i + 12)), `${text} -> ${out}`);
+    }
+  }
+  // Short secrets are not searched for in base64 (they would match by chance).
+  assert.equal(redact("c2hvcnQ=", ["short"]), "c2hvcnQ=");
+});

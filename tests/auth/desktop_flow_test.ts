@@ -210,27 +210,103 @@ Deno.test("requests on other paths get 404 and do not end the flow", async () =>
   assert.ok(tokens.accessToken);
 });
 
-Deno.test("a callback with the wrong state fails the login with state_mismatch and no token request", async () => {
-  const { port, server, client, writer } = await setup();
+Deno.test("stray requests to the callback (wrong or no state) get an error page and the login keeps waiting for the right one", async () => {
+  const { port, server, client, output, writer } = await setup();
   await using _ = server;
-  let page = 0;
-  const browser = tracked(async () => {
-    const response = await fetch(
-      `http://127.0.0.1:${port}/callback?code=abc&state=${"w".repeat(43)}`,
-    );
-    page = response.status;
-    await response.body?.cancel();
+  const pages: { status: number; body: string }[] = [];
+  const follow = followingOpener(pages);
+  const stray: { status: number; body: string }[] = [];
+  const browser = tracked(async (url) => {
+    const base = `http://127.0.0.1:${port}/callback`;
+    for (
+      const query of [
+        `?code=abc&state=${"w".repeat(43)}`, // another login's state
+        "?code=abc", // no state
+        `?error=access_denied&state=${"w".repeat(43)}`, // a forged denial
+        "", // a web page loading an image from 127.0.0.1
+      ]
+    ) {
+      const response = await fetch(`${base}${query}`);
+      stray.push({ status: response.status, body: await response.text() });
+    }
+    await follow(url);
   });
-  const error = await desktopLogin(client, {
+  const tokens = await desktopLogin(client, {
     writer,
     opener: browser.opener,
-  }).catch((e) => e);
+  });
   await browser.done();
+  assert.deepEqual(stray.map((p) => p.status), [400, 400, 400, 400]);
+  for (const page of stray) assert.match(page.body, /Request refused/);
+  assert.ok(!stray[0]!.body.includes("w".repeat(43)));
+  assert.equal(pages[0]!.status, 200);
+  assert.ok(await server.works(tokens.accessToken));
+  assert.equal(server.requests["/oauth_ms/oauth/token"], 1);
+  const text = output.join("");
+  assert.match(text, /callback with a state of another login/);
+  assert.match(text, /callback without a state/);
+  assert.match(
+    text,
+    /Logged in \(refused 4 other request\(s\) to the callback address\)/,
+  );
+  await assertClosed(port);
+});
+
+Deno.test("a timeout after stray callbacks says how many were refused", async () => {
+  const { port, server, client, writer } = await setup();
+  await using _ = server;
+  const clock = new FakeClock({ autoAdvance: false });
+  const login = desktopLogin(client, {
+    writer,
+    opener: false,
+    clock,
+    timeoutMs: 60_000,
+  });
+  await clock.nextSleep();
+  for (const state of ["a".repeat(43), "b".repeat(43)]) {
+    const response = await fetch(
+      `http://127.0.0.1:${port}/callback?code=x&state=${state}`,
+    );
+    assert.equal(response.status, 400);
+    await response.body?.cancel();
+  }
+  clock.advance(60_000);
+  const error = await login.catch((e) => e);
   assert.ok(error instanceof OAuthCallbackError);
-  assert.equal(error.code, "state_mismatch");
-  assert.equal(page, 400);
+  assert.equal(error.code, "timeout");
+  assert.equal(error.refusedRequests, 2);
+  assert.match(
+    error.message,
+    /within 60 s \(refused 2 other request\(s\) to the callback address: callback with a state of another login\)/,
+  );
   assert.equal(server.requests["/oauth_ms/oauth/token"], undefined);
   await assertClosed(port);
+});
+
+Deno.test("the callback server refuses every callback until it knows the login's state", async () => {
+  const server = startLoopbackServer("http://127.0.0.1:0/cb");
+  try {
+    const early = await fetch(
+      `${server.callbackUrl}?code=x&state=${"s".repeat(43)}`,
+    );
+    assert.equal(early.status, 409);
+    await early.body?.cancel();
+    server.expectState("s".repeat(43));
+    const answer = fetch(
+      `${server.callbackUrl}?code=x&state=${"s".repeat(43)}`,
+    );
+    const received = await server.received;
+    assert.equal(received.url.searchParams.get("code"), "x");
+    received.respond({ status: 200, title: "ok", message: "ok" });
+    const right = await answer;
+    assert.equal(right.status, 200);
+    await right.body?.cancel();
+    assert.deepEqual(server.refused, [
+      "no login is waiting for a callback yet",
+    ]);
+  } finally {
+    await server.close();
+  }
 });
 
 Deno.test("an error= callback (consent denied) fails the login with its code", async () => {
@@ -397,6 +473,7 @@ Deno.test("port 0 in the callback URL binds a free port and reports it", async (
   try {
     const port = Number(new URL(server.callbackUrl).port);
     assert.ok(port > 0);
+    server.expectState("s");
     const pending = fetch(`${server.callbackUrl}?code=c&state=s`);
     const received = await server.received;
     assert.equal(received.url.searchParams.get("code"), "c");

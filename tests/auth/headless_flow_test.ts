@@ -105,7 +105,7 @@ Deno.test("headless option 2: export on the desktop, import on the headless host
   try {
     const desktop = clientOn(server, `${dir}/desktop.txt`, randomKey());
     const { url } = await desktop.getAuthorizationUrl();
-    const tokens = await desktop.getAccessToken(await consent(url));
+    const tokens = await desktop.exchangeCode(await consent(url));
     const passphrase = "correct horse battery staple";
     const blob = await exportCredentials(desktop.store, passphrase);
     const asText = new TextDecoder("latin1").decode(blob);

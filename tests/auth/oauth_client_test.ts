@@ -75,18 +75,18 @@ Deno.test("the pending verifier is encrypted in a settings file", async () => {
     const other = clientFor(server, {
       store: new EncryptedFileStore(path, { key }),
     });
-    const tokens = await other.getAccessToken(await consent(request.url));
+    const tokens = await other.exchangeCode(await consent(request.url));
     assert.ok(await server.works(tokens.accessToken));
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
 });
 
-Deno.test("getAccessToken exchanges a pasted redirect URL and saves 2.1 tokens with the JWT expiry", async () => {
+Deno.test("exchangeCode exchanges a pasted redirect URL and saves 2.1 tokens with the JWT expiry", async () => {
   await using server = await startAuthServer({ accessTokenTtlSeconds: 3600 });
   const client = clientFor(server);
   const { url } = await client.getAuthorizationUrl();
-  const tokens = await client.getAccessToken(await consent(url));
+  const tokens = await client.exchangeCode(await consent(url));
   assert.equal(tokens.version, "2.1");
   assert.equal(tokens.tokenType, "Bearer");
   assert.ok(tokens.refreshToken);
@@ -98,12 +98,12 @@ Deno.test("getAccessToken exchanges a pasted redirect URL and saves 2.1 tokens w
   assert.equal(server.requests["/oauth_ms/oauth/token"], 1);
 });
 
-Deno.test("getAccessToken takes a bare code and uses the latest pending verifier", async () => {
+Deno.test("exchangeCode takes a bare code and uses the latest pending verifier", async () => {
   await using server = await startAuthServer();
   const client = clientFor(server);
   const { url } = await client.getAuthorizationUrl();
   const code = new URL(await consent(url)).searchParams.get("code")!;
-  const tokens = await client.getAccessToken(code);
+  const tokens = await client.exchangeCode(code);
   assert.ok(await server.works(tokens.accessToken));
 });
 
@@ -113,7 +113,7 @@ Deno.test("a callback with an unknown state is refused before any token request"
   const { url } = await client.getAuthorizationUrl();
   const callback = new URL(await consent(url));
   callback.searchParams.set("state", "x".repeat(43));
-  const error = await client.getAccessToken(callback.href).catch((e) => e);
+  const error = await client.exchangeCode(callback.href).catch((e) => e);
   assert.ok(error instanceof OAuthCallbackError);
   assert.equal(error.code, "state_mismatch");
   assert.equal(server.requests["/oauth_ms/oauth/token"], undefined);
@@ -124,8 +124,8 @@ Deno.test("a replayed callback URL is refused: state is single use", async () =>
   const client = clientFor(server);
   const { url } = await client.getAuthorizationUrl();
   const callback = await consent(url);
-  await client.getAccessToken(callback);
-  const error = await client.getAccessToken(callback).catch((e) => e);
+  await client.exchangeCode(callback);
+  const error = await client.exchangeCode(callback).catch((e) => e);
   assert.ok(error instanceof OAuthCallbackError);
   assert.equal(error.code, "state_mismatch");
   assert.equal(server.requests["/oauth_ms/oauth/token"], 1);
@@ -136,10 +136,10 @@ Deno.test("a replayed code is refused by the server as a permanent error and nev
   const client = clientFor(server);
   const first = await client.getAuthorizationUrl();
   const callback = new URL(await consent(first.url));
-  const tokens = await client.getAccessToken(callback.href);
+  const tokens = await client.exchangeCode(callback.href);
   // A second authorization is pending; replay the old code with the new state.
   const second = await client.getAuthorizationUrl();
-  const error = await client.getAccessToken(
+  const error = await client.exchangeCode(
     callback.searchParams.get("code")!,
     {
       state: second.state,
@@ -159,7 +159,7 @@ Deno.test("an expired state is refused", async () => {
   const { url } = await client.getAuthorizationUrl();
   const callback = await consent(url);
   server.advance(600_001);
-  const error = await client.getAccessToken(callback).catch((e) => e);
+  const error = await client.exchangeCode(callback).catch((e) => e);
   assert.ok(error instanceof OAuthCallbackError);
   assert.equal(error.code, "state_expired");
 });
@@ -170,16 +170,16 @@ Deno.test("error callbacks are reported, and checked for state like any callback
   const { state } = await client.getAuthorizationUrl();
   const denied =
     `${CALLBACK}?error=access_denied&error_description=User+said+no&state=${state}`;
-  const error = await client.getAccessToken(denied).catch((e) => e);
+  const error = await client.exchangeCode(denied).catch((e) => e);
   assert.ok(error instanceof OAuthCallbackError);
   assert.equal(error.code, "access_denied");
   assert.equal(error.description, "User said no");
   // The state was consumed by the error callback.
-  const again = await client.getAccessToken(denied).catch((e) => e);
+  const again = await client.exchangeCode(denied).catch((e) => e);
   assert.equal(again.code, "state_mismatch");
   // A forged error callback with an unknown state is a state mismatch.
   await client.getAuthorizationUrl();
-  const forged = await client.getAccessToken(
+  const forged = await client.exchangeCode(
     `${CALLBACK}?error=access_denied&state=${"f".repeat(43)}`,
   ).catch((e) => e);
   assert.equal(forged.code, "state_mismatch");
@@ -188,57 +188,83 @@ Deno.test("error callbacks are reported, and checked for state like any callback
 Deno.test("OAuth 2.1 needs a pending verifier for a bare code", async () => {
   await using server = await startAuthServer();
   const client = clientFor(server);
-  const error = await client.getAccessToken("some-code").catch((e) => e);
+  const error = await client.exchangeCode("some-code").catch((e) => e);
   assert.ok(error instanceof OAuthCallbackError);
   assert.equal(error.code, "no_pending_authorization");
 });
 
-Deno.test("refreshAccessToken rotates the refresh token; reusing the old one is a permanent error", async () => {
+Deno.test("refreshTokens rotates the refresh token; reusing the old one is a permanent error", async () => {
   await using server = await startAuthServer();
   const client = clientFor(server);
   const { url } = await client.getAuthorizationUrl();
-  const first = await client.getAccessToken(await consent(url));
+  const first = await client.exchangeCode(await consent(url));
   server.advance(1000);
-  const second = await client.refreshAccessToken();
+  const second = await client.refreshTokens();
   assert.notEqual(second.refreshToken, first.refreshToken);
   assert.notEqual(second.accessToken, first.accessToken);
   assert.deepEqual(await client.loadTokens(), second);
   assert.ok(await server.works(second.accessToken));
   assert.equal(server.tokens.refreshes, 1);
-  const error = await client.refreshAccessToken({
+  const error = await client.refreshTokens({
     refreshToken: first.refreshToken!,
   }).then(() => undefined, (e) => e);
   // The stored (new) refresh token is used, not the given one.
   assert.equal(error, undefined);
   await client.saveTokens({ ...second, refreshToken: first.refreshToken! });
-  const reuse = await client.refreshAccessToken().catch((e) => e);
+  const reuse = await client.refreshTokens().catch((e) => e);
   assert.ok(reuse instanceof LoginRequiredError);
   assert.equal(reuse.code, "invalid_grant");
   assert.equal(server.requests["/oauth_ms/oauth/token"], 4);
 });
 
-Deno.test("refreshAccessToken with onlyIfDue skips a refresh when the stored token is fresh", async () => {
+Deno.test("refreshTokens with onlyIfDue skips a refresh when the stored token is fresh", async () => {
   await using server = await startAuthServer();
   const client = clientFor(server);
   const { url } = await client.getAuthorizationUrl();
-  const tokens = await client.getAccessToken(await consent(url));
-  const same = await client.refreshAccessToken({ onlyIfDue: true });
+  const tokens = await client.exchangeCode(await consent(url));
+  const same = await client.refreshTokens({ onlyIfDue: true });
   assert.deepEqual(same, tokens);
   assert.equal(server.tokens.refreshes, 0);
-  const forced = await client.refreshAccessToken({
+  const forced = await client.refreshTokens({
     onlyIfDue: true,
     rejected: tokens.accessToken,
   });
   assert.notEqual(forced.accessToken, tokens.accessToken);
   server.advance(3_600_000 - 299_000);
-  const due = await client.refreshAccessToken({ onlyIfDue: true });
+  const due = await client.refreshTokens({ onlyIfDue: true });
   assert.notEqual(due.accessToken, forced.accessToken);
   assert.equal(server.tokens.refreshes, 2);
 });
 
-Deno.test("refreshAccessToken without stored tokens asks to log in", async () => {
+Deno.test("the CData names getAccessToken and refreshAccessToken exchange and refresh like exchangeCode and refreshTokens", async () => {
   await using server = await startAuthServer();
-  const error = await clientFor(server).refreshAccessToken().catch((e) => e);
+  const client = clientFor(server);
+  const { url } = await client.getAuthorizationUrl();
+  const first = await client.getAccessToken(await consent(url));
+  assert.deepEqual(await client.loadTokens(), first);
+  server.advance(1000);
+  const second = await client.refreshAccessToken();
+  assert.notEqual(second.refreshToken, first.refreshToken);
+  assert.deepEqual(await client.loadTokens(), second);
+  assert.equal(server.tokens.refreshes, 1);
+  const fresh = await client.refreshAccessToken({ onlyIfDue: true });
+  assert.deepEqual(fresh, second);
+  assert.equal(server.tokens.refreshes, 1);
+});
+
+Deno.test("refreshTokens checks its refresh window like OAuthCredentials does", async () => {
+  await using server = await startAuthServer();
+  const client = clientFor(server);
+  await assert.rejects(
+    client.refreshTokens({ refreshWindowMs: -1 }),
+    (error: unknown) =>
+      error instanceof RangeError && /'refreshWindowMs'/.test(error.message),
+  );
+});
+
+Deno.test("refreshTokens without stored tokens asks to log in", async () => {
+  await using server = await startAuthServer();
+  const error = await clientFor(server).refreshTokens().catch((e) => e);
   assert.ok(error instanceof LoginRequiredError);
   assert.equal(error.code, "no_tokens");
   assert.equal(server.requests["/oauth_ms/oauth/token"], undefined);
@@ -249,13 +275,13 @@ Deno.test("legacy OAuth 2.0: no PKCE, token never expires, cannot be refreshed",
   const client = clientFor(server, { version: "legacy" });
   const { url } = await client.getAuthorizationUrl();
   assert.equal(new URL(url).searchParams.get("code_challenge"), null);
-  const tokens = await client.getAccessToken(await consent(url));
+  const tokens = await client.exchangeCode(await consent(url));
   assert.equal(tokens.version, "legacy");
   assert.equal(tokens.expiresAt, undefined);
   assert.equal(tokens.refreshToken, undefined);
   assert.equal(server.requests["/oauth2/token"], 1);
   assert.ok(await server.works(tokens.accessToken));
-  await assert.rejects(client.refreshAccessToken(), LoginRequiredError);
+  await assert.rejects(client.refreshTokens(), LoginRequiredError);
 });
 
 Deno.test("client_secret_basic authenticates too", async () => {
@@ -264,7 +290,7 @@ Deno.test("client_secret_basic authenticates too", async () => {
     clientAuthentication: "client_secret_basic",
   });
   const { url } = await client.getAuthorizationUrl();
-  const tokens = await client.getAccessToken(await consent(url));
+  const tokens = await client.exchangeCode(await consent(url));
   assert.ok(await server.works(tokens.accessToken));
 });
 
@@ -272,7 +298,7 @@ Deno.test("a wrong client secret is a permanent error (invalid_client)", async (
   await using server = await startAuthServer();
   const client = clientFor(server, { clientSecret: "wrong-secret-value-1234" });
   const { url } = await client.getAuthorizationUrl();
-  const error = await client.getAccessToken(await consent(url)).catch((e) => e);
+  const error = await client.exchangeCode(await consent(url)).catch((e) => e);
   assert.ok(error instanceof LoginRequiredError);
   assert.equal(error.code, "invalid_client");
   assert.equal(error.status, 401);
@@ -301,7 +327,7 @@ Deno.test("429 and 5xx are retried, honouring Retry-After", async () => {
     "/oauth_ms/oauth/token",
     { status: 503, body: "oops" },
   );
-  const tokens = await client.getAccessToken(callback);
+  const tokens = await client.exchangeCode(callback);
   assert.ok(await server.works(tokens.accessToken));
   assert.equal(server.requests["/oauth_ms/oauth/token"], 3);
   assert.equal(clock.sleeps[0], 7000);
@@ -319,7 +345,7 @@ Deno.test("5xx that never ends gives up with OAuthError", async () => {
     10,
   );
   await client.saveTokens(client.tokensFrom("a-token", "a-refresh-token"));
-  const error = await client.refreshAccessToken().catch((e) => e);
+  const error = await client.refreshTokens().catch((e) => e);
   assert.ok(error instanceof OAuthError);
   assert.equal(error.status, 502);
   assert.equal(server.requests["/oauth_ms/oauth/token"], 3);
@@ -340,16 +366,16 @@ Deno.test("expiry comes from expires_in when the server sends it", async () => {
     fetch: () => Promise.resolve(Response.json(body)),
   });
   await client.saveTokens(client.tokensFrom("old", "old-refresh"));
-  assert.equal((await client.refreshAccessToken()).expiresAt, 1_120_000);
+  assert.equal((await client.refreshTokens()).expiresAt, 1_120_000);
   body = { access_token: "opaque-no-expiry", refresh_token: "r2" };
-  const tokens = await client.refreshAccessToken();
+  const tokens = await client.refreshTokens();
   assert.equal(tokens.expiresAt, undefined);
   body = { token_type: "Bearer" };
-  const error = await client.refreshAccessToken().catch((e) => e);
+  const error = await client.refreshTokens().catch((e) => e);
   assert.ok(error instanceof OAuthError);
   assert.equal(error.code, "invalid_response");
   body = { error: "invalid_grant", error_description: "gone" };
-  const grant = await client.refreshAccessToken().catch((e) => e);
+  const grant = await client.refreshTokens().catch((e) => e);
   assert.ok(grant instanceof LoginRequiredError);
   assert.equal(grant.code, "invalid_grant");
 });
@@ -361,7 +387,7 @@ Deno.test("a callback URL without state is refused", async () => {
   const callback = new URL(await consent(url));
   callback.searchParams.delete("state");
   for (const input of [callback.href, `${CALLBACK}?error=access_denied`]) {
-    const error = await client.getAccessToken(input).catch((e) => e);
+    const error = await client.exchangeCode(input).catch((e) => e);
     assert.ok(error instanceof OAuthCallbackError);
     assert.equal(error.code, "state_mismatch");
   }
@@ -372,7 +398,7 @@ Deno.test("revoke ends the grant at the server; logout also forgets the tokens",
   await using server = await startAuthServer();
   const client = clientFor(server);
   const { url } = await client.getAuthorizationUrl();
-  const tokens = await client.getAccessToken(await consent(url));
+  const tokens = await client.exchangeCode(await consent(url));
   const result = await client.logout();
   assert.deepEqual(result, { hadTokens: true, revoked: true });
   assert.equal(await server.works(tokens.accessToken), false);

@@ -22,7 +22,7 @@ function clientFor(server: AuthServer, store?: SettingsStore): OAuthClient {
 
 async function login(client: OAuthClient): Promise<OAuthTokens> {
   const { url } = await client.getAuthorizationUrl();
-  return await client.getAccessToken(await consent(url));
+  return await client.exchangeCode(await consent(url));
 }
 
 const TOKEN = "/oauth_ms/oauth/token";

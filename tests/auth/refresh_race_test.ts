@@ -29,7 +29,7 @@ Deno.test({
       const { url } = await client.getAuthorizationUrl();
       const consent = await fetch(url, { redirect: "manual" });
       await consent.body?.cancel();
-      const first = await client.getAccessToken(
+      const first = await client.exchangeCode(
         consent.headers.get("location")!,
       );
 

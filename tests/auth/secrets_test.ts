@@ -89,7 +89,7 @@ Deno.test("nothing printed, logged or thrown during failing runs contains a secr
   const redirect = await consent(request.url);
   const code = new URL(redirect).searchParams.get("code")!;
   secrets.push(code);
-  const tokens = await client.getAccessToken(redirect);
+  const tokens = await client.exchangeCode(redirect);
   secrets.push(tokens.accessToken, tokens.refreshToken!);
   const passphrase = "a passphrase nobody should see";
   secrets.push(passphrase);
@@ -106,7 +106,7 @@ Deno.test("nothing printed, logged or thrown during failing runs contains a secr
           `refresh token ${tokens.refreshToken} of client ${server.clientSecret} was revoked`,
       }),
     });
-    await capture.run(() => client.refreshAccessToken());
+    await capture.run(() => client.refreshTokens());
     // 2. A server failing with secrets in its body, retried until it gives up.
     server.inject(
       "/oauth_ms/oauth/token",
@@ -116,7 +116,7 @@ Deno.test("nothing printed, logged or thrown during failing runs contains a secr
       },
       2,
     );
-    await capture.run(() => client.refreshAccessToken());
+    await capture.run(() => client.refreshTokens());
     // 3. A provider whose refresh fails after expiry.
     server.advance(3_600_000);
     server.inject(
@@ -141,10 +141,15 @@ Deno.test("nothing printed, logged or thrown during failing runs contains a secr
       Deno.inspect(client, { depth: 20 }),
       JSON.stringify(client),
     );
-    // 4. A desktop login whose callback replays the old code with a wrong state.
+    // 4. A desktop login whose callback replays the old code with a wrong
+    // state: refused, and the login times out; then the same URL pasted.
+    await capture.run(() =>
+      client.exchangeCode(`${callbackUrl}?code=${code}&state=${"q".repeat(43)}`)
+    );
     await capture.run(() =>
       desktopLogin(client, {
         writer: capture.writer,
+        timeoutMs: 500,
         opener: async () => {
           const response = await fetch(
             `${callbackUrl}?code=${code}&state=${"q".repeat(43)}`,
@@ -155,7 +160,7 @@ Deno.test("nothing printed, logged or thrown during failing runs contains a secr
     );
     // 5. Replaying the code itself (server refuses: invalid_grant).
     await client.getAuthorizationUrl();
-    await capture.run(() => client.getAccessToken(code));
+    await capture.run(() => client.exchangeCode(code));
     // 6. An import with the wrong passphrase, an export, status, logout that fails.
     const blob = await exportCredentials(store, passphrase);
     await capture.run(() =>
@@ -181,6 +186,8 @@ Deno.test("nothing printed, logged or thrown during failing runs contains a secr
   assert.match(everything, /LoginRequiredError/);
   assert.match(everything, /OAuthError/);
   assert.match(everything, /state_mismatch/);
+  assert.match(everything, /callback with a state of another login/);
+  assert.match(everything, /refusedRequests: 1/);
   for (const secret of secrets) {
     for (
       const form of [secret, encodeURIComponent(secret), secret.slice(0, -4)]
