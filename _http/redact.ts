@@ -65,9 +65,33 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
+/** Base64 forms shorter than this are not searched for (they would mangle text). */
+const MIN_BASE64_LENGTH = 8;
+
+/**
+ * The base64 spellings of a secret (standard and URL-safe alphabets): at each
+ * of the three alignments a secret can have inside a longer base64 text (an
+ * echoed header block, a Basic credential), the characters made only of the
+ * secret's own bits, which stay the same whatever surrounds it.
+ */
+function base64Forms(secret: string): string[] {
+  const bytes = new TextEncoder().encode(secret);
+  const forms: string[] = [];
+  for (let offset = 0; offset < 3; offset++) {
+    let binary = "\0".repeat(offset);
+    for (const byte of bytes) binary += String.fromCharCode(byte);
+    const start = Math.ceil((offset * 8) / 6);
+    const end = Math.floor(((offset + bytes.length) * 8) / 6);
+    const inner = btoa(binary).slice(start, end);
+    if (inner.length < MIN_BASE64_LENGTH) continue;
+    forms.push(inner, inner.replace(/\+/g, "-").replace(/\//g, "_"));
+  }
+  return forms;
+}
+
 /**
  * Replaces every known secret in `text` with its masked form, including
- * URL-encoded and form-encoded spellings, then masks the values of well-known
+ * URL-encoded, form-encoded and base64 spellings, then masks the values of well-known
  * secret fields (`access_token=…`, `"refresh_token": "…"`,
  * `APIToken=…`, `Authorization: …`) and anything shaped like a JWT.
  * Secrets shorter than 4 characters are not searched for.
@@ -99,6 +123,7 @@ export function redact(text: string, secrets: readonly string[] = []): string {
       masked,
     );
     variants.set(JSON.stringify(secret).slice(1, -1), masked);
+    for (const form of base64Forms(secret)) variants.set(form, masked);
   }
   const ordered = [...variants.keys()].sort((a, b) => b.length - a.length);
   for (const variant of ordered) {
