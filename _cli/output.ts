@@ -61,7 +61,6 @@ export function escapeControls(text: string): string {
   );
 }
 
-// deno-lint-ignore no-control-regex -- the control characters are what it finds
 const JSON_UNSAFE = /[\u007f-\u009f]/g;
 
 /**
