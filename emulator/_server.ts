@@ -265,7 +265,6 @@ function refuse(
   res.writeHead(status, {
     "content-type": "application/json",
     "content-length": String(Buffer.byteLength(body)),
-    "connection": "close",
   });
   res.end(body);
 }
@@ -273,22 +272,36 @@ function refuse(
 /**
  * Reads a request body up to `limit` bytes. Returns `undefined` once the
  * body is bigger (by its `Content-Length`, before reading, or while
- * reading), leaving the rest unread.
+ * reading); the rest is then read and dropped, never kept, so that the
+ * client still gets the answer instead of a reset connection.
  */
-async function readBody(
+function readBody(
   req: http.IncomingMessage,
   limit: number,
 ): Promise<Uint8Array[] | undefined> {
   const declared = Number(req.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > limit) return undefined;
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Uint8Array).byteLength;
-    if (size > limit) return undefined;
-    chunks.push(chunk as Uint8Array);
+  if (Number.isFinite(declared) && declared > limit) {
+    req.resume();
+    return Promise.resolve(undefined);
   }
-  return chunks;
+  return new Promise((resolve, reject) => {
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    const onData = (chunk: Uint8Array) => {
+      size += chunk.byteLength;
+      if (size <= limit) {
+        chunks.push(chunk);
+        return;
+      }
+      chunks.length = 0;
+      req.off("data", onData);
+      req.resume();
+      resolve(undefined);
+    };
+    req.on("data", onData);
+    req.once("end", () => resolve(chunks));
+    req.once("error", reject);
+  });
 }
 
 function emptyRequests(): Record<EmulatorRoute, number> {
