@@ -22,7 +22,6 @@ import { Flags } from "./_cli/flags.ts";
 import { type CliIo, type CliWriter, Output } from "./_cli/output.ts";
 import { parseCommandLine } from "./_cli/parse.ts";
 import { commandHelp, groupHelp, mainHelp } from "./_cli/spec.ts";
-import { redact } from "./_http/mod.ts";
 import { readEnv } from "./_common/mod.ts";
 import type { CommandHandler, RunExtras } from "./_cli/context.ts";
 
@@ -233,6 +232,8 @@ export async function main(
     quiet: args.includes("--quiet") || args.includes("-q"),
     verbose: args.includes("--verbose") || args.includes("-v"),
     color: io.stderrIsTerminal && !noColor,
+    // Errors, warnings and debug lines (the --verbose stack too) mask these.
+    secrets: secretsIn(args, io),
   });
   const controller = new AbortController();
   const stopListening = options.signal
@@ -288,11 +289,7 @@ export async function main(
       ? "Check the token (--token, $MONDAY_API_TOKEN) or log in again with 'mondaykit auth login'."
       : undefined;
     await out.clearProgress();
-    await out.error(
-      classified.code,
-      redact(classified.message, secretsIn(args, io)),
-      hint,
-    );
+    await out.error(classified.code, classified.message, hint);
     if (
       out.options.verbose && error instanceof Error && error.stack &&
       classified.exitCode === EXIT.failure

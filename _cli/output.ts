@@ -1,8 +1,15 @@
 /**
  * Where the CLI writes: data on stdout; messages, progress and errors on stderr.
  *
+ * Text for people passes {@linkcode escapeControls} (a server's text cannot
+ * drive the terminal); errors, warnings and debug lines are also redacted.
+ * Data (JSON, JSONL, CSV) is written exactly, except that JSON spells DEL and
+ * C1 characters as `\u` escapes (the same JSON values).
+ *
  * @module
  */
+
+import { redact } from "../_http/mod.ts";
 
 /** Something bytes can be written to, like `Deno.stdout`. */
 export interface CliWriter {
@@ -27,6 +34,47 @@ export interface CliIo {
 }
 
 const encoder = new TextEncoder();
+
+// deno-lint-ignore no-control-regex -- the control characters are what it finds
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/**
+ * Shows the control characters of text bound for a terminal visibly: C0
+ * (except newline and tab), DEL and C1 become `\xNN`, so text from a server
+ * cannot move the cursor, clear the screen, retitle the window or fake a
+ * prompt. Everything else is kept.
+ *
+ * @param text The text.
+ * @returns The text, safe to print.
+ *
+ * @example Escape sequences are shown, not run
+ * ```ts
+ * import { escapeControls } from "./output.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(escapeControls("a\x1b]0;owned\x07b\n"), "a\\x1b]0;owned\\x07b\n");
+ * ```
+ */
+export function escapeControls(text: string): string {
+  return text.replace(
+    CONTROL,
+    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
+  );
+}
+
+const JSON_UNSAFE = /[\u007f-\u009f]/g;
+
+/**
+ * JSON text with DEL and C1 characters spelled as `\u` escapes (JSON.stringify
+ * already escapes C0): the same value, but safe on a terminal. Outside
+ * strings JSON text holds none of them, so the replacement only touches
+ * string contents.
+ */
+function jsonSafe(text: string): string {
+  return text.replace(
+    JSON_UNSAFE,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
 
 /**
  * Writes all bytes, looping over short writes.
@@ -54,6 +102,8 @@ export interface OutputOptions {
   verbose: boolean;
   /** Colours allowed (not NO_COLOR, not --no-color, stderr a terminal). */
   color: boolean;
+  /** Secrets known to the run (flags, environment), masked in errors, warnings and debug lines. */
+  secrets?: readonly string[];
 }
 
 /** The CLI's printer. */
@@ -95,9 +145,11 @@ export class Output {
    */
   async json(value: unknown): Promise<void> {
     await this.data(
-      (this.options.json
-        ? JSON.stringify(value)
-        : JSON.stringify(value, null, 2)) + "\n",
+      jsonSafe(
+        this.options.json
+          ? JSON.stringify(value)
+          : JSON.stringify(value, null, 2),
+      ) + "\n",
     );
   }
 
@@ -109,7 +161,9 @@ export class Output {
    */
   async result(value: unknown, text: string): Promise<void> {
     if (this.options.json) await this.json(value);
-    else await this.data(text.endsWith("\n") ? text : text + "\n");
+    else {
+      await this.data(escapeControls(text.endsWith("\n") ? text : text + "\n"));
+    }
   }
 
   /**
@@ -125,13 +179,22 @@ export class Output {
   }
 
   /**
-   * Writes to stderr as is.
+   * Writes text for people to stderr, its control characters escaped.
    *
    * @param text The text.
    */
   async stderr(text: string): Promise<void> {
+    await this.#stderrRaw(escapeControls(text));
+  }
+
+  async #stderrRaw(text: string): Promise<void> {
     await this.clearProgress();
     await writeAll(this.#io.stderr, encoder.encode(text));
+  }
+
+  /** Masks known secrets and secret-shaped values, then escapes control characters. */
+  #clean(text: string): string {
+    return escapeControls(redact(text, this.options.secrets ?? []));
   }
 
   /**
@@ -151,7 +214,7 @@ export class Output {
    */
   async debug(text: string): Promise<void> {
     if (!this.options.verbose) return;
-    await this.stderr(this.dim(text) + "\n");
+    await this.#stderrRaw(this.dim(this.#clean(text)) + "\n");
   }
 
   /**
@@ -161,10 +224,15 @@ export class Output {
    */
   async warn(text: string): Promise<void> {
     if (this.options.quiet) return;
+    const message = redact(text, this.options.secrets ?? []);
     if (this.options.json) {
-      await this.stderr(JSON.stringify({ warning: { message: text } }) + "\n");
+      await this.#stderrRaw(
+        jsonSafe(JSON.stringify({ warning: { message } })) + "\n",
+      );
     } else {
-      await this.stderr(`${this.paint("33", "warning:")} ${text}\n`);
+      await this.#stderrRaw(
+        `${this.paint("33", "warning:")} ${escapeControls(message)}\n`,
+      );
     }
   }
 
@@ -176,12 +244,22 @@ export class Output {
    * @param hint A second line for people (not in JSON).
    */
   async error(code: string, message: string, hint?: string): Promise<void> {
+    const secrets = this.options.secrets ?? [];
     if (this.options.json) {
-      await this.stderr(JSON.stringify({ error: { code, message } }) + "\n");
+      await this.#stderrRaw(
+        jsonSafe(JSON.stringify({
+          error: {
+            code: redact(code, secrets),
+            message: redact(message, secrets),
+          },
+        })) + "\n",
+      );
       return;
     }
-    await this.stderr(
-      `${this.paint("31", "error:")} ${message}\n${hint ? `${hint}\n` : ""}`,
+    await this.#stderrRaw(
+      `${this.paint("31", "error:")} ${this.#clean(message)}\n${
+        hint ? `${escapeControls(hint)}\n` : ""
+      }`,
     );
   }
 
@@ -220,7 +298,10 @@ export class Output {
   async progress(text: string): Promise<void> {
     if (!this.showsProgress) return;
     this.#progressShown = true;
-    await writeAll(this.#io.stderr, encoder.encode(`\r\x1b[2K${text}`));
+    await writeAll(
+      this.#io.stderr,
+      encoder.encode(`\r\x1b[2K${escapeControls(text)}`),
+    );
   }
 
   /** Clears the progress line, if one is shown. */

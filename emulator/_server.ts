@@ -111,9 +111,28 @@ export interface EmulatorOptions {
    * @default {["http://127.0.0.1:8976/callback", "http://localhost:8976/callback", "https://app.example.com/oauth/callback"]}
    */
   oauthRedirectUris?: string[];
+  /**
+   * The largest request body accepted, in bytes; a bigger one is answered
+   * with HTTP 413 before it is read whole. The default is well above the
+   * largest legitimate request, a 500 MB file upload with its multipart
+   * framing.
+   *
+   * @default {629145600}
+   */
+  maxBodyBytes?: number;
   /** Aborting it closes the emulator. */
   signal?: AbortSignal;
 }
+
+/** The default of {@linkcode EmulatorOptions.maxBodyBytes}: 600 MiB. */
+export const DEFAULT_MAX_BODY_BYTES: number = 600 * 1024 * 1024;
+
+/**
+ * Host names the emulator answers: loopback only, with any port. A web page
+ * that points its own host name at 127.0.0.1 (DNS rebinding) sends its own
+ * name in `Host`, and is refused.
+ */
+const LOOPBACK_HOST = /^(?:127\.0\.0\.1|localhost|\[::1\])(?::\d{1,5})?$/i;
 
 /** The credentials the emulator accepts. */
 export interface EmulatorCredentials {
@@ -233,6 +252,58 @@ function drop(socket: Socket): void {
   socket.write("\u0000", () => socket.destroy());
 }
 
+/** Answers with a monday-shaped JSON error and closes the connection. */
+function refuse(
+  res: http.ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+): void {
+  const body = JSON.stringify({
+    errors: [{ message, extensions: { code, status_code: status } }],
+  });
+  res.writeHead(status, {
+    "content-type": "application/json",
+    "content-length": String(Buffer.byteLength(body)),
+  });
+  res.end(body);
+}
+
+/**
+ * Reads a request body up to `limit` bytes. Returns `undefined` once the
+ * body is bigger (by its `Content-Length`, before reading, or while
+ * reading); the rest is then read and dropped, never kept, so that the
+ * client still gets the answer instead of a reset connection.
+ */
+function readBody(
+  req: http.IncomingMessage,
+  limit: number,
+): Promise<Uint8Array[] | undefined> {
+  const declared = Number(req.headers["content-length"]);
+  if (Number.isFinite(declared) && declared > limit) {
+    req.resume();
+    return Promise.resolve(undefined);
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    const onData = (chunk: Uint8Array) => {
+      size += chunk.byteLength;
+      if (size <= limit) {
+        chunks.push(chunk);
+        return;
+      }
+      chunks.length = 0;
+      req.off("data", onData);
+      req.resume();
+      resolve(undefined);
+    };
+    req.on("data", onData);
+    req.once("end", () => resolve(chunks));
+    req.once("error", reject);
+  });
+}
+
 function emptyRequests(): Record<EmulatorRoute, number> {
   return Object.fromEntries(ROUTES.map((r) => [r, 0])) as Record<
     EmulatorRoute,
@@ -266,6 +337,12 @@ export async function startServer(
       `Cannot start emulator: unknown plan '${plan}' (expected enterprise, pro or standard)`,
     );
   }
+  const maxBodyBytes = intOption(
+    "maxBodyBytes",
+    options.maxBodyBytes,
+    DEFAULT_MAX_BODY_BYTES,
+    1,
+  );
   const consent = options.consent ?? "auto";
   if (consent !== "auto" && consent !== "page") {
     throw new TypeError(
@@ -421,10 +498,29 @@ export async function startServer(
     res: http.ServerResponse,
   ): Promise<void> {
     const socket = req.socket as Socket;
+    if (!LOOPBACK_HOST.test(req.headers.host ?? "")) {
+      refuse(
+        res,
+        421,
+        "MisdirectedRequest",
+        `The emulator answers only the loopback host names 127.0.0.1, localhost and [::1], not Host ${
+          JSON.stringify((req.headers.host ?? "").slice(0, 100))
+        } (a page reaching it through DNS rebinding is refused)`,
+      );
+      return;
+    }
     const url = new URL(req.url ?? "/", base);
     const route = routeOf(url.pathname);
-    const chunks: Uint8Array[] = [];
-    for await (const chunk of req) chunks.push(chunk as Uint8Array);
+    const chunks = await readBody(req, maxBodyBytes);
+    if (chunks === undefined) {
+      refuse(
+        res,
+        413,
+        "PayloadTooLarge",
+        `Request body too large: the emulator accepts at most ${maxBodyBytes} bytes (option maxBodyBytes)`,
+      );
+      return;
+    }
     if (!route) {
       const body = JSON.stringify({
         errors: [{

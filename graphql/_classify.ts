@@ -335,6 +335,51 @@ function dataValidationDetails(
   return details;
 }
 
+/** How deep {@linkcode cleanValue} walks before it stops copying. */
+const MAX_CLEAN_DEPTH = 32;
+
+/**
+ * A copy of a JSON value from a server with every string (object keys
+ * included) passed through `clean`, so that secrets a server echoes back in
+ * `extensions`, `error_data` or partial `data` never reach the error's
+ * fields. Depth-bounded: anything deeper becomes `"[too deep]"`.
+ */
+function cleanValue(
+  value: unknown,
+  clean: (text: string) => string,
+  depth = 0,
+): unknown {
+  if (typeof value === "string") return clean(value);
+  if (value === null || typeof value !== "object") return value;
+  if (depth >= MAX_CLEAN_DEPTH) return "[too deep]";
+  if (Array.isArray(value)) {
+    return value.map((item) => cleanValue(item, clean, depth + 1));
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    out[clean(key)] = cleanValue(item, clean, depth + 1);
+  }
+  return out;
+}
+
+/** An error entry with every server-supplied string cleaned. */
+function cleanEntry(
+  entry: GraphQLErrorEntry,
+  clean: (text: string) => string,
+): GraphQLErrorEntry {
+  const out: GraphQLErrorEntry = { ...entry, message: clean(entry.message) };
+  if (entry.path) {
+    out.path = entry.path.map((p) => typeof p === "string" ? clean(p) : p);
+  }
+  if (entry.extensions) {
+    out.extensions = cleanValue(entry.extensions, clean) as Record<
+      string,
+      unknown
+    >;
+  }
+  return out;
+}
+
 /**
  * Classifies a response. Returns `undefined` for a successful response (2xx
  * without errors), else the error to throw.
@@ -376,25 +421,30 @@ export function classifyResponse(
   if (chosen && chosen.kind === "other" && !ok) {
     chosen = { kind: kindOfStatus(status), entry: chosen.entry };
   }
-  const { kind, entry } = chosen!;
+  const { kind, entry: rawEntry } = chosen!;
+  // Classified on what the server sent; reported with every string cleaned.
+  const entry = cleanEntry(rawEntry, clean);
   const ext = entry.extensions ?? {};
   const code = typeof ext.code === "string" ? ext.code : undefined;
-  let message = clean(entry.message);
+  let message = entry.message;
   if (entries.length > 1) {
     message += ` (and ${entries.length - 1} more error${
       entries.length > 2 ? "s" : ""
     })`;
   }
-  const retryAfterMs = waitHint(headers, entry, nowMs);
-  const data = isRecord(body) ? body.data ?? undefined : undefined;
+  const retryAfterMs = waitHint(headers, rawEntry, nowMs);
+  const data = isRecord(body)
+    ? cleanValue(body.data ?? undefined, clean)
+    : undefined;
+  const requestId = requestIdOf(input);
   const options: MondayApiErrorOptions = {
     code,
     httpStatus: status,
-    requestId: requestIdOf(input),
+    requestId: requestId === undefined ? undefined : clean(requestId),
     path: entry.path,
     locations: entry.locations as SourceLocation[] | undefined,
     retryAfterMs,
-    errors: entries.map((e) => ({ ...e, message: clean(e.message) })),
+    errors: entries.map((e) => cleanEntry(e, clean)),
     data,
   };
   switch (kind) {

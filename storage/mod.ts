@@ -61,6 +61,7 @@ export {
   type ExportSettingsOptions,
   importSettings,
   type ImportSettingsOptions,
+  MIN_TRANSFER_PASSPHRASE_LENGTH,
 } from "./transfer.ts";
 export {
   defaultKeyFilePath,

@@ -47,10 +47,43 @@ const TRANSFER: Subject = {
   advice: "check the transfer passphrase and that the blob was copied whole",
 };
 
+/**
+ * The shortest transfer passphrase {@linkcode exportSettings} accepts, in
+ * characters (Unicode code points, after NFC normalization): 15, the minimum
+ * NIST SP 800-63B-4 sets for a password that alone protects a secret. A
+ * transfer blob may travel (mail, chat, a shared disk) and then be guessed
+ * offline, as fast as an attacker's hardware allows, so only its length
+ * stands between the blob and the tokens inside it. Importing does not
+ * check it.
+ *
+ * @example Checking a passphrase before asking for it twice
+ * ```ts
+ * import { MIN_TRANSFER_PASSPHRASE_LENGTH } from "./transfer.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(MIN_TRANSFER_PASSPHRASE_LENGTH, 15);
+ * assert.ok([..."correct horse battery staple"].length >= MIN_TRANSFER_PASSPHRASE_LENGTH);
+ * ```
+ */
+export const MIN_TRANSFER_PASSPHRASE_LENGTH: number = 15;
+
 function checkPassphrase(passphrase: string): void {
   if (typeof passphrase !== "string" || passphrase === "") {
     throw new TypeError(
       "Invalid transfer passphrase: expected a non-empty string",
+    );
+  }
+}
+
+/**
+ * Checks a passphrase for a new transfer blob against
+ * {@linkcode MIN_TRANSFER_PASSPHRASE_LENGTH}.
+ */
+function checkNewPassphrase(passphrase: string): void {
+  checkPassphrase(passphrase);
+  const length = [...passphrase.normalize("NFC")].length;
+  if (length < MIN_TRANSFER_PASSPHRASE_LENGTH) {
+    throw new RangeError(
+      `Invalid transfer passphrase: expected at least ${MIN_TRANSFER_PASSPHRASE_LENGTH} characters, got ${length} (a blob that travels can be attacked offline; several words make a good passphrase)`,
     );
   }
 }
@@ -62,11 +95,14 @@ function checkPassphrase(passphrase: string): void {
  * it (e.g. base64) to paste it through a terminal.
  *
  * @param store The store to read.
- * @param passphrase The transfer passphrase; share it by another channel.
+ * @param passphrase The transfer passphrase, at least
+ * {@linkcode MIN_TRANSFER_PASSPHRASE_LENGTH} (15) characters; share it by
+ * another channel.
  * @param options A signal and the PBKDF2 iteration count.
  * @returns The transfer blob.
- * @throws {TypeError} The passphrase is empty.
- * @throws {RangeError} `iterations` is out of bounds.
+ * @throws {TypeError} The passphrase is not a string or is empty.
+ * @throws {RangeError} The passphrase is shorter than 15 characters, or
+ * `iterations` is out of bounds.
  * @throws {Error} The store holds nothing to export.
  * @throws {SettingsFormatError} The store's data is unreadable.
  * @throws {SettingsDecryptError} The store's data does not decrypt.
@@ -89,7 +125,7 @@ export async function exportSettings(
   passphrase: string,
   options: ExportSettingsOptions = {},
 ): Promise<Uint8Array> {
-  checkPassphrase(passphrase);
+  checkNewPassphrase(passphrase);
   const iterations = checkIterations(options.iterations);
   const record = await store.load(
     options.signal === undefined ? {} : { signal: options.signal },

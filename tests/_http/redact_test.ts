@@ -159,3 +159,29 @@ Deno.test("redact hides a secret's base64 forms, alone and inside a Basic creden
   // Short secrets are not searched for in base64 (they would match by chance).
   assert.equal(redact("c2hvcnQ=", ["short"]), "c2hvcnQ=");
 });
+
+Deno.test("redact hides a known secret's base64 forms, at any alignment inside a longer base64 text", () => {
+  const secret = "s3cr3t+tok/en=Value_0123456789";
+  const toBase64 = (text: string) =>
+    btoa(String.fromCharCode(...new TextEncoder().encode(text)));
+  for (const prefix of ["", "a", "ab", "Authorization: "]) {
+    const encoded = toBase64(`${prefix}${secret} and more`);
+    const urlSafe = encoded.replace(/\+/g, "-").replace(/\//g, "_");
+    for (const text of [encoded, urlSafe]) {
+      const out = redact(`echo ${text}`, [secret]);
+      assert.notEqual(out, `echo ${text}`, `prefix '${prefix}'`);
+      // Decoding what is left gives back no piece of the secret's middle.
+      const left = out.slice(5).replace(/-/g, "+").replace(/_/g, "/");
+      assert.ok(!left.includes(toBase64(secret).slice(4, 20)), out);
+      assert.match(out, /…6789/);
+    }
+  }
+  assert.equal(
+    redact(`basic ${toBase64(secret)}`, [secret]).includes(
+      toBase64(secret).slice(0, 36),
+    ),
+    false,
+  );
+  // Short secrets have too few characters of their own to search for.
+  assert.equal(redact(toBase64("abcd"), ["abcd"]), toBase64("abcd"));
+});

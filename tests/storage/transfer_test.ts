@@ -5,6 +5,7 @@ import {
   importSettings,
   KvStore,
   MemoryStore,
+  MIN_TRANSFER_PASSPHRASE_LENGTH,
   SettingsDecryptError,
   SettingsFormatError,
 } from "../../storage/mod.ts";
@@ -66,9 +67,13 @@ Deno.test("importSettings: into Deno KV, under the store's key", async () => {
   try {
     const source = new MemoryStore(crypto.randomUUID());
     await source.save({ token: "t" });
-    const blob = await exportSettings(source, "kv transfer");
+    const blob = await exportSettings(source, "kv transfer passphrase");
     const key = randomKey();
-    await importSettings(new KvStore("dest", { kv, key }), blob, "kv transfer");
+    await importSettings(
+      new KvStore("dest", { kv, key }),
+      blob,
+      "kv transfer passphrase",
+    );
     assert.deepEqual(await new KvStore("dest", { kv, key }).load(), {
       token: "t",
     });
@@ -79,11 +84,12 @@ Deno.test("importSettings: into Deno KV, under the store's key", async () => {
 
 Deno.test("exportSettings: nothing stored, or an empty passphrase, is an error", async () => {
   const empty = new MemoryStore(crypto.randomUUID());
-  await assert.rejects(exportSettings(empty, "p"), /nothing is stored/);
+  const long = "a passphrase long enough";
+  await assert.rejects(exportSettings(empty, long), /nothing is stored/);
   await empty.save({ a: 1 });
   await assert.rejects(exportSettings(empty, ""), TypeError);
   await assert.rejects(
-    exportSettings(empty, "p", { iterations: 10 }),
+    exportSettings(empty, long, { iterations: 10 }),
     RangeError,
   );
   await assert.rejects(
@@ -99,11 +105,51 @@ Deno.test("importSettings: never overwrites a destination it cannot read", async
   const before = await Deno.readFile(path);
   const source = new MemoryStore(crypto.randomUUID());
   await source.save({ fresh: 1 });
-  const blob = await exportSettings(source, "passphrase");
+  const blob = await exportSettings(source, "transfer passphrase");
   const destination = new EncryptedFileStore(path, { key: randomKey() });
   await assert.rejects(
-    importSettings(destination, blob, "passphrase"),
+    importSettings(destination, blob, "transfer passphrase"),
     SettingsDecryptError,
   );
   assert.deepEqual(await Deno.readFile(path), before);
+});
+
+Deno.test("exportSettings: a passphrase under 15 characters is a RangeError naming the input; nothing is read", async () => {
+  const source = new MemoryStore(crypto.randomUUID());
+  await source.save({ refreshToken: "r1" });
+  let loads = 0;
+  const counting = Object.assign(Object.create(source), {
+    load: (options?: { signal?: AbortSignal }) => {
+      loads++;
+      return source.load(options);
+    },
+  });
+  for (
+    const short of [
+      "p",
+      "swordfish",
+      "fourteen chars",
+      "caf\u0065\u0301 fourteen",
+    ]
+  ) {
+    await assert.rejects(
+      exportSettings(counting, short),
+      (error: unknown) =>
+        error instanceof RangeError &&
+        /^Invalid transfer passphrase: expected at least 15 characters, got \d+/
+          .test(error.message) &&
+        (short.length < 5 || !error.message.includes(short)),
+      short,
+    );
+  }
+  assert.equal(MIN_TRANSFER_PASSPHRASE_LENGTH, 15);
+  assert.equal(loads, 0, "refused before the store is read");
+  // 15 characters, counted as code points after NFC ("é" written as e + U+0301 is one).
+  const blob = await exportSettings(counting, "caf\u0065\u0301 fifteen ch");
+  assert.equal(loads, 1);
+  // Importing does not check the length (blobs made before the rule still import).
+  await assert.rejects(
+    importSettings(new MemoryStore(crypto.randomUUID()), blob, "short"),
+    SettingsDecryptError,
+  );
 });
