@@ -68,7 +68,9 @@ export async function findCycles(
       const targets = edges.get(from) ?? new Set<string>();
       edges.set(from, targets);
       for (const dependency of module.dependencies ?? []) {
-        for (const to of [dependency.code?.specifier, dependency.type?.specifier]) {
+        for (
+          const to of [dependency.code?.specifier, dependency.type?.specifier]
+        ) {
           if (to?.startsWith(rootUrl)) targets.add(to.slice(rootUrl.length));
         }
       }
@@ -103,14 +105,20 @@ function stronglyConnected(edges: Map<string, Set<string>>): Cycle[] {
         const target = frame.targets[frame.at++]!;
         if (!index.has(target)) open(target);
         else if (onStack.has(target)) {
-          low.set(frame.node, Math.min(low.get(frame.node)!, index.get(target)!));
+          low.set(
+            frame.node,
+            Math.min(low.get(frame.node)!, index.get(target)!),
+          );
         }
         continue;
       }
       work.pop();
       const parent = work[work.length - 1];
       if (parent) {
-        low.set(parent.node, Math.min(low.get(parent.node)!, low.get(frame.node)!));
+        low.set(
+          parent.node,
+          Math.min(low.get(parent.node)!, low.get(frame.node)!),
+        );
       }
       if (low.get(frame.node) !== index.get(frame.node)) continue;
       const component: string[] = [];
