@@ -13,7 +13,7 @@ import {
   type RetryPolicy,
 } from "./backoff.ts";
 import { type Clock, systemClock } from "./clock.ts";
-import { HttpTimeoutError, NetworkError } from "./errors.ts";
+import { NetworkError, RequestTimeoutError } from "./errors.ts";
 import { ConcurrencyLimiter } from "./limiter.ts";
 import { redact, redactUrl } from "./redact.ts";
 import { USER_AGENT } from "./user_agent.ts";
@@ -174,10 +174,8 @@ function retryAfterOf(error: unknown): number | undefined {
 
 function statusOf(error: unknown): number | undefined {
   if (typeof error !== "object" || error === null) return undefined;
-  const e = error as { status?: unknown; httpStatus?: unknown };
-  if (typeof e.status === "number") return e.status;
-  if (typeof e.httpStatus === "number") return e.httpStatus;
-  return undefined;
+  const status = (error as { status?: unknown }).status;
+  return typeof status === "number" ? status : undefined;
 }
 
 function describe(error: unknown): string {
@@ -222,7 +220,7 @@ function positive(name: string, value: number | undefined): void {
  * response to `interpret`, which returns the result or throws. The transport
  * retries, when the call and the policy allow it:
  * - network failures ({@linkcode NetworkError}),
- * - per-attempt timeouts ({@linkcode HttpTimeoutError} of kind `attempt`),
+ * - per-attempt timeouts ({@linkcode RequestTimeoutError} of kind `attempt`),
  * - any error thrown by `interpret` whose `retryable` property is `true`
  *   (e.g. for 429 and 5xx statuses).
  *
@@ -307,7 +305,7 @@ export class HttpTransport {
    * `retryable`/`retryAfterMs` on the error to ask for a retry).
    * @param options The caller's signal and whether this call may be retried.
    * @returns What `interpret` returned.
-   * @throws {HttpTimeoutError} When an attempt or the deadline timed out.
+   * @throws {RequestTimeoutError} When an attempt or the deadline timed out.
    * @throws {NetworkError} When no response arrived.
    * @throws {unknown} `options.signal.reason` when the caller aborts, or the
    * last error `interpret` threw.
@@ -398,7 +396,7 @@ export class HttpTransport {
     signal?.addEventListener("abort", onAbort, { once: true });
     const timer = setTimeout(() => {
       waitController.abort(
-        new HttpTimeoutError(
+        new RequestTimeoutError(
           `Request exceeded its deadline of ${this.#deadlineMs} ms while waiting for a concurrency slot`,
           this.#deadlineMs ?? 0,
           { kind: "deadline" },
@@ -437,7 +435,7 @@ export class HttpTransport {
       ? Infinity
       : deadlineAt - this.#clock.now();
     if (remaining <= 0) {
-      throw new HttpTimeoutError(
+      throw new RequestTimeoutError(
         `Request exceeded its deadline of ${this.#deadlineMs} ms${
           context.url ? `: ${context.method} ${context.url}` : ""
         }`,
@@ -477,17 +475,17 @@ export class HttpTransport {
     }
 
     const controller = new AbortController();
-    let timedOut: HttpTimeoutError | undefined;
+    let timedOut: RequestTimeoutError | undefined;
     const byDeadline = remaining < this.#timeoutMs;
     const limitMs = Math.min(remaining, this.#timeoutMs);
     const timer = setTimeout(() => {
       timedOut = byDeadline
-        ? new HttpTimeoutError(
+        ? new RequestTimeoutError(
           `Request exceeded its deadline of ${this.#deadlineMs} ms: ${context.method} ${context.url}`,
           this.#deadlineMs ?? limitMs,
           { kind: "deadline" },
         )
-        : new HttpTimeoutError(
+        : new RequestTimeoutError(
           `Request timed out after ${this.#timeoutMs} ms: ${context.method} ${context.url}`,
           this.#timeoutMs,
         );

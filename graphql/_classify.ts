@@ -353,7 +353,7 @@ export function classifyResponse(
     if (body === undefined) {
       return new ServerError(
         `Cannot read the response: the body is not valid JSON (HTTP ${status})`,
-        { httpStatus: status, retryable: true, requestId: requestIdOf(input) },
+        { status, retryable: true, requestId: requestIdOf(input) },
       );
     }
     return undefined;
@@ -389,7 +389,7 @@ export function classifyResponse(
   const data = isRecord(body) ? body.data ?? undefined : undefined;
   const options: MondayApiErrorOptions = {
     code,
-    httpStatus: status,
+    status,
     requestId: requestIdOf(input),
     path: entry.path,
     locations: entry.locations as SourceLocation[] | undefined,

@@ -60,14 +60,19 @@ export {
   IpRateLimitError,
   MondayApiError,
   type MondayApiErrorOptions,
-  NetworkError,
   NotFoundError,
   PermissionError,
   RateLimitError,
   ServerError,
-  TimeoutError,
-  type TimeoutErrorOptions,
 } from "./errors.ts";
+export {
+  DEFAULT_MAX_RESPONSE_BYTES,
+  NetworkError,
+  RedirectError,
+  RequestTimeoutError,
+  type RequestTimeoutErrorOptions,
+  ResponseTooLargeError,
+} from "../_http/mod.ts";
 export {
   type Item,
   paginateItems,

@@ -4,7 +4,7 @@ import {
   FakeClock,
   type HttpEvent,
   HttpStatusError,
-  HttpTimeoutError,
+  RequestTimeoutError,
   HttpTransport,
   NetworkError,
   type TransportOptions,
@@ -314,7 +314,7 @@ Deno.test("a per-attempt timeout aborts the attempt and is retried", async () =>
     () => undefined,
     (e) => e,
   );
-  assert.ok(error instanceof HttpTimeoutError);
+  assert.ok(error instanceof RequestTimeoutError);
   assert.equal(error.kind, "attempt");
   assert.equal(error.timeoutMs, 10);
   assert.equal(error.retryable, true);
@@ -342,7 +342,7 @@ Deno.test("the per-attempt timeout defaults to monday's 60 seconds", async () =>
       () => undefined,
       (e) => e,
     );
-    assert.ok(error instanceof HttpTimeoutError, String(error));
+    assert.ok(error instanceof RequestTimeoutError, String(error));
     assert.equal(error.kind, "attempt");
     assert.equal(error.timeoutMs, 60_000);
     assert.match(error.message, /timed out after 60000 ms/);
@@ -364,7 +364,7 @@ Deno.test("the overall deadline stops an attempt in flight and is not retried", 
     () => undefined,
     (e) => e,
   );
-  assert.ok(error instanceof HttpTimeoutError);
+  assert.ok(error instanceof RequestTimeoutError);
   assert.equal(error.kind, "deadline");
   assert.equal(error.timeoutMs, 10);
   assert.equal(error.retryable, false);
@@ -660,7 +660,7 @@ Deno.test("against a real server: a stalled body hits the per-attempt timeout", 
     const url = `http://127.0.0.1:${server.addr.port}/v2`;
     await assert.rejects(
       t.send(() => new Request(url), (r) => r.text()),
-      (e: unknown) => e instanceof HttpTimeoutError && e.kind === "attempt",
+      (e: unknown) => e instanceof RequestTimeoutError && e.kind === "attempt",
     );
     await cancelled.promise;
   } finally {
@@ -716,7 +716,7 @@ Deno.test("the deadline also bounds the wait for a concurrency slot", async () =
   await assert.rejects(
     t.send(() => new Request(URL_), (r) => r.text()),
     (e: unknown) =>
-      e instanceof HttpTimeoutError && e.kind === "deadline" &&
+      e instanceof RequestTimeoutError && e.kind === "deadline" &&
       /waiting for a concurrency slot/.test(e.message),
   );
   assert.equal(t.limiter.waiting, 0);
@@ -752,7 +752,7 @@ Deno.test("an answer that arrives after the timeout fired is not taken", async (
         return r.text();
       },
     ),
-    (e: unknown) => e instanceof HttpTimeoutError && e.kind === "attempt",
+    (e: unknown) => e instanceof RequestTimeoutError && e.kind === "attempt",
   );
   assert.equal(interpreted, false);
   assert.equal(bodyCancelled, true);
