@@ -114,6 +114,12 @@ export {
   type SyncWriter,
 } from "./progress.ts";
 export type { Clock, HttpEvent, RetryPolicy } from "../_http/mod.ts";
+export {
+  NetworkError,
+  RedirectError,
+  RequestTimeoutError,
+  type RequestTimeoutErrorOptions,
+} from "../_http/mod.ts";
 export type {
   AuthScheme,
   ConnectionOptions,

@@ -4,9 +4,9 @@ import {
   FakeClock,
   type HttpEvent,
   HttpStatusError,
-  RequestTimeoutError,
   HttpTransport,
   NetworkError,
+  RequestTimeoutError,
   type TransportOptions,
   USER_AGENT,
 } from "../../_http/mod.ts";

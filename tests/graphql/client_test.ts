@@ -533,7 +533,7 @@ Deno.test("errors: no error carries the token, in any property, cause or inspect
       String(error.stack),
       Deno.inspect(error, { depth: 10, showHidden: true }),
       JSON.stringify(error),
-      JSON.stringify(error.errors),
+      JSON.stringify((error as { errors?: unknown }).errors),
       Deno.inspect(error.cause, { depth: 10 }),
     ].join("\n");
     assert.ok(!seen.includes(TOKEN), `token leaked by ${error.name}:\n${seen}`);
