@@ -13,10 +13,19 @@ import {
   type RetryPolicy,
 } from "./backoff.ts";
 import { type Clock, systemClock } from "./clock.ts";
-import { NetworkError, RequestTimeoutError } from "./errors.ts";
+import { NetworkError, RedirectError, RequestTimeoutError } from "./errors.ts";
 import { ConcurrencyLimiter } from "./limiter.ts";
 import { redact, redactUrl } from "./redact.ts";
+import { isLoopbackHost } from "./url.ts";
 import { USER_AGENT } from "./user_agent.ts";
+
+/** The most same-origin redirects one attempt follows. */
+const MAX_REDIRECTS = 5;
+
+function isRedirect(status: number): boolean {
+  return status === 301 || status === 302 || status === 303 ||
+    status === 307 || status === 308;
+}
 
 /** A debug event from {@linkcode HttpTransport}; every string is redacted. */
 export interface HttpEvent {
@@ -446,8 +455,11 @@ export class HttpTransport {
     const built = await build(attempt);
     let request: Request | string;
     let init: RequestInit = {};
+    // A Request's body can be sent once: keep a copy for a redirect.
+    let spare: Request | undefined;
     if (built instanceof Request) {
       request = built;
+      if (built.body !== null) spare = built.clone();
       context.set(built.method, built.url, secrets);
       if (!built.headers.has("user-agent")) {
         try {
@@ -505,8 +517,16 @@ export class HttpTransport {
       try {
         response = await this.#fetch(request, {
           ...init,
+          redirect: "manual",
           signal: controller.signal,
         });
+        if (isRedirect(response.status)) {
+          response = await this.#follow(
+            response,
+            request instanceof Request ? request.url : request,
+            { init, spare, signal: controller.signal, secrets },
+          );
+        }
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
         if (timedOut) throw timedOut;
@@ -548,6 +568,82 @@ export class HttpTransport {
         controller.abort(new DOMException("Attempt failed", "AbortError"));
       }
     }
+  }
+
+  /**
+   * Follows redirects by hand, only to the request's own origin (so a
+   * credential never reaches another host, nor travels over plain http off
+   * loopback); any other target is refused with a RedirectError before
+   * anything is sent to it.
+   */
+  async #follow(
+    first: Response,
+    url: string,
+    request: {
+      init: RequestInit;
+      spare: Request | undefined;
+      signal: AbortSignal;
+      secrets: readonly string[];
+    },
+  ): Promise<Response> {
+    const origin = new URL(url).origin;
+    let response = first;
+    let current = url;
+    let method = request.init.method ?? request.spare?.method ?? "GET";
+    let body: BodyInit | null | undefined = request.init.body ??
+      (request.spare ? await request.spare.arrayBuffer() : undefined);
+    const headers = request.init.headers ?? request.spare?.headers;
+    for (let hop = 1; isRedirect(response.status); hop++) {
+      const location = response.headers.get("location");
+      if (location === null) return response;
+      await discardBody(response);
+      let target: URL;
+      try {
+        target = new URL(location, current);
+      } catch {
+        throw new RedirectError(
+          response.status,
+          redact(location, request.secrets),
+          "the target is not a URL",
+        );
+      }
+      const shown = redactUrl(target.href, request.secrets);
+      if (target.protocol === "http:" && !isLoopbackHost(target.hostname)) {
+        throw new RedirectError(
+          response.status,
+          shown,
+          "a request is never sent over plain http off loopback",
+        );
+      }
+      if (target.origin !== origin) {
+        throw new RedirectError(response.status, shown);
+      }
+      if (hop > MAX_REDIRECTS) {
+        throw new RedirectError(
+          response.status,
+          shown,
+          `more than ${MAX_REDIRECTS} redirects`,
+        );
+      }
+      // As fetch does: 303, and 301/302 after a POST, go on as a GET.
+      if (
+        (response.status === 303 && method !== "HEAD") ||
+        ((response.status === 301 || response.status === 302) &&
+          method === "POST")
+      ) {
+        method = "GET";
+        body = undefined;
+      }
+      current = target.href;
+      response = await this.#fetch(current, {
+        method,
+        ...(headers === undefined ? {} : { headers }),
+        ...(body === undefined || body === null ? {} : { body }),
+        redirect: "manual",
+        signal: request.signal,
+      });
+    }
+    return response;
   }
 
   #networkError(error: TypeError, context: AttemptContext): NetworkError {

@@ -6,6 +6,7 @@ import {
   HttpStatusError,
   HttpTransport,
   NetworkError,
+  RedirectError,
   RequestTimeoutError,
   type TransportOptions,
   USER_AGENT,
@@ -841,5 +842,73 @@ Deno.test("a request spec from build() is sent as one request, with the user age
     assert.equal(seen.length, 2);
   } finally {
     await server.shutdown();
+  }
+});
+
+Deno.test("HttpTransport: redirects are followed only to the same origin; another origin receives nothing", async () => {
+  const seen: string[] = [];
+  const other = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    (request) => {
+      seen.push(
+        `other ${request.method} ${request.headers.get("authorization")}`,
+      );
+      return new Response("stolen");
+    },
+  );
+  const otherOrigin = `http://127.0.0.1:${other.addr.port}`;
+  const api = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    async (request) => {
+      const path = new URL(request.url).pathname;
+      seen.push(`api ${request.method} ${path} ${await request.text()}`);
+      if (path === "/same") {
+        return new Response(null, {
+          status: 307,
+          headers: { location: "/final" },
+        });
+      }
+      if (path === "/final") return new Response("done");
+      return new Response(null, {
+        status: 302,
+        headers: { location: `${otherOrigin}/collect` },
+      });
+    },
+  );
+  const origin = `http://127.0.0.1:${api.addr.port}`;
+  try {
+    const transport = new HttpTransport({ clock: new FakeClock() });
+    const read = async (response: Response) => await response.text();
+    // A built Request (as the audit client and sinks send): its body is sent
+    // again to the same-origin target.
+    const text = await transport.send(
+      () =>
+        new Request(`${origin}/same`, {
+          method: "POST",
+          headers: { authorization: "Bearer secret-audit-token-1234" },
+          body: "payload",
+        }),
+      read,
+    );
+    assert.equal(text, "done");
+    const error = await transport.send(
+      () => ({
+        url: `${origin}/elsewhere`,
+        method: "GET",
+        headers: { authorization: "Bearer secret-audit-token-1234" },
+      }),
+      read,
+    ).catch((e) => e);
+    assert.ok(error instanceof RedirectError, String(error));
+    assert.equal(error.status, 302);
+    assert.equal(error.location, `${otherOrigin}/collect`);
+    assert.deepEqual(seen, [
+      "api POST /same payload",
+      "api POST /final payload",
+      "api GET /elsewhere ",
+    ]);
+  } finally {
+    await api.shutdown();
+    await other.shutdown();
   }
 });
