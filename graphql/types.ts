@@ -226,10 +226,10 @@ export interface RequesterOptions {
 }
 
 /**
- * What pagination needs from a client: one method that runs a GraphQL
- * document with variables and returns its `data`. `MondayClient` is one;
- * so is any wrapper with the same method, which keeps the paginators free of
- * the client class.
+ * What pagination and the audit log's GraphQL source need from a client: one
+ * method that runs a GraphQL document with variables and returns its `data`.
+ * `MondayClient` is one; so is any wrapper with the same method, which keeps
+ * those walkers free of the client class.
  */
 export interface GraphQLRequester {
   /**
@@ -243,7 +243,7 @@ export interface GraphQLRequester {
    */
   request<TResult>(
     document: string,
-    variables: Variables,
+    variables?: Variables,
     options?: RequesterOptions,
   ): Promise<TResult>;
 }
