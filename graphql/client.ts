@@ -274,7 +274,11 @@ function defaultWarning(warning: DeprecationWarning): void {
  *   backing off. Mutations carry an `Idempotency-Key` (one per call, reused
  *   across its retries), so a retry never runs a write twice.
  * - When the `RateLimit` header says a budget is at 0, the next request waits
- *   for its reset; never more than `maxConcurrency` requests are in flight.
+ *   for its reset, at most `retry.maxRetryAfterMs` and never past the
+ *   deadline (beyond that it fails at once with `RateLimitError`);
+ *   never more than `maxConcurrency` requests are in flight.
+ * - Bodies are read up to `maxResponseBytes`; redirects are followed only to
+ *   the endpoint's own origin (else `RedirectError`, nothing sent there).
  *
  * Permissions: `--allow-net` to the API host; `--allow-read` for uploads
  * from a path.
