@@ -524,7 +524,13 @@ export class HttpTransport {
           response = await this.#follow(
             response,
             request instanceof Request ? request.url : request,
-            { init, spare, signal: controller.signal, secrets },
+            {
+              init,
+              original: request instanceof Request ? request : undefined,
+              spare,
+              signal: controller.signal,
+              secrets,
+            },
           );
         }
       } catch (error) {
@@ -581,6 +587,7 @@ export class HttpTransport {
     url: string,
     request: {
       init: RequestInit;
+      original: Request | undefined;
       spare: Request | undefined;
       signal: AbortSignal;
       secrets: readonly string[];
@@ -589,10 +596,10 @@ export class HttpTransport {
     const origin = new URL(url).origin;
     let response = first;
     let current = url;
-    let method = request.init.method ?? request.spare?.method ?? "GET";
+    let method = request.init.method ?? request.original?.method ?? "GET";
     let body: BodyInit | null | undefined = request.init.body ??
       (request.spare ? await request.spare.arrayBuffer() : undefined);
-    const headers = request.init.headers ?? request.spare?.headers;
+    const headers = request.init.headers ?? request.original?.headers;
     for (let hop = 1; isRedirect(response.status); hop++) {
       const location = response.headers.get("location");
       if (location === null) return response;

@@ -861,7 +861,10 @@ Deno.test("HttpTransport: redirects are followed only to the same origin; anothe
     { hostname: "127.0.0.1", port: 0, onListen() {} },
     async (request) => {
       const path = new URL(request.url).pathname;
-      seen.push(`api ${request.method} ${path} ${await request.text()}`);
+      const auth = request.method === "GET"
+        ? ` ${request.headers.get("authorization")}`
+        : "";
+      seen.push(`api ${request.method} ${path} ${await request.text()}${auth}`);
       if (path === "/same") {
         return new Response(null, {
           status: 307,
@@ -891,6 +894,17 @@ Deno.test("HttpTransport: redirects are followed only to the same origin; anothe
       read,
     );
     assert.equal(text, "done");
+    // A bodiless Request (the audit client's GET) keeps its headers.
+    assert.equal(
+      await transport.send(
+        () =>
+          new Request(`${origin}/same`, {
+            headers: { authorization: "Bearer secret-audit-token-1234" },
+          }),
+        read,
+      ),
+      "done",
+    );
     const error = await transport.send(
       () => ({
         url: `${origin}/elsewhere`,
@@ -905,7 +919,9 @@ Deno.test("HttpTransport: redirects are followed only to the same origin; anothe
     assert.deepEqual(seen, [
       "api POST /same payload",
       "api POST /final payload",
-      "api GET /elsewhere ",
+      "api GET /same  Bearer secret-audit-token-1234",
+      "api GET /final  Bearer secret-audit-token-1234",
+      "api GET /elsewhere  Bearer secret-audit-token-1234",
     ]);
   } finally {
     await api.shutdown();
