@@ -119,15 +119,10 @@ export function classifyError(
   }
   const record = error as Error & {
     code?: unknown;
-    httpStatus?: unknown;
     status?: unknown;
   };
   const code = typeof record.code === "string" ? record.code : undefined;
-  const status = typeof record.httpStatus === "number"
-    ? record.httpStatus
-    : typeof record.status === "number"
-    ? record.status
-    : undefined;
+  const status = typeof record.status === "number" ? record.status : undefined;
   if (
     (code !== undefined && LIMIT_CODE.test(code)) ||
     LIMIT_NAME.test(error.name) ||

@@ -1,14 +1,16 @@
 /**
- * The transport's own errors: a timed-out attempt or deadline, and a failed
- * network exchange. Both carry `retryable`, the flag the retry loop reads.
+ * The transport's own errors, which every client (GraphQL, audit log, OAuth,
+ * sinks) throws as they are: a timed-out attempt or deadline, a failed
+ * network exchange and a refused redirect. Each declares `retryable`, the
+ * flag the retry loop reads.
  *
  * @module
  */
 
 import { isRetryableStatus } from "./backoff.ts";
 
-/** Options for {@linkcode HttpTimeoutError}. */
-export interface HttpTimeoutErrorOptions {
+/** Options for {@linkcode RequestTimeoutError}. */
+export interface RequestTimeoutErrorOptions {
   /**
    * Which limit ran out: one attempt's timeout or the overall deadline.
    *
@@ -21,18 +23,22 @@ export interface HttpTimeoutErrorOptions {
 
 /**
  * A request took longer than its per-attempt timeout or its overall deadline.
- * A per-attempt timeout is retryable; a deadline is not.
+ * A per-attempt timeout is retryable (the client retries it when the call
+ * allows); a deadline is not. Not a `MondayApiError`: no response arrived.
+ * (Named so as not to shadow the platform's `DOMException` `TimeoutError`.)
  *
  * @example Catch a timeout
  * ```ts
- * import { HttpTimeoutError } from "./errors.ts";
+ * import { RequestTimeoutError } from "./errors.ts";
  * import assert from "node:assert/strict";
- * const error = new HttpTimeoutError("Request timed out after 60000 ms", 60_000);
+ * const error = new RequestTimeoutError("Request timed out after 60000 ms", 60_000);
  * assert.equal(error.timeoutMs, 60_000);
  * assert.equal(error.retryable, true);
  * ```
  */
-export class HttpTimeoutError extends Error {
+export class RequestTimeoutError extends Error {
+  /** Always `"RequestTimeoutError"`. */
+  override name = "RequestTimeoutError";
   /** The limit that ran out, in milliseconds. */
   readonly timeoutMs: number;
   /** Which limit ran out. */
@@ -50,13 +56,12 @@ export class HttpTimeoutError extends Error {
   constructor(
     message: string,
     timeoutMs: number,
-    options: HttpTimeoutErrorOptions = {},
+    options: RequestTimeoutErrorOptions = {},
   ) {
     super(
       message,
       options.cause === undefined ? undefined : { cause: options.cause },
     );
-    this.name = "HttpTimeoutError";
     this.timeoutMs = timeoutMs;
     this.kind = options.kind ?? "attempt";
     this.retryable = this.kind === "attempt";
@@ -66,7 +71,8 @@ export class HttpTimeoutError extends Error {
 /**
  * The request never got a response: DNS, connection refused or reset, TLS.
  * Its message and cause are redacted. Retryable (when the call allows
- * retries at all).
+ * retries at all). The one class every client throws for this (GraphQL,
+ * audit log); not a `MondayApiError`, since no response arrived.
  *
  * @example Catch a network failure
  * ```ts
@@ -77,6 +83,8 @@ export class HttpTimeoutError extends Error {
  * ```
  */
 export class NetworkError extends Error {
+  /** Always `"NetworkError"`. */
+  override name = "NetworkError";
   /** Always `true`: another attempt may succeed. */
   readonly retryable: boolean = true;
 
@@ -88,7 +96,6 @@ export class NetworkError extends Error {
    */
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = "NetworkError";
   }
 }
 
@@ -148,5 +155,50 @@ export class HttpStatusError extends Error {
     this.status = status;
     this.retryable = options.retryable ?? isRetryableStatus(status);
     this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+/**
+ * A request that carries a credential was redirected somewhere it must not
+ * follow: to another origin, or to plain `http://` off loopback. Nothing was
+ * sent to the target. Not retryable.
+ *
+ * @example Inspect a refused redirect
+ * ```ts
+ * import { RedirectError } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ * const error = new RedirectError(302, "https://elsewhere.example/v2");
+ * assert.equal(error.status, 302);
+ * assert.equal(error.location, "https://elsewhere.example/v2");
+ * assert.equal(error.retryable, false);
+ * ```
+ */
+export class RedirectError extends Error {
+  /** Always `"RedirectError"`. */
+  override name = "RedirectError";
+  /** The redirect's HTTP status (301, 302, 303, 307, 308). */
+  readonly status: number;
+  /** Where the server pointed, with secrets masked. */
+  readonly location: string;
+  /** Always `false`: the same request gets the same redirect. */
+  readonly retryable: boolean = false;
+
+  /**
+   * Makes the error.
+   *
+   * @param status The redirect's HTTP status.
+   * @param location The redirect target, already redacted.
+   * @param reason Why it was refused.
+   */
+  constructor(
+    status: number,
+    location: string,
+    reason = "redirects are followed only to the same origin",
+  ) {
+    super(
+      `Refused to follow a redirect (HTTP ${status}) to '${location}': ${reason}`,
+    );
+    this.status = status;
+    this.location = location;
   }
 }

@@ -24,9 +24,10 @@ export {
 export {
   HttpStatusError,
   type HttpStatusErrorOptions,
-  HttpTimeoutError,
-  type HttpTimeoutErrorOptions,
   NetworkError,
+  RedirectError,
+  RequestTimeoutError,
+  type RequestTimeoutErrorOptions,
 } from "./errors.ts";
 export { ConcurrencyLimiter } from "./limiter.ts";
 export {

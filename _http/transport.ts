@@ -13,10 +13,19 @@ import {
   type RetryPolicy,
 } from "./backoff.ts";
 import { type Clock, systemClock } from "./clock.ts";
-import { HttpTimeoutError, NetworkError } from "./errors.ts";
+import { NetworkError, RedirectError, RequestTimeoutError } from "./errors.ts";
 import { ConcurrencyLimiter } from "./limiter.ts";
 import { redact, redactUrl } from "./redact.ts";
+import { isLoopbackHost } from "./url.ts";
 import { USER_AGENT } from "./user_agent.ts";
+
+/** The most same-origin redirects one attempt follows. */
+const MAX_REDIRECTS = 5;
+
+function isRedirect(status: number): boolean {
+  return status === 301 || status === 302 || status === 303 ||
+    status === 307 || status === 308;
+}
 
 /** A debug event from {@linkcode HttpTransport}; every string is redacted. */
 export interface HttpEvent {
@@ -174,10 +183,8 @@ function retryAfterOf(error: unknown): number | undefined {
 
 function statusOf(error: unknown): number | undefined {
   if (typeof error !== "object" || error === null) return undefined;
-  const e = error as { status?: unknown; httpStatus?: unknown };
-  if (typeof e.status === "number") return e.status;
-  if (typeof e.httpStatus === "number") return e.httpStatus;
-  return undefined;
+  const status = (error as { status?: unknown }).status;
+  return typeof status === "number" ? status : undefined;
 }
 
 function describe(error: unknown): string {
@@ -222,7 +229,7 @@ function positive(name: string, value: number | undefined): void {
  * response to `interpret`, which returns the result or throws. The transport
  * retries, when the call and the policy allow it:
  * - network failures ({@linkcode NetworkError}),
- * - per-attempt timeouts ({@linkcode HttpTimeoutError} of kind `attempt`),
+ * - per-attempt timeouts ({@linkcode RequestTimeoutError} of kind `attempt`),
  * - any error thrown by `interpret` whose `retryable` property is `true`
  *   (e.g. for 429 and 5xx statuses).
  *
@@ -307,7 +314,7 @@ export class HttpTransport {
    * `retryable`/`retryAfterMs` on the error to ask for a retry).
    * @param options The caller's signal and whether this call may be retried.
    * @returns What `interpret` returned.
-   * @throws {HttpTimeoutError} When an attempt or the deadline timed out.
+   * @throws {RequestTimeoutError} When an attempt or the deadline timed out.
    * @throws {NetworkError} When no response arrived.
    * @throws {unknown} `options.signal.reason` when the caller aborts, or the
    * last error `interpret` threw.
@@ -398,7 +405,7 @@ export class HttpTransport {
     signal?.addEventListener("abort", onAbort, { once: true });
     const timer = setTimeout(() => {
       waitController.abort(
-        new HttpTimeoutError(
+        new RequestTimeoutError(
           `Request exceeded its deadline of ${this.#deadlineMs} ms while waiting for a concurrency slot`,
           this.#deadlineMs ?? 0,
           { kind: "deadline" },
@@ -437,7 +444,7 @@ export class HttpTransport {
       ? Infinity
       : deadlineAt - this.#clock.now();
     if (remaining <= 0) {
-      throw new HttpTimeoutError(
+      throw new RequestTimeoutError(
         `Request exceeded its deadline of ${this.#deadlineMs} ms${
           context.url ? `: ${context.method} ${context.url}` : ""
         }`,
@@ -448,8 +455,11 @@ export class HttpTransport {
     const built = await build(attempt);
     let request: Request | string;
     let init: RequestInit = {};
+    // A Request's body can be sent once: keep a copy for a redirect.
+    let spare: Request | undefined;
     if (built instanceof Request) {
       request = built;
+      if (built.body !== null) spare = built.clone();
       context.set(built.method, built.url, secrets);
       if (!built.headers.has("user-agent")) {
         try {
@@ -477,17 +487,17 @@ export class HttpTransport {
     }
 
     const controller = new AbortController();
-    let timedOut: HttpTimeoutError | undefined;
+    let timedOut: RequestTimeoutError | undefined;
     const byDeadline = remaining < this.#timeoutMs;
     const limitMs = Math.min(remaining, this.#timeoutMs);
     const timer = setTimeout(() => {
       timedOut = byDeadline
-        ? new HttpTimeoutError(
+        ? new RequestTimeoutError(
           `Request exceeded its deadline of ${this.#deadlineMs} ms: ${context.method} ${context.url}`,
           this.#deadlineMs ?? limitMs,
           { kind: "deadline" },
         )
-        : new HttpTimeoutError(
+        : new RequestTimeoutError(
           `Request timed out after ${this.#timeoutMs} ms: ${context.method} ${context.url}`,
           this.#timeoutMs,
         );
@@ -507,8 +517,22 @@ export class HttpTransport {
       try {
         response = await this.#fetch(request, {
           ...init,
+          redirect: "manual",
           signal: controller.signal,
         });
+        if (isRedirect(response.status)) {
+          response = await this.#follow(
+            response,
+            request instanceof Request ? request.url : request,
+            {
+              init,
+              original: request instanceof Request ? request : undefined,
+              spare,
+              signal: controller.signal,
+              secrets,
+            },
+          );
+        }
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
         if (timedOut) throw timedOut;
@@ -550,6 +574,83 @@ export class HttpTransport {
         controller.abort(new DOMException("Attempt failed", "AbortError"));
       }
     }
+  }
+
+  /**
+   * Follows redirects by hand, only to the request's own origin (so a
+   * credential never reaches another host, nor travels over plain http off
+   * loopback); any other target is refused with a RedirectError before
+   * anything is sent to it.
+   */
+  async #follow(
+    first: Response,
+    url: string,
+    request: {
+      init: RequestInit;
+      original: Request | undefined;
+      spare: Request | undefined;
+      signal: AbortSignal;
+      secrets: readonly string[];
+    },
+  ): Promise<Response> {
+    const origin = new URL(url).origin;
+    let response = first;
+    let current = url;
+    let method = request.init.method ?? request.original?.method ?? "GET";
+    let body: BodyInit | null | undefined = request.init.body ??
+      (request.spare ? await request.spare.arrayBuffer() : undefined);
+    const headers = request.init.headers ?? request.original?.headers;
+    for (let hop = 1; isRedirect(response.status); hop++) {
+      const location = response.headers.get("location");
+      if (location === null) return response;
+      await discardBody(response);
+      let target: URL;
+      try {
+        target = new URL(location, current);
+      } catch {
+        throw new RedirectError(
+          response.status,
+          redact(location, request.secrets),
+          "the target is not a URL",
+        );
+      }
+      const shown = redactUrl(target.href, request.secrets);
+      if (target.protocol === "http:" && !isLoopbackHost(target.hostname)) {
+        throw new RedirectError(
+          response.status,
+          shown,
+          "a request is never sent over plain http off loopback",
+        );
+      }
+      if (target.origin !== origin) {
+        throw new RedirectError(response.status, shown);
+      }
+      if (hop > MAX_REDIRECTS) {
+        throw new RedirectError(
+          response.status,
+          shown,
+          `more than ${MAX_REDIRECTS} redirects`,
+        );
+      }
+      // As fetch does: 303, and 301/302 after a POST, go on as a GET.
+      if (
+        (response.status === 303 && method !== "HEAD") ||
+        ((response.status === 301 || response.status === 302) &&
+          method === "POST")
+      ) {
+        method = "GET";
+        body = undefined;
+      }
+      current = target.href;
+      response = await this.#fetch(current, {
+        method,
+        ...(headers === undefined ? {} : { headers }),
+        ...(body === undefined || body === null ? {} : { body }),
+        redirect: "manual",
+        signal: request.signal,
+      });
+    }
+    return response;
   }
 
   #networkError(error: TypeError, context: AttemptContext): NetworkError {

@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { GraphQLRequester } from "../graphql/mod.ts";
 import { iterateLogs } from "./_iterate.ts";
 import { normalizeAuditLogFilters } from "./filters.ts";
 import type {
@@ -16,25 +17,9 @@ import type {
   LogsOptions,
 } from "./types.ts";
 
-/**
- * What the GraphQL source needs from a client: a `request` method, as
- * {@linkcode MondayClient} has.
- */
-export interface GraphQLRequester {
-  /**
-   * Runs a GraphQL document.
-   *
-   * @param document The GraphQL text.
-   * @param variables Its variables.
-   * @param options Signal and API version.
-   * @returns The response's `data`.
-   */
-  request<TResult>(
-    document: string,
-    variables?: Record<string, unknown>,
-    options?: { signal?: AbortSignal; apiVersion?: string },
-  ): Promise<TResult>;
-}
+// What the source needs from a client is the GraphQL module's requester
+// (one definition, which MondayClient satisfies).
+export type { GraphQLRequester } from "../graphql/mod.ts";
 
 /** Options for {@linkcode GraphQLAuditLogSource}. */
 export interface GraphQLAuditLogSourceOptions {

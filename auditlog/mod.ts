@@ -114,4 +114,10 @@ export {
   type SyncWriter,
 } from "./progress.ts";
 export type { Clock, HttpEvent, RetryPolicy } from "../_http/mod.ts";
-export { ResponseTooLargeError } from "../_http/mod.ts";
+export {
+  NetworkError,
+  RedirectError,
+  RequestTimeoutError,
+  type RequestTimeoutErrorOptions,
+  ResponseTooLargeError,
+} from "../_http/mod.ts";

@@ -634,17 +634,26 @@ export interface HttpSinkOptions {
 export class HttpSinkError extends Error {
   /** The HTTP status. */
   readonly status: number;
+  /** Whether another attempt may succeed (429 and 5xx). */
+  readonly retryable: boolean;
 
   /**
    * Makes the error.
    *
    * @param message What failed.
    * @param status The HTTP status.
+   * @param options Whether another attempt may succeed (by default: for 429
+   * and 5xx).
    */
-  constructor(message: string, status: number) {
+  constructor(
+    message: string,
+    status: number,
+    options: { retryable?: boolean } = {},
+  ) {
     super(message);
     this.name = "HttpSinkError";
     this.status = status;
+    this.retryable = options.retryable ?? (status === 429 || status >= 500);
   }
 }
 
@@ -755,16 +764,12 @@ export class HttpSink implements AuditSink {
         async (response) => {
           await response.body?.cancel();
           if (response.ok) return;
-          const error = new HttpSinkError(
+          throw new HttpSinkError(
             `HTTP sink request failed: ${response.status} from '${
               redactUrl(this.#url)
             }'`,
             response.status,
           );
-          Object.defineProperty(error, "retryable", {
-            value: response.status === 429 || response.status >= 500,
-          });
-          throw error;
         },
         options.signal ? { signal: options.signal } : {},
       );

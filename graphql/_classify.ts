@@ -398,7 +398,7 @@ export function classifyResponse(
     if (body === undefined) {
       return new ServerError(
         `Cannot read the response: the body is not valid JSON (HTTP ${status})`,
-        { httpStatus: status, retryable: true, requestId: requestIdOf(input) },
+        { status, retryable: true, requestId: requestIdOf(input) },
       );
     }
     return undefined;
@@ -439,7 +439,7 @@ export function classifyResponse(
   const requestId = requestIdOf(input);
   const options: MondayApiErrorOptions = {
     code,
-    httpStatus: status,
+    status,
     requestId: requestId === undefined ? undefined : clean(requestId),
     path: entry.path,
     locations: entry.locations as SourceLocation[] | undefined,

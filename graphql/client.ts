@@ -9,31 +9,29 @@
 import {
   assertSecureUrl,
   type Clock,
+  DEFAULT_MAX_RESPONSE_BYTES,
   type HttpEvent,
   type HttpRequestSpec,
-  HttpTimeoutError,
   HttpTransport,
-  NetworkError as HttpNetworkError,
-  parseRateLimit,
-  parseRateLimitPolicy,
-  redact,
+  readBodyText,
+  resolveRetryPolicy,
   type RetryPolicy,
+  SecretSet,
   systemClock,
 } from "../_http/mod.ts";
 import { checkApiVersion, DEFAULT_API_URL } from "../_common/mod.ts";
+import { RequestBudget } from "./_budget.ts";
 import { classifyResponse, requestIdOfResponse } from "./_classify.ts";
 import { resolveDocument } from "./_operation.ts";
-import { DocumentValidator } from "./_validate.ts";
 import {
-  AuthenticationError,
-  ComplexityBudgetError,
-  FieldLimitError,
-  type MondayApiError,
-  NetworkError,
-  RateLimitError,
-  ServerError,
-  TimeoutError,
-} from "./errors.ts";
+  isRecord,
+  rateLimitOf,
+  readGraphQLResponse,
+  readSchemaResponse,
+} from "./_read_response.ts";
+import { finalError, RefreshOnce } from "./_refresh_once.ts";
+import { DocumentValidator } from "./_validate.ts";
+import { type MondayApiError, ServerError } from "./errors.ts";
 import {
   type FetchSchemaOptions,
   type IntrospectionResult,
@@ -50,11 +48,9 @@ import {
   type PaginatePagesOptions,
 } from "./paginate_pages.ts";
 import type {
-  ComplexityInfo,
   CredentialProvider,
   DeprecationWarning,
   Document,
-  RateLimitInfo,
   RawResponse,
   RequestInfo,
   ResponseInfo,
@@ -154,6 +150,13 @@ export interface MondayClientOptions {
    */
   validate?: SchemaLike | string;
   /**
+   * The largest response body the client reads, in bytes; a larger one fails
+   * with `ResponseTooLargeError` (not retried).
+   *
+   * @default {DEFAULT_MAX_RESPONSE_BYTES} (64 MiB)
+   */
+  maxResponseBytes?: number;
+  /**
    * The largest file `uploadFile` sends, in bytes.
    *
    * @default {500 MB}
@@ -243,71 +246,6 @@ function checkVersion(version: unknown, what: string): string {
   return checkApiVersion(version, `Invalid '${what}':`);
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function num(value: unknown): number | undefined {
-  return typeof value === "number" && Number.isFinite(value)
-    ? value
-    : undefined;
-}
-
-function complexityOf(
-  data: unknown,
-  extensions: Record<string, unknown>,
-): ComplexityInfo | undefined {
-  const source = isRecord(data) && isRecord(data.complexity)
-    ? data.complexity
-    : isRecord(extensions.complexity)
-    ? extensions.complexity
-    : undefined;
-  if (!source) return undefined;
-  const info: ComplexityInfo = {};
-  const before = num(source.before);
-  const after = num(source.after);
-  const query = num(source.query);
-  const reset = num(source.reset_in_x_seconds);
-  if (before !== undefined) info.before = before;
-  if (after !== undefined) info.after = after;
-  if (query !== undefined) info.query = query;
-  if (reset !== undefined) info.resetInSeconds = reset;
-  return info;
-}
-
-/** A `RateLimit` item whose remaining count `r` is 0 or negative. */
-const SPENT_BUDGET = /(?:^|[\s;,])r\s*=\s*(?:-|0+(?:\.0*)?\s*(?:[;,]|$))/;
-
-function rateLimitOf(headers: Headers): RateLimitInfo {
-  return {
-    policy: parseRateLimitPolicy(headers.get("ratelimit-policy")).map((p) => ({
-      name: p.name,
-      quota: p.quota,
-      ...(p.windowSeconds !== undefined
-        ? { windowSeconds: p.windowSeconds }
-        : {}),
-    })),
-    remaining: parseRateLimit(headers.get("ratelimit")).map((r) => ({
-      name: r.name,
-      remaining: r.remaining,
-      ...(r.resetSeconds !== undefined ? { resetSeconds: r.resetSeconds } : {}),
-    })),
-  };
-}
-
-function warningsOf(extensions: Record<string, unknown>): DeprecationWarning[] {
-  const raw = extensions.warnings;
-  if (!Array.isArray(raw)) return [];
-  const warnings: DeprecationWarning[] = [];
-  for (const w of raw) {
-    if (typeof w === "string") warnings.push({ message: w });
-    else if (isRecord(w) && typeof w.message === "string") {
-      warnings.push(w as unknown as DeprecationWarning);
-    }
-  }
-  return warnings;
-}
-
 function defaultWarning(warning: DeprecationWarning): void {
   console.warn(`monday API deprecation warning: ${warning.message}`);
 }
@@ -325,7 +263,11 @@ function defaultWarning(warning: DeprecationWarning): void {
  *   backing off. Mutations carry an `Idempotency-Key` (one per call, reused
  *   across its retries), so a retry never runs a write twice.
  * - When the `RateLimit` header says a budget is at 0, the next request waits
- *   for its reset; never more than `maxConcurrency` requests are in flight.
+ *   for its reset, at most `retry.maxRetryAfterMs` and never past the
+ *   deadline (beyond that it fails at once with `RateLimitError`);
+ *   never more than `maxConcurrency` requests are in flight.
+ * - Bodies are read up to `maxResponseBytes`; redirects are followed only to
+ *   the endpoint's own origin (else `RedirectError`, nothing sent there).
  *
  * Permissions: `--allow-net` to the API host; `--allow-read` for uploads
  * from a path.
@@ -358,12 +300,14 @@ export class MondayClient {
   #transport: HttpTransport;
   #validator: DocumentValidator | undefined;
   #maxFileSize: number;
+  #maxResponseBytes: number;
+  #deadlineMs: number | undefined;
+  #budget: RequestBudget;
   #onRequest: ((info: RequestInfo) => void) | undefined;
   #onResponse: ((info: ResponseInfo) => void) | undefined;
   #onWarning: (warning: DeprecationWarning) => void;
   #warned = new Set<string>();
-  #secrets: string[] = [];
-  #blockedUntil = 0;
+  #secrets = new SecretSet();
 
   /**
    * Makes a client. Nothing is sent until the first request.
@@ -371,8 +315,8 @@ export class MondayClient {
    * @param options Credentials, endpoint, version, retries, limits and hooks.
    * @throws {TypeError} When no credentials are given, or a URL is not
    * `https://` (or `http://` to a loopback host).
-   * @throws {RangeError} When `apiVersion`, a timeout, `maxConcurrency` or
-   * `maxFileSize` is out of range.
+   * @throws {RangeError} When `apiVersion`, a timeout, `maxConcurrency`,
+   * `maxFileSize` or `maxResponseBytes` is out of range.
    */
   constructor(options: MondayClientOptions) {
     if (typeof options !== "object" || options === null) {
@@ -386,7 +330,7 @@ export class MondayClient {
       }
       this.#credentials = { authorization: () => Promise.resolve(token) };
       this.#staticAuthorization = token;
-      this.#secrets.push(token);
+      this.#secrets.pin(token);
     } else if (
       typeof credentials === "object" && credentials !== null &&
       typeof credentials.authorization === "function"
@@ -426,7 +370,26 @@ export class MondayClient {
         }'`,
       );
     }
+    this.#maxResponseBytes = options.maxResponseBytes ??
+      DEFAULT_MAX_RESPONSE_BYTES;
+    if (
+      typeof this.#maxResponseBytes !== "number" ||
+      !(this.#maxResponseBytes > 0)
+    ) {
+      throw new RangeError(
+        `Invalid 'maxResponseBytes': expected a positive number of bytes, got '${
+          String(this.#maxResponseBytes)
+        }'`,
+      );
+    }
     this.#clock = options.clock ?? systemClock;
+    this.#deadlineMs = options.deadlineMs;
+    // Waiting for a spent budget is bounded like waiting after a 429.
+    this.#budget = new RequestBudget(
+      this.#clock,
+      resolveRetryPolicy(options.retry === false ? undefined : options.retry)
+        .maxRetryAfterMs,
+    );
     this.#transport = new HttpTransport({
       ...(options.fetch ? { fetch: options.fetch } : {}),
       clock: this.#clock,
@@ -439,7 +402,7 @@ export class MondayClient {
       maxConcurrency,
       ...(options.userAgent ? { userAgent: options.userAgent } : {}),
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
-      secrets: () => this.#secrets,
+      secrets: () => this.#secrets.list(),
     });
     this.#validator = options.validate === undefined
       ? undefined
@@ -698,7 +661,7 @@ export class MondayClient {
     if (!asset) {
       throw new ServerError(
         `Cannot upload the file: the response has no '${prepared.field}'`,
-        { httpStatus: raw.status, requestId: raw.requestId },
+        { status: raw.status, requestId: raw.requestId },
       );
     }
     return asset;
@@ -770,30 +733,13 @@ export class MondayClient {
       contentType: undefined,
       retry: true,
       signal: options.signal,
-      read: (response, text) => {
-        let body: unknown;
-        try {
-          body = JSON.parse(text);
-        } catch {
-          body = undefined;
-        }
-        if (!response.ok || (format === "json" && body === undefined)) {
-          return this.#classify(response, body, text) ??
-            new ServerError("Cannot read the schema", {
-              httpStatus: response.status,
-            });
-        }
-        if (format === "sdl") {
-          if (isRecord(body)) {
-            const error = this.#classify(response, body, text);
-            if (error) return error;
-            if (typeof body.schema === "string") return body.schema;
-          }
-          return text;
-        }
-        const result = body as Record<string, unknown>;
-        return isRecord(result.data) ? result.data : result;
-      },
+      read: (response, text) =>
+        readSchemaResponse(
+          response,
+          text,
+          format,
+          (r, body, t) => this.#classify(r, body, t),
+        ),
     });
   }
 
@@ -809,7 +755,7 @@ export class MondayClient {
       body,
       text,
       nowMs: this.#clock.now(),
-      redact: (t) => redact(t, this.#secrets),
+      redact: (t) => this.#secrets.redact(t),
     });
   }
 
@@ -818,16 +764,15 @@ export class MondayClient {
     text: string,
     partial: boolean,
   ): RawResponse<TResult> | MondayApiError {
-    let body: unknown;
-    try {
-      body = text === "" ? undefined : JSON.parse(text);
-    } catch {
-      body = undefined;
-    }
-    const error = this.#classify(response, body, text);
-    const record = isRecord(body) ? body : {};
-    const extensions = isRecord(record.extensions) ? record.extensions : {};
-    const warnings = warningsOf(extensions);
+    return readGraphQLResponse<TResult>(response, text, {
+      partial,
+      classify: (r, body, t) => this.#classify(r, body, t),
+      warn: (warnings) => this.#warn(warnings),
+    });
+  }
+
+  /** Passes each distinct deprecation warning to `onWarning` once. */
+  #warn(warnings: readonly DeprecationWarning[]): void {
     for (const warning of warnings) {
       if (this.#warned.has(warning.message)) continue;
       this.#warned.add(warning.message);
@@ -837,85 +782,17 @@ export class MondayClient {
         // a hook must not break requests
       }
     }
-    const headers = response.headers;
-    let rateLimit: RateLimitInfo | undefined;
-    const raw: RawResponse<TResult> = {
-      data: (record.data ?? null) as TResult | null,
-      errors: error ? [...error.errors] : [],
-      extensions,
-      status: response.status,
-      headers,
-      requestId: requestIdOfResponse(body, headers),
-      // Parsed when read: most callers never look, and it is per response.
-      get rateLimit(): RateLimitInfo {
-        return rateLimit ??= rateLimitOf(headers);
-      },
-      complexity: complexityOf(record.data, extensions),
-      warnings,
-      replayed: response.headers.get("idempotency-replayed") === "true",
-    };
-    if (error) {
-      if (
-        partial && !error.retryable && raw.data !== null &&
-        response.status >= 200 && response.status < 300
-      ) {
-        return raw;
-      }
-      return error;
-    }
-    return raw;
-  }
-
-  async #waitForBudget(signal: AbortSignal | undefined): Promise<void> {
-    for (let i = 0; i < 3; i++) {
-      const wait = this.#blockedUntil - this.#clock.now();
-      if (!(wait > 0)) return;
-      await this.#clock.sleep(wait, signal);
-    }
-  }
-
-  #noteLimits(headers: Headers, error: MondayApiError | undefined): void {
-    const now = this.#clock.now();
-    const header = headers.get("ratelimit");
-    // Only a budget at 0 (or below) matters here; skip the parse otherwise.
-    const spent = header !== null && SPENT_BUDGET.test(header);
-    for (const item of spent ? parseRateLimit(header) : []) {
-      if (item.remaining <= 0 && item.resetSeconds !== undefined) {
-        this.#blockedUntil = Math.max(
-          this.#blockedUntil,
-          now + item.resetSeconds * 1000,
-        );
-      }
-    }
-    // Account-wide limits pause every request of this client, not only the
-    // one that hit them.
-    if (
-      error?.retryAfterMs !== undefined &&
-      (error instanceof ComplexityBudgetError ||
-        (error instanceof RateLimitError &&
-          !(error instanceof FieldLimitError)))
-    ) {
-      this.#blockedUntil = Math.max(
-        this.#blockedUntil,
-        now + error.retryAfterMs,
-      );
-    }
-  }
-
-  #remember(authorization: string): void {
-    const bare = authorization.replace(/^bearer\s+/i, "");
-    for (const secret of [authorization, bare]) {
-      if (!this.#secrets.includes(secret)) this.#secrets.push(secret);
-    }
-    if (this.#secrets.length > 8) this.#secrets.splice(0, 2);
   }
 
   async #send<T>(spec: SendSpec<T>): Promise<T> {
-    let invalidated = false;
+    const refresh = new RefreshOnce(this.#credentials, spec.retry);
+    const deadlineAt = this.#deadlineMs === undefined
+      ? undefined
+      : this.#clock.now() + this.#deadlineMs;
     let lastAuthorization = "";
     const build = async (attempt: number): Promise<HttpRequestSpec> => {
-      if (this.#blockedUntil > this.#clock.now()) {
-        await this.#waitForBudget(spec.signal);
+      if (this.#budget.blocked) {
+        await this.#budget.wait(spec.signal, deadlineAt);
       }
       const authorization = this.#staticAuthorization ??
         await this.#credentials.authorization(
@@ -927,7 +804,7 @@ export class MondayClient {
         );
       }
       lastAuthorization = authorization;
-      this.#remember(authorization);
+      this.#secrets.learnAuthorization(authorization);
       const headers: Record<string, string> = {
         "authorization": authorization,
         "api-version": spec.apiVersion,
@@ -962,10 +839,12 @@ export class MondayClient {
     let attemptNo = 0;
     const interpret = async (response: Response): Promise<T> => {
       attemptNo++;
-      const text = await response.text();
+      const text = await readBodyText(response, {
+        maxBytes: this.#maxResponseBytes,
+      });
       const result = spec.read(response, text);
-      let error = result instanceof Error ? result : undefined;
-      this.#noteLimits(response.headers, error);
+      const error = result instanceof Error ? result : undefined;
+      this.#budget.note(response.headers, error);
       if (this.#onResponse) {
         try {
           this.#onResponse({
@@ -983,28 +862,7 @@ export class MondayClient {
         }
       }
       if (!error) return result as T;
-      if (
-        error instanceof AuthenticationError && !invalidated &&
-        spec.retry && typeof this.#credentials.invalidate === "function" &&
-        response.status === 401
-      ) {
-        // Give a refreshing provider one chance with a fresh credential.
-        invalidated = true;
-        try {
-          this.#credentials.invalidate(lastAuthorization);
-        } catch {
-          // keep the original error
-        }
-        error = new AuthenticationError(error.message, {
-          code: error.code,
-          httpStatus: error.httpStatus,
-          requestId: error.requestId,
-          errors: error.errors,
-          retryable: true,
-          retryAfterMs: 0,
-        });
-      }
-      throw error;
+      throw refresh.afterError(error, response.status, lastAuthorization);
     };
     try {
       return await this.#transport.send(build, interpret, {
@@ -1012,33 +870,7 @@ export class MondayClient {
         retry: spec.retry,
       });
     } catch (error) {
-      throw this.#wrap(error);
+      throw finalError(error);
     }
-  }
-
-  #wrap(error: unknown): unknown {
-    if (error instanceof HttpNetworkError) {
-      return new NetworkError(redact(error.message, this.#secrets), {
-        retryable: true,
-        cause: error,
-      });
-    }
-    if (error instanceof HttpTimeoutError) {
-      return new TimeoutError(redact(error.message, this.#secrets), {
-        retryable: error.retryable,
-        timeoutMs: error.timeoutMs,
-        cause: error,
-      });
-    }
-    if (error instanceof AuthenticationError && error.retryable) {
-      // The one refresh retry was used up or not allowed: report it as final.
-      return new AuthenticationError(error.message, {
-        code: error.code,
-        httpStatus: error.httpStatus,
-        requestId: error.requestId,
-        errors: error.errors,
-      });
-    }
-    return error;
   }
 }

@@ -14,7 +14,7 @@ export interface MondayApiErrorOptions {
   /** monday's error code as sent (e.g. `COMPLEXITY_BUDGET_EXHAUSTED`). */
   code?: string | undefined;
   /** The HTTP status of the response. */
-  httpStatus?: number | undefined;
+  status?: number | undefined;
   /** monday's request id. */
   requestId?: string | undefined;
   /** The response path of the failing field. */
@@ -34,14 +34,16 @@ export interface MondayApiErrorOptions {
 }
 
 /**
- * Any failure reported by monday's API or met on the way to it.
+ * Any failure reported by monday's API. (A request that got no answer
+ * throws `NetworkError` or `RequestTimeoutError` instead, shared with the
+ * audit log client.)
  *
  * @example Catching any API failure
  * ```ts
  * import { MondayApiError } from "./errors.ts";
  * import assert from "node:assert/strict";
  *
- * const error = new MondayApiError("Something failed", { code: "X", httpStatus: 400 });
+ * const error = new MondayApiError("Something failed", { code: "X", status: 400 });
  * assert.ok(error instanceof Error);
  * assert.equal(error.code, "X");
  * assert.equal(error.retryable, false);
@@ -53,7 +55,7 @@ export class MondayApiError extends Error {
   /** monday's error code as sent, if any. */
   readonly code: string | undefined;
   /** The HTTP status, if a response arrived. */
-  readonly httpStatus: number | undefined;
+  readonly status: number | undefined;
   /** monday's request id, to quote to monday's support. */
   readonly requestId: string | undefined;
   /** The response path of the failing field. */
@@ -81,7 +83,7 @@ export class MondayApiError extends Error {
       options.cause === undefined ? undefined : { cause: options.cause },
     );
     this.code = options.code;
-    this.httpStatus = options.httpStatus;
+    this.status = options.status;
     this.requestId = options.requestId;
     this.path = options.path;
     this.locations = options.locations;
@@ -101,7 +103,7 @@ export class MondayApiError extends Error {
  * import { AuthenticationError, MondayApiError } from "./errors.ts";
  * import assert from "node:assert/strict";
  *
- * const error = new AuthenticationError("Not authenticated", { httpStatus: 401 });
+ * const error = new AuthenticationError("Not authenticated", { status: 401 });
  * assert.ok(error instanceof MondayApiError);
  * ```
  */
@@ -404,62 +406,10 @@ export class DataValidationError extends MondayApiError {
  * import { ServerError } from "./errors.ts";
  * import assert from "node:assert/strict";
  *
- * assert.equal(new ServerError("Oops", { httpStatus: 502, retryable: true }).httpStatus, 502);
+ * assert.equal(new ServerError("Oops", { status: 502, retryable: true }).status, 502);
  * ```
  */
 export class ServerError extends MondayApiError {
   /** Always `"ServerError"`. */
   override name = "ServerError";
-}
-
-/**
- * The request did not reach monday or its answer was lost (connection
- * refused, reset, DNS failure). Retryable.
- *
- * @example
- * ```ts
- * import { NetworkError } from "./errors.ts";
- * import assert from "node:assert/strict";
- *
- * assert.equal(new NetworkError("Connection reset", { retryable: true }).httpStatus, undefined);
- * ```
- */
-export class NetworkError extends MondayApiError {
-  /** Always `"NetworkError"`. */
-  override name = "NetworkError";
-}
-
-/** Fields of a {@linkcode TimeoutError}. */
-export interface TimeoutErrorOptions extends MondayApiErrorOptions {
-  /** The limit that was reached, in milliseconds. */
-  timeoutMs?: number | undefined;
-}
-
-/**
- * An attempt or the whole call (across retries) took longer than allowed.
- *
- * @example
- * ```ts
- * import { TimeoutError } from "./errors.ts";
- * import assert from "node:assert/strict";
- *
- * assert.equal(new TimeoutError("Timed out", { timeoutMs: 5000 }).timeoutMs, 5000);
- * ```
- */
-export class TimeoutError extends MondayApiError {
-  /** Always `"TimeoutError"`. */
-  override name = "TimeoutError";
-  /** The limit that was reached, in milliseconds. */
-  readonly timeoutMs: number | undefined;
-
-  /**
-   * Creates the error.
-   *
-   * @param message What went wrong.
-   * @param options The error's fields.
-   */
-  constructor(message: string, options: TimeoutErrorOptions = {}) {
-    super(message, options);
-    this.timeoutMs = options.timeoutMs;
-  }
 }

@@ -11,7 +11,7 @@ import {
   nextItemsPageDocument,
 } from "./_documents.ts";
 import { CursorExpiredError, NotFoundError } from "./errors.ts";
-import type { MondayClient } from "./client.ts";
+import type { GraphQLRequester } from "./types.ts";
 
 /** An item as `paginateItems` yields it: `id` plus the selected fields. */
 export interface Item {
@@ -98,7 +98,7 @@ interface ItemsPage<TItem> {
  * ```
  */
 export function paginateItems<TItem extends Item = Item>(
-  client: Pick<MondayClient, "request">,
+  client: GraphQLRequester,
   boardId: string | number,
   options: PaginateItemsOptions = {},
 ): AsyncGenerator<TItem, void, undefined> {
@@ -120,7 +120,7 @@ export function paginateItems<TItem extends Item = Item>(
 }
 
 async function* walk<TItem extends Item>(
-  client: Pick<MondayClient, "request">,
+  client: GraphQLRequester,
   boardId: string,
   pageSize: number,
   fields: string,

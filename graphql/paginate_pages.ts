@@ -13,7 +13,7 @@ import {
   pageDocument,
   type PagedResource,
 } from "./_documents.ts";
-import type { MondayClient } from "./client.ts";
+import type { GraphQLRequester } from "./types.ts";
 
 export type { PagedResource };
 
@@ -92,7 +92,7 @@ interface AuditPage<T> {
  * ```
  */
 export function paginatePages<T = Record<string, unknown>>(
-  client: Pick<MondayClient, "request">,
+  client: GraphQLRequester,
   resource: PagedResource,
   options: PaginatePagesOptions = {},
 ): AsyncGenerator<T, void, undefined> {
@@ -140,7 +140,7 @@ export function paginatePages<T = Record<string, unknown>>(
 }
 
 async function* walk<T>(
-  client: Pick<MondayClient, "request">,
+  client: GraphQLRequester,
   resource: PagedResource,
   document: string,
   pageSize: number,

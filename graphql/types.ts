@@ -216,3 +216,34 @@ export interface SchemaLike {
   /** Every named type. */
   getTypeMap(): unknown;
 }
+
+/** The per-call options a {@linkcode GraphQLRequester} must accept. */
+export interface RequesterOptions {
+  /** Cancels the call. */
+  signal?: AbortSignal;
+  /** The `API-Version` for this call. */
+  apiVersion?: string;
+}
+
+/**
+ * What pagination and the audit log's GraphQL source need from a client: one
+ * method that runs a GraphQL document with variables and returns its `data`.
+ * `MondayClient` is one; so is any wrapper with the same method, which keeps
+ * those walkers free of the client class.
+ */
+export interface GraphQLRequester {
+  /**
+   * Runs `document` with `variables` and returns the response's `data`.
+   *
+   * @typeParam TResult The `data` type.
+   * @param document GraphQL text.
+   * @param variables The operation's variables.
+   * @param options The signal and the API version.
+   * @returns The response's `data`.
+   */
+  request<TResult>(
+    document: string,
+    variables?: Variables,
+    options?: RequesterOptions,
+  ): Promise<TResult>;
+}

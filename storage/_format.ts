@@ -4,7 +4,6 @@
 
 import { SettingsDecryptError, SettingsFormatError } from "./errors.ts";
 import type { SettingsRecord } from "./types.ts";
-import type { KeySource } from "./_keys.ts";
 
 /** `\x89 M K S \r \n \x1a \n`: binary, and catches text-mode mangling. */
 export const MAGIC: Uint8Array = Uint8Array.of(
@@ -21,6 +20,26 @@ export const FORMAT_VERSION = 1;
 export const KDF_PBKDF2 = 1;
 export const KDF_HKDF = 2;
 export type KdfId = typeof KDF_PBKDF2 | typeof KDF_HKDF;
+
+export interface DerivedKey {
+  kdf: KdfId;
+  iterations: number;
+  salt: Uint8Array<ArrayBuffer>;
+  key: CryptoKey;
+}
+
+/** Where an encrypted store gets keys; resolves lazily and caches. */
+export interface KeySource {
+  kdf(): Promise<KdfId>;
+  describe(): Promise<string>;
+  forWrite(): Promise<DerivedKey>;
+  forRead(
+    kdf: KdfId,
+    iterations: number,
+    salt: Uint8Array<ArrayBuffer>,
+  ): Promise<CryptoKey>;
+}
+
 export const SALT_LENGTH = 16;
 export const IV_LENGTH = 12;
 export const TAG_LENGTH = 16;

@@ -6,9 +6,11 @@ import { join } from "node:path";
 import { SettingsDecryptError, SettingsFormatError } from "./errors.ts";
 import type { KeyOptions } from "./types.ts";
 import {
+  type DerivedKey,
   KDF_HKDF,
   KDF_PBKDF2,
   type KdfId,
+  type KeySource,
   MAX_ITERATIONS,
   MIN_ITERATIONS,
   SALT_LENGTH,
@@ -16,29 +18,14 @@ import {
 import { writeNewFile } from "./_fs.ts";
 import { readEnv } from "../_common/mod.ts";
 
+// KeySource lives beside the format that consumes it (so _format.ts needs
+// nothing from this file); re-exported for the stores that make one.
+export type { DerivedKey, KeySource } from "./_format.ts";
+
 export const ENV_KEY = "MONDAYKIT_SETTINGS_KEY";
 export const ENV_PASSPHRASE = "MONDAYKIT_SETTINGS_PASSPHRASE";
 const HKDF_INFO = new TextEncoder().encode("mondaykit settings v1");
 const KEY_LENGTH = 32;
-
-export interface DerivedKey {
-  kdf: KdfId;
-  iterations: number;
-  salt: Uint8Array<ArrayBuffer>;
-  key: CryptoKey;
-}
-
-/** Where an encrypted store gets keys; resolves lazily and caches. */
-export interface KeySource {
-  kdf(): Promise<KdfId>;
-  describe(): Promise<string>;
-  forWrite(): Promise<DerivedKey>;
-  forRead(
-    kdf: KdfId,
-    iterations: number,
-    salt: Uint8Array<ArrayBuffer>,
-  ): Promise<CryptoKey>;
-}
 
 type Resolved =
   | { kind: "raw"; bytes: Uint8Array<ArrayBuffer>; description: string }

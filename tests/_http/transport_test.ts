@@ -4,9 +4,10 @@ import {
   FakeClock,
   type HttpEvent,
   HttpStatusError,
-  HttpTimeoutError,
   HttpTransport,
   NetworkError,
+  RedirectError,
+  RequestTimeoutError,
   type TransportOptions,
   USER_AGENT,
 } from "../../_http/mod.ts";
@@ -314,7 +315,7 @@ Deno.test("a per-attempt timeout aborts the attempt and is retried", async () =>
     () => undefined,
     (e) => e,
   );
-  assert.ok(error instanceof HttpTimeoutError);
+  assert.ok(error instanceof RequestTimeoutError);
   assert.equal(error.kind, "attempt");
   assert.equal(error.timeoutMs, 10);
   assert.equal(error.retryable, true);
@@ -342,7 +343,7 @@ Deno.test("the per-attempt timeout defaults to monday's 60 seconds", async () =>
       () => undefined,
       (e) => e,
     );
-    assert.ok(error instanceof HttpTimeoutError, String(error));
+    assert.ok(error instanceof RequestTimeoutError, String(error));
     assert.equal(error.kind, "attempt");
     assert.equal(error.timeoutMs, 60_000);
     assert.match(error.message, /timed out after 60000 ms/);
@@ -364,7 +365,7 @@ Deno.test("the overall deadline stops an attempt in flight and is not retried", 
     () => undefined,
     (e) => e,
   );
-  assert.ok(error instanceof HttpTimeoutError);
+  assert.ok(error instanceof RequestTimeoutError);
   assert.equal(error.kind, "deadline");
   assert.equal(error.timeoutMs, 10);
   assert.equal(error.retryable, false);
@@ -660,7 +661,7 @@ Deno.test("against a real server: a stalled body hits the per-attempt timeout", 
     const url = `http://127.0.0.1:${server.addr.port}/v2`;
     await assert.rejects(
       t.send(() => new Request(url), (r) => r.text()),
-      (e: unknown) => e instanceof HttpTimeoutError && e.kind === "attempt",
+      (e: unknown) => e instanceof RequestTimeoutError && e.kind === "attempt",
     );
     await cancelled.promise;
   } finally {
@@ -716,7 +717,7 @@ Deno.test("the deadline also bounds the wait for a concurrency slot", async () =
   await assert.rejects(
     t.send(() => new Request(URL_), (r) => r.text()),
     (e: unknown) =>
-      e instanceof HttpTimeoutError && e.kind === "deadline" &&
+      e instanceof RequestTimeoutError && e.kind === "deadline" &&
       /waiting for a concurrency slot/.test(e.message),
   );
   assert.equal(t.limiter.waiting, 0);
@@ -752,7 +753,7 @@ Deno.test("an answer that arrives after the timeout fired is not taken", async (
         return r.text();
       },
     ),
-    (e: unknown) => e instanceof HttpTimeoutError && e.kind === "attempt",
+    (e: unknown) => e instanceof RequestTimeoutError && e.kind === "attempt",
   );
   assert.equal(interpreted, false);
   assert.equal(bodyCancelled, true);
@@ -841,5 +842,89 @@ Deno.test("a request spec from build() is sent as one request, with the user age
     assert.equal(seen.length, 2);
   } finally {
     await server.shutdown();
+  }
+});
+
+Deno.test("HttpTransport: redirects are followed only to the same origin; another origin receives nothing", async () => {
+  const seen: string[] = [];
+  const other = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    (request) => {
+      seen.push(
+        `other ${request.method} ${request.headers.get("authorization")}`,
+      );
+      return new Response("stolen");
+    },
+  );
+  const otherOrigin = `http://127.0.0.1:${other.addr.port}`;
+  const api = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    async (request) => {
+      const path = new URL(request.url).pathname;
+      const auth = request.method === "GET"
+        ? ` ${request.headers.get("authorization")}`
+        : "";
+      seen.push(`api ${request.method} ${path} ${await request.text()}${auth}`);
+      if (path === "/same") {
+        return new Response(null, {
+          status: 307,
+          headers: { location: "/final" },
+        });
+      }
+      if (path === "/final") return new Response("done");
+      return new Response(null, {
+        status: 302,
+        headers: { location: `${otherOrigin}/collect` },
+      });
+    },
+  );
+  const origin = `http://127.0.0.1:${api.addr.port}`;
+  try {
+    const transport = new HttpTransport({ clock: new FakeClock() });
+    const read = async (response: Response) => await response.text();
+    // A built Request (as the audit client and sinks send): its body is sent
+    // again to the same-origin target.
+    const text = await transport.send(
+      () =>
+        new Request(`${origin}/same`, {
+          method: "POST",
+          headers: { authorization: "Bearer secret-audit-token-1234" },
+          body: "payload",
+        }),
+      read,
+    );
+    assert.equal(text, "done");
+    // A bodiless Request (the audit client's GET) keeps its headers.
+    assert.equal(
+      await transport.send(
+        () =>
+          new Request(`${origin}/same`, {
+            headers: { authorization: "Bearer secret-audit-token-1234" },
+          }),
+        read,
+      ),
+      "done",
+    );
+    const error = await transport.send(
+      () => ({
+        url: `${origin}/elsewhere`,
+        method: "GET",
+        headers: { authorization: "Bearer secret-audit-token-1234" },
+      }),
+      read,
+    ).catch((e) => e);
+    assert.ok(error instanceof RedirectError, String(error));
+    assert.equal(error.status, 302);
+    assert.equal(error.location, `${otherOrigin}/collect`);
+    assert.deepEqual(seen, [
+      "api POST /same payload",
+      "api POST /final payload",
+      "api GET /same  Bearer secret-audit-token-1234",
+      "api GET /final  Bearer secret-audit-token-1234",
+      "api GET /elsewhere  Bearer secret-audit-token-1234",
+    ]);
+  } finally {
+    await api.shutdown();
+    await other.shutdown();
   }
 });

@@ -5,6 +5,7 @@ import {
   encodeRecord,
   FileSink,
   HttpSink,
+  HttpSinkError,
   StdoutSink,
 } from "../../auditlog/mod.ts";
 
@@ -187,7 +188,7 @@ Deno.test("HttpSink posts NDJSON batches with an idempotency key and retries 5xx
         new HttpSink(`http://127.0.0.1:${refusing.addr.port}/`).write([
           record(1),
         ]),
-      { name: "HttpSinkError", status: 403 },
+      { name: "HttpSinkError", status: 403, retryable: false },
     );
   } finally {
     await refusing.shutdown();
@@ -195,5 +196,15 @@ Deno.test("HttpSink posts NDJSON batches with an idempotency key and retries 5xx
   assert.throws(
     () => new HttpSink("http://collector.example.com/"),
     /must use https/,
+  );
+});
+
+Deno.test("HttpSinkError: retryable is declared, true for 429 and 5xx only", () => {
+  assert.equal(new HttpSinkError("x", 503).retryable, true);
+  assert.equal(new HttpSinkError("x", 429).retryable, true);
+  assert.equal(new HttpSinkError("x", 404).retryable, false);
+  assert.equal(
+    new HttpSinkError("x", 404, { retryable: true }).retryable,
+    true,
   );
 });

@@ -109,7 +109,7 @@ Deno.test("classify: authentication in every shape", () => {
   );
   const error = classify(401, current("user_unauthorized"));
   assert.equal(error?.requestId, "req-1");
-  assert.equal(error?.httpStatus, 401);
+  assert.equal(error?.status, 401);
   assert.equal(error?.code, "user_unauthorized");
 });
 

@@ -24,8 +24,8 @@ import {
   NotFoundError,
   PermissionError,
   RateLimitError,
+  RequestTimeoutError,
   ServerError,
-  TimeoutError,
   type TypedDocumentNode,
 } from "../../graphql/mod.ts";
 import { EmulatorClock } from "./_emulator_clock.ts";
@@ -269,16 +269,16 @@ Deno.test("emulator: shapes the emulator does not produce, injected as faults", 
     });
     const error = await client.request("{ me { id } }").catch((e) => e);
     assert.equal(error.constructor, cls, `${status}: ${error}`);
-    assert.equal(error.httpStatus, status);
+    assert.equal(error.status, status);
   }
 });
 
-Deno.test("emulator: a response slower than timeoutMs is a TimeoutError; a stale cursor a CursorExpiredError", async () => {
+Deno.test("emulator: a response slower than timeoutMs is a RequestTimeoutError; a stale cursor a CursorExpiredError", async () => {
   await using emulator = await startEmulator({ items: 5 });
   const { client } = clientFor(emulator, { retry: false, timeoutMs: 100 });
   emulator.inject("graphql", { delayMs: 400 });
   const slow = await client.request("{ me { id } }").catch((e) => e);
-  assert.ok(slow instanceof TimeoutError, String(slow));
+  assert.ok(slow instanceof RequestTimeoutError, String(slow));
   assert.doesNotMatch(
     Deno.inspect(slow) + JSON.stringify(slow),
     new RegExp(emulator.credentials.apiToken),

@@ -22,7 +22,9 @@ Deno.test("mod: the public API is exported", () => {
       "DataValidationError",
       "ServerError",
       "NetworkError",
-      "TimeoutError",
+      "RequestTimeoutError",
+      "RedirectError",
+      "ResponseTooLargeError",
       "paginateItems",
       "paginatePages",
     ]

@@ -1,0 +1,103 @@
+// Proactive throttling, in one place: when a response says a budget is spent
+// (a `RateLimit` item at 0 with its reset, or an account-wide 429 or
+// complexity error with its wait), every later request of the client waits
+// for the reset before it is sent. The wait is bounded like a wait after a
+// 429: past the bound, or past the call's deadline, the call fails at once
+// with RateLimitError; the caller's signal cancels it.
+
+import { type Clock, parseRateLimit } from "../_http/mod.ts";
+import {
+  ComplexityBudgetError,
+  FieldLimitError,
+  type MondayApiError,
+  RateLimitError,
+} from "./errors.ts";
+
+/** A `RateLimit` item whose remaining count `r` is 0 or negative. */
+const SPENT_BUDGET = /(?:^|[\s;,])r\s*=\s*(?:-|0+(?:\.0*)?\s*(?:[;,]|$))/;
+
+/** The client-wide "do not send before" instant, fed by responses. */
+export class RequestBudget {
+  #clock: Clock;
+  #maxWaitMs: number;
+  #blockedUntil = 0;
+
+  /**
+   * @param clock The client's clock.
+   * @param maxWaitMs The longest wait before sending; longer fails at once.
+   */
+  constructor(clock: Clock, maxWaitMs: number) {
+    this.#clock = clock;
+    this.#maxWaitMs = maxWaitMs;
+  }
+
+  /** Learns from a response's headers and the error it was classified as. */
+  note(headers: Headers, error: MondayApiError | undefined): void {
+    const now = this.#clock.now();
+    const header = headers.get("ratelimit");
+    // Only a budget at 0 (or below) matters here; skip the parse otherwise.
+    const spent = header !== null && SPENT_BUDGET.test(header);
+    for (const item of spent ? parseRateLimit(header) : []) {
+      if (item.remaining <= 0 && item.resetSeconds !== undefined) {
+        this.#block(now + item.resetSeconds * 1000);
+      }
+    }
+    // Account-wide limits pause every request of this client, not only the
+    // one that hit them.
+    if (
+      error?.retryAfterMs !== undefined &&
+      (error instanceof ComplexityBudgetError ||
+        (error instanceof RateLimitError &&
+          !(error instanceof FieldLimitError)))
+    ) {
+      this.#block(now + error.retryAfterMs);
+    }
+  }
+
+  #block(until: number): void {
+    if (until > this.#blockedUntil) this.#blockedUntil = until;
+  }
+
+  /**
+   * Waits until the budget resets (nothing to do on the hot path).
+   *
+   * @param signal The caller's signal, which cancels the wait.
+   * @param deadlineAt When the call's deadline passes, if it has one.
+   * @throws {RateLimitError} When the wait is longer than the bound or would
+   * pass the deadline; `retryAfterMs` says how long it would have been.
+   */
+  async wait(
+    signal: AbortSignal | undefined,
+    deadlineAt: number | undefined,
+  ): Promise<void> {
+    // The block may move while we sleep (another response): look again.
+    for (let i = 0; i < 3; i++) {
+      const now = this.#clock.now();
+      const wait = this.#blockedUntil - now;
+      if (!(wait > 0)) return;
+      signal?.throwIfAborted();
+      if (wait > this.#maxWaitMs) {
+        throw new RateLimitError(
+          `Cannot send the request: the rate-limit budget resets in ${
+            Math.ceil(wait)
+          } ms, longer than the longest wait allowed (${this.#maxWaitMs} ms, 'retry.maxRetryAfterMs')`,
+          { retryAfterMs: wait },
+        );
+      }
+      if (deadlineAt !== undefined && now + wait >= deadlineAt) {
+        throw new RateLimitError(
+          `Cannot send the request: the rate-limit budget resets in ${
+            Math.ceil(wait)
+          } ms, after the call's deadline ('deadlineMs')`,
+          { retryAfterMs: wait },
+        );
+      }
+      await this.#clock.sleep(wait, signal);
+    }
+  }
+
+  /** Whether a request would have to wait now. */
+  get blocked(): boolean {
+    return this.#blockedUntil > this.#clock.now();
+  }
+}
