@@ -1,6 +1,8 @@
 /**
  * The exporter: copies audit-log entries between two times into a sink,
- * oldest first, each exactly once across runs and crashes.
+ * oldest first, each exactly once across runs and crashes. This file checks
+ * the options; the run itself is `_export_session.ts`, the last-page search
+ * `_last_page.ts`, and turning a page into records `_page_batch.ts`.
  *
  * How one run works (details in `docs/audit-export.md`):
  *
@@ -30,12 +32,10 @@ import {
   type CheckpointStore,
   MemoryCheckpointStore,
 } from "./checkpoint.ts";
-import { EMPTY_PAGE, findLastPage } from "./_last_page.ts";
-import { type Batch, buildBatch } from "./_page_batch.ts";
-import { canonicalJson } from "./entry_id.ts";
+import { ExportSession } from "./_export_session.ts";
 import { normalizeAuditLogFilters, parseAuditTime } from "./filters.ts";
-import { type AuditSink, type SinkState, StdoutSink } from "./sinks.ts";
-import type { AuditLogFilters, AuditLogPage, AuditLogSource } from "./types.ts";
+import { type AuditSink, StdoutSink } from "./sinks.ts";
+import type { AuditLogFilters, AuditLogSource } from "./types.ts";
 
 /** Progress of an export, reported through {@linkcode ExportAuditLogsOptions.onProgress}. */
 export interface ExportProgress {
@@ -176,27 +176,6 @@ export interface ExportAuditLogsOptions {
   signal?: AbortSignal;
 }
 
-interface RunState {
-  lastMs: number | undefined;
-  idsAtLast: string[];
-  exported: number;
-  sink: SinkState | undefined;
-}
-
-function stateOf(
-  checkpoint: AuditCheckpoint | undefined,
-  opened: SinkState | undefined,
-): RunState {
-  return {
-    lastMs: checkpoint?.timestamp
-      ? Date.parse(checkpoint.timestamp)
-      : undefined,
-    idsAtLast: checkpoint ? [...checkpoint.ids] : [],
-    exported: checkpoint?.exported ?? 0,
-    sink: opened ?? checkpoint?.sink,
-  };
-}
-
 function checkPositive(
   value: number,
   name: string,
@@ -216,12 +195,6 @@ function checkPositive(
     );
   }
   return value;
-}
-
-function isAbort(error: unknown, signal: AbortSignal | undefined): boolean {
-  return signal?.aborted === true &&
-    (error === signal.reason ||
-      (error instanceof DOMException && error.name === "AbortError"));
 }
 
 function iso(ms: number): string {
@@ -292,9 +265,6 @@ export async function exportAuditLogs(
       "Invalid export option sink: expected a sink with write()",
     );
   }
-  const store = options.checkpoint ?? new MemoryCheckpointStore();
-  const clock = options.clock ?? systemClock;
-  const signal = options.signal;
   const lagMs = checkPositive(options.lagMs ?? 60_000, "lagMs", { zero: true });
   const perPage = checkPositive(options.perPage ?? 1000, "perPage", {
     integer: true,
@@ -325,345 +295,31 @@ export async function exportAuditLogs(
       "Invalid export option filters: use 'since' and 'until' instead of startTime and endTime",
     );
   }
-  const wireFilters = normalizeAuditLogFilters(filterInput);
-  const filtersKey = canonicalJson(wireFilters);
-  const onProgress = options.onProgress;
-
-  const startedAt = clock.now();
-  const totals = { entries: 0, pages: 0, requests: 0, runs: 0 };
-  let windowStart: string | null = null;
-  let windowEnd = iso(clock.now());
-
-  signal?.throwIfAborted();
-  let checkpoint = await store.load(signal ? { signal } : {});
-  if (
-    checkpoint?.filters !== undefined &&
-    canonicalJson(checkpoint.filters) !== filtersKey
-  ) {
-    throw new TypeError(
-      `Cannot resume from checkpoint at '${store.location}': it was written for filters ${
-        canonicalJson(checkpoint.filters)
-      }, not ${filtersKey} (use the same filters or another checkpoint)`,
-    );
-  }
-  const opened = await sink.open?.(
-    checkpoint?.sink,
-    signal ? { signal } : {},
-  );
+  const session = await ExportSession.open({
+    source,
+    sink,
+    store: options.checkpoint ?? new MemoryCheckpointStore(),
+    clock: options.clock ?? systemClock,
+    signal: options.signal,
+    lagMs,
+    perPage,
+    intervalMs,
+    checkpointIntervalMs,
+    sinceMs,
+    untilMs,
+    filters: filterInput,
+    wireFilters: normalizeAuditLogFilters(filterInput) as Record<
+      string,
+      unknown
+    >,
+    onError: options.onError,
+    onProgress: options.onProgress,
+  });
   try {
-    const state: RunState = stateOf(checkpoint, opened);
-    // Batching: pages written since the last checkpoint, made durable together.
-    const batching = typeof sink.flush === "function" &&
-      checkpointIntervalMs > 0;
-    let savedAt = clock.now();
-    let unsaved = 0; // entries written since the last checkpoint
-    let sinkFailed = false; // a write or flush failed since the last checkpoint
-    let saveFailed = false; // the store failed in this run
-    const save = async (): Promise<AuditCheckpoint> => {
-      const next: AuditCheckpoint = {
-        version: 1,
-        timestamp: state.lastMs === undefined ? null : iso(state.lastMs),
-        ids: [...state.idsAtLast],
-        ...(state.sink ? { sink: state.sink } : {}),
-        filters: wireFilters as Record<string, unknown>,
-        exported: state.exported,
-        updatedAt: iso(clock.now()),
-      };
-      // Not abortable: once the sink holds a batch, its checkpoint must follow.
-      await store.save(next);
-      return next;
-    };
-    if (
-      !checkpoint ||
-      canonicalJson(checkpoint.sink ?? null) !==
-        canonicalJson(state.sink ?? null)
-    ) {
-      // Record where the sink starts before anything is written, so a crash
-      // during the first page rewinds to here.
-      checkpoint = await save();
-    }
-
-    const report = (
-      phase: ExportProgress["phase"],
-      run: {
-        started: number;
-        entries: number;
-        totalPages?: number;
-        totalEntries?: number;
-        pagesDone?: number;
-      } | undefined,
-    ) => {
-      if (!onProgress) return;
-      const now = clock.now();
-      const runElapsed = run ? Math.max(1, now - run.started) : 1;
-      const rate = run ? (run.entries * 1000) / runElapsed : 0;
-      const progress: ExportProgress = {
-        phase,
-        entries: totals.entries,
-        pages: totals.pages,
-        requests: totals.requests,
-        runs: totals.runs,
-        runEntries: run?.entries ?? 0,
-        elapsedMs: now - startedAt,
-        entriesPerSecond: rate,
-        windowStart,
-        windowEnd,
-      };
-      if (run?.totalPages !== undefined) progress.totalPages = run.totalPages;
-      if (run?.totalEntries !== undefined) {
-        progress.totalEntries = run.totalEntries;
-        if (run.pagesDone !== undefined && run.pagesDone > 0) {
-          const remainingPages = run.totalPages! - run.pagesDone;
-          progress.etaMs = Math.round(
-            (runElapsed / run.pagesDone) * remainingPages,
-          );
-        }
-      }
-      try {
-        onProgress(progress);
-      } catch {
-        // A progress callback's failure must not break the export.
-      }
-    };
-
-    /**
-     * Makes what was written durable (batching: the sink's flush) and saves
-     * the checkpoint. Not abortable: once the sink holds a batch, its
-     * checkpoint must follow.
-     */
-    const commit = async (run: { entries: number }): Promise<void> => {
-      if (batching) {
-        let ack: SinkState | undefined | void;
-        try {
-          ack = await sink.flush!();
-        } catch (error) {
-          sinkFailed = true;
-          throw error;
-        }
-        if (ack) state.sink = ack;
-      }
-      try {
-        checkpoint = await save();
-      } catch (error) {
-        saveFailed = true;
-        throw error;
-      }
-      savedAt = clock.now();
-      totals.entries += unsaved;
-      run.entries += unsaved;
-      unsaved = 0;
-    };
-
-    const runOnce = async (): Promise<boolean> => {
-      totals.runs++;
-      saveFailed = false;
-      if (sinkFailed) {
-        // A write or flush failed in the last run (follow mode): rewind the
-        // sink and the position to the last checkpoint, as a restart would.
-        sinkFailed = false;
-        unsaved = 0;
-        if (sink.open) {
-          await sink.close?.();
-          const reopened = await sink.open(
-            checkpoint?.sink,
-            signal ? { signal } : {},
-          );
-          Object.assign(state, stateOf(checkpoint, reopened));
-        }
-      }
-      const now = clock.now();
-      const nowLag = now - lagMs;
-      const startMs = state.lastMs ?? sinceMs;
-      const endMs = untilMs === undefined ? nowLag : Math.min(untilMs, nowLag);
-      windowStart = startMs === undefined ? null : iso(startMs);
-      windowEnd = iso(endMs);
-      const reachedUntil = untilMs !== undefined && untilMs <= nowLag;
-      if (startMs !== undefined && startMs > endMs) {
-        report("done", undefined);
-        return reachedUntil;
-      }
-      // Ask for a little more than the window (1 ms either side) so the
-      // result is right whether the API treats the bounds as inclusive or
-      // exclusive; the extra entries are dropped below.
-      const sentEnd = untilMs !== undefined && untilMs < nowLag
-        ? untilMs + 1
-        : nowLag;
-      const filters: AuditLogFilters = {
-        ...filterInput,
-        endTime: sentEnd,
-        ...(startMs !== undefined ? { startTime: startMs - 1 } : {}),
-      };
-      const run: {
-        started: number;
-        entries: number;
-        totalPages?: number;
-        totalEntries?: number;
-        pagesDone?: number;
-      } = { started: now, entries: 0 };
-      // The run's own signal: it follows the caller's, and also stops a
-      // prefetch still in flight when the run fails.
-      const runController = new AbortController();
-      const forwardAbort = () => runController.abort(signal?.reason);
-      signal?.addEventListener("abort", forwardAbort, { once: true });
-      const runSignal = runController.signal;
-      const getPage = async (
-        page: number,
-        size = perPage,
-      ): Promise<AuditLogPage> => {
-        totals.requests++;
-        return await source.getLogs({
-          page,
-          perPage: size,
-          filters,
-          signal: runSignal,
-        });
-      };
-      // At most one page request ahead and one write (with its checkpoint)
-      // behind the page being turned into records.
-      let next: Promise<AuditLogPage> | undefined;
-      let persisting: Promise<void> | undefined;
-      try {
-        report("probing", run);
-        const found = await findLastPage(getPage, perPage, startMs);
-        if (found.last === 0) {
-          report("done", run);
-          return reachedUntil;
-        }
-        run.totalPages = found.last;
-        run.totalEntries = (found.last - 1) * perPage +
-          found.lastPage.entries.length;
-        run.pagesDone = 0;
-        // The consumption counts of the ids already exported at the checkpoint's timestamp.
-        const checkpointMs = state.lastMs;
-        const skip = new Map<string, number>();
-        for (const id of state.idsAtLast) {
-          skip.set(id, (skip.get(id) ?? 0) + 1);
-        }
-        const take = (page: number): Promise<AuditLogPage> => {
-          if (page === found.last) {
-            const data = found.lastPage;
-            found.lastPage = EMPTY_PAGE;
-            return Promise.resolve(data);
-          }
-          if (page === 1 && found.first) {
-            const data = found.first;
-            found.first = undefined;
-            return Promise.resolve(data);
-          }
-          const pending = getPage(page);
-          pending.catch(() => {}); // handled when awaited
-          return pending;
-        };
-        const persist = async (batch: Batch): Promise<void> => {
-          let ack: SinkState | undefined | void;
-          try {
-            ack = await sink.write(batch.records, {
-              jsonLines: batch.jsonLines,
-              ...(batching ? { defer: true } : {}),
-              ...(signal ? { signal } : {}),
-            });
-          } catch (error) {
-            sinkFailed = true;
-            throw error;
-          }
-          if (state.lastMs === undefined || batch.lastMs > state.lastMs) {
-            state.lastMs = batch.lastMs;
-            state.idsAtLast = [...batch.idsAtLast];
-          } else {
-            state.idsAtLast.push(...batch.idsAtLast);
-          }
-          state.exported += batch.records.length;
-          if (ack) state.sink = ack;
-          unsaved += batch.records.length;
-          if (!batching || clock.now() - savedAt >= checkpointIntervalMs) {
-            await commit(run);
-          }
-        };
-
-        next = take(found.last);
-        for (let page = found.last; page >= 1; page--) {
-          signal?.throwIfAborted();
-          const data = await next!;
-          next = page > 1 ? take(page - 1) : undefined;
-          report("exporting", run);
-          const window = { page, startMs, endMs, checkpointMs, skip };
-          const batch = buildBatch(data.entries, window);
-          totals.pages++;
-          run.pagesDone++;
-          if (persisting) {
-            const previous = persisting;
-            persisting = undefined;
-            await previous;
-          }
-          if (batch.records.length > 0) {
-            signal?.throwIfAborted();
-            persisting = persist(batch);
-            persisting.catch(() => {}); // handled when awaited
-          }
-        }
-        if (persisting) {
-          const previous = persisting;
-          persisting = undefined;
-          await previous;
-        }
-        if (unsaved > 0) await commit(run);
-      } finally {
-        signal?.removeEventListener("abort", forwardAbort);
-        if (next || persisting) {
-          // Failing: stop the prefetch, and let a write in flight finish
-          // (with its checkpoint) before the sink is closed.
-          runController.abort(
-            new DOMException("The export run stopped", "AbortError"),
-          );
-          await Promise.allSettled([next, persisting]);
-        }
-        if (unsaved > 0 && !sinkFailed && !saveFailed) {
-          // Failing (the source, say) or aborted after writes not yet
-          // checkpointed (batching): keep them, since the sink and the store
-          // still work.
-          await commit(run).catch(() => {});
-        }
-      }
-      report("done", run);
-      return reachedUntil;
-    };
-
-    if (!options.follow) {
-      await runOnce();
-    } else {
-      while (true) {
-        const started = clock.now();
-        let finished = false;
-        try {
-          finished = await runOnce();
-        } catch (error) {
-          if (isAbort(error, signal)) break;
-          if (!options.onError) throw error;
-          options.onError(error);
-        }
-        if (finished || signal?.aborted) break;
-        report("waiting", undefined);
-        try {
-          await clock.sleep(
-            Math.max(0, started + intervalMs - clock.now()),
-            signal,
-          );
-        } catch (error) {
-          if (isAbort(error, signal)) break;
-          throw error;
-        }
-      }
-    }
-    return {
-      entries: totals.entries,
-      pages: totals.pages,
-      requests: totals.requests,
-      runs: totals.runs,
-      checkpoint: checkpoint!,
-      windowStart,
-      windowEnd,
-    };
+    if (options.follow) await session.follow();
+    else await session.runOnce();
+    return session.result();
   } finally {
-    await sink.close?.();
+    await session.close();
   }
 }
