@@ -15,6 +15,7 @@ import { HttpTransport } from "../_http/mod.ts";
 import type { Clock } from "../_http/mod.ts";
 import { assertSecureUrl, redactUrl } from "../_http/mod.ts";
 import { checkFileMode } from "../_fs/mod.ts";
+import { sha256Hex } from "./_sha256.ts";
 import type { AuditLogRecord } from "./types.ts";
 
 /** A sink's resumable position, saved in the checkpoint. Must be JSON. */
@@ -808,7 +809,7 @@ export class HttpSink implements AuditSink {
         ? given?.join("") ??
           batch.map((r) => JSON.stringify(r) + "\n").join("")
         : JSON.stringify(batch);
-      const key = await sha256Hex(batch.map((r) => r.id).join("\n"));
+      const key = sha256Hex(batch.map((r) => r.id).join("\n"));
       await this.#transport.send(
         () =>
           new Request(this.#url, {
@@ -841,11 +842,4 @@ export class HttpSink implements AuditSink {
     }
     return undefined;
   }
-}
-
-async function sha256Hex(text: string): Promise<string> {
-  const digest = new Uint8Array(
-    await crypto.subtle.digest("SHA-256", encoder.encode(text)),
-  );
-  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
 }
