@@ -5,14 +5,18 @@
  * @module
  */
 
-import { csvField } from "../auditlog/mod.ts";
+import { csvField, type CsvFieldOptions } from "../auditlog/mod.ts";
 
 /**
  * One CSV record with its CRLF line ending.
  *
  * @param values The fields.
+ * @param options Formula escaping (on unless `formulaEscape: false`).
  * @returns The line.
  */
-export function csvRow(values: readonly unknown[]): string {
-  return values.map(csvField).join(",") + "\r\n";
+export function csvRow(
+  values: readonly unknown[],
+  options: CsvFieldOptions = {},
+): string {
+  return values.map((value) => csvField(value, options)).join(",") + "\r\n";
 }

@@ -174,7 +174,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     name: "items export",
     summary: "Export every item of a board as JSON Lines or CSV",
     usage:
-      "items export --board <id> [--format jsonl|csv] [--out f] [--page-size n]",
+      "items export --board <id> [--format jsonl|csv] [--out f] [--mode 0600] [--csv-raw] [--page-size n]",
     description:
       "Pages through all items of a board (items_page, then next_items_page; an expired cursor is restarted without repeating items). Without --out, writes to stdout; with --out, the file appears complete or not at all (written to a temporary file, then renamed).",
     positionals: [],
@@ -195,6 +195,17 @@ export const COMMANDS: Record<string, CommandSpec> = {
         value: "<n>",
         description: "Items per request, 1-500 (default: 100)",
       },
+      mode: {
+        type: "string",
+        value: "<octal>",
+        description:
+          "File mode of the new --out file (default: 0600: only you can read it)",
+      },
+      "csv-raw": {
+        type: "boolean",
+        description:
+          "CSV: write cells starting with = + - @ as they are (default: prefix a ' so spreadsheets do not run them as formulas)",
+      },
     },
     examples: [
       "mondaykit items export --board 1234567890 > items.jsonl",
@@ -206,7 +217,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     summary:
       "Export audit log entries, oldest first, without gaps or duplicates",
     usage:
-      "auditlog export [--since t] [--until t] [--event e]... [--user id] [--ip a] [--format jsonl|csv] [--out f] [--checkpoint f] [--follow] [--interval s] [--source rest|graphql]",
+      "auditlog export [--since t] [--until t] [--event e]... [--user id] [--ip a] [--format jsonl|csv] [--out f] [--checkpoint f] [--mode 0600] [--csv-raw] [--follow] [--interval s] [--source rest|graphql]",
     description:
       "Exports entries of the Audit Log API (needs an audit token: --audit-token, $MONDAY_AUDIT_TOKEN, or a connection string with Schema=AuditLog) or of GraphQL audit_logs (--source graphql, with the API token). Each entry gets a stable id (SHA-256 of its canonical JSON). With --checkpoint, a run resumes where the last one ended and repeats nothing; --out appends durably. --follow keeps polling every --interval seconds until Ctrl-C.",
     positionals: [],
@@ -248,6 +259,17 @@ export const COMMANDS: Record<string, CommandSpec> = {
         type: "string",
         value: "<file>",
         description: "Checkpoint file: resume after the last exported entry",
+      },
+      mode: {
+        type: "string",
+        value: "<octal>",
+        description:
+          "File mode of the new --out file and --checkpoint file (default: 0600: only you can read it)",
+      },
+      "csv-raw": {
+        type: "boolean",
+        description:
+          "CSV: write cells starting with = + - @ as they are (default: prefix a ' so spreadsheets do not run them as formulas)",
       },
       follow: {
         type: "boolean",

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { checkFileMode, writeFileAtomic } from "../_fs/mod.ts";
 import type { SinkState } from "./sinks.ts";
 
 /** The exporter's saved position. */
@@ -131,10 +132,11 @@ export function parseCheckpoint(
 }
 
 /**
- * Keeps the checkpoint in a JSON file. Each save writes a temporary file next
- * to it, `fsync`s it, renames it over the old one and `fsync`s the
- * directory, so a crash leaves either the old or the new checkpoint, never a
- * torn one.
+ * Keeps the checkpoint in a JSON file, mode 0600 unless
+ * {@linkcode FileCheckpointStoreOptions.mode} says otherwise. Each save
+ * writes a temporary file next to it, `fsync`s it, renames it over the old
+ * one and `fsync`s the directory, so a crash leaves either the old or the
+ * new checkpoint, never a torn one.
  *
  * Needs `--allow-read` and `--allow-write` for the file's directory.
  *
@@ -153,20 +155,24 @@ export function parseCheckpoint(
  */
 export class FileCheckpointStore implements CheckpointStore {
   #path: string;
+  #mode: number;
 
   /**
    * Makes a file checkpoint store; nothing is read until `load`.
    *
    * @param path The checkpoint file.
+   * @param options The file's mode.
    * @throws {TypeError} When the path is empty.
+   * @throws {RangeError} When the mode is not an integer from 0 to 0o777.
    */
-  constructor(path: string) {
+  constructor(path: string, options: FileCheckpointStoreOptions = {}) {
     if (typeof path !== "string" || path === "") {
       throw new TypeError(
         "Invalid checkpoint path: expected a non-empty string",
       );
     }
     this.#path = path;
+    this.#mode = checkFileMode(options.mode ?? 0o600, "checkpoint file mode");
   }
 
   /** The file's path. */
@@ -206,33 +212,9 @@ export class FileCheckpointStore implements CheckpointStore {
    * @returns A promise that resolves once it is on disk.
    */
   async save(checkpoint: AuditCheckpoint): Promise<void> {
-    const suffix = crypto.getRandomValues(new Uint32Array(1))[0]!.toString(36);
-    const temp = `${this.#path}.${suffix}.tmp`;
-    const file = await Deno.open(temp, {
-      write: true,
-      create: true,
-      truncate: true,
+    await writeFileAtomic(this.#path, JSON.stringify(checkpoint) + "\n", {
+      mode: this.#mode,
     });
-    try {
-      const bytes = new TextEncoder().encode(JSON.stringify(checkpoint) + "\n");
-      let offset = 0;
-      while (offset < bytes.length) {
-        offset += await file.write(bytes.subarray(offset));
-      }
-      await file.sync();
-    } catch (error) {
-      file.close();
-      await Deno.remove(temp).catch(() => {});
-      throw error;
-    }
-    file.close();
-    try {
-      await Deno.rename(temp, this.#path);
-    } catch (error) {
-      await Deno.remove(temp).catch(() => {});
-      throw error;
-    }
-    await syncDirectory(this.#path);
   }
 
   /**
@@ -249,20 +231,16 @@ export class FileCheckpointStore implements CheckpointStore {
   }
 }
 
-async function syncDirectory(path: string): Promise<void> {
-  const slash = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
-  const dir = slash > 0 ? path.slice(0, slash) : slash === 0 ? "/" : ".";
-  try {
-    const handle = await Deno.open(dir, { read: true });
-    try {
-      await handle.sync();
-    } finally {
-      handle.close();
-    }
-  } catch {
-    // Not every platform can open or sync a directory (Windows); the rename
-    // is still atomic there.
-  }
+/** Options for {@linkcode FileCheckpointStore}. */
+export interface FileCheckpointStoreOptions {
+  /**
+   * The permission bits of the checkpoint file (before the umask). A
+   * checkpoint names the export's output file and its filters (user ids, IP
+   * addresses), so by default only its owner may read it.
+   *
+   * @default {0o600}
+   */
+  mode?: number;
 }
 
 /** Options for {@linkcode KvCheckpointStore}. */

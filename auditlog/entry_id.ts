@@ -22,6 +22,8 @@ import type { AuditLogEntry, AuditLogRecord } from "./types.ts";
  * @throws {TypeError} When the value holds something JSON cannot represent: a
  * non-finite number, a bigint, a function, a symbol, `undefined` at the top
  * level or in an array, or a cycle.
+ * @throws {RangeError} When the value is nested more than 1,000 levels deep
+ * (untrusted data must not exhaust the call stack).
  *
  * @example Keys are sorted at every level
  * ```ts
@@ -40,8 +42,20 @@ export function canonicalJson(value: unknown): string {
   // The careful writer names where the value went wrong (and handles what
   // the fast path declines).
   const parts: string[] = [];
-  write(value, parts, new Set(), "$");
+  write(value, parts, new Set(), "$", 0);
   return parts.join("");
+}
+
+/**
+ * How deep the careful writer walks. Server data is untrusted: a value
+ * nested deeper than this is refused with a RangeError (naming where)
+ * instead of exhausting the call stack.
+ */
+const MAX_DEPTH = 1000;
+
+/** A path for an error: its start and end when it is long. */
+function shortPath(path: string): string {
+  return path.length <= 120 ? path : `${path.slice(0, 60)}…${path.slice(-40)}`;
 }
 
 function write(
@@ -49,6 +63,7 @@ function write(
   out: string[],
   seen: Set<object>,
   path: string,
+  depth: number,
 ): void {
   if (
     value !== null && typeof value === "object" &&
@@ -78,6 +93,13 @@ function write(
         out.push("null");
         return;
       }
+      if (depth >= MAX_DEPTH) {
+        throw new RangeError(
+          `Cannot serialise value as JSON: nested more than ${MAX_DEPTH} levels deep at '${
+            shortPath(path)
+          }'`,
+        );
+      }
       if (seen.has(value)) {
         throw new TypeError(
           `Cannot serialise value as JSON: cycle at '${path}'`,
@@ -88,7 +110,7 @@ function write(
         out.push("[");
         for (let i = 0; i < value.length; i++) {
           if (i > 0) out.push(",");
-          write(value[i], out, seen, `${path}[${i}]`);
+          write(value[i], out, seen, `${path}[${i}]`, depth + 1);
         }
         out.push("]");
       } else {
@@ -100,7 +122,7 @@ function write(
         keys.forEach((key, i) => {
           if (i > 0) out.push(",");
           out.push(JSON.stringify(key), ":");
-          write(record[key], out, seen, `${path}.${key}`);
+          write(record[key], out, seen, `${path}.${key}`, depth + 1);
         });
         out.push("}");
       }
@@ -144,17 +166,25 @@ export function entryId(entry: AuditLogEntry): Promise<string> {
         }'`,
       );
     }
-    return Promise.resolve(sha256Hex(canonicalJson(withoutId(entry))));
+    return Promise.resolve(sha256Hex(entryCanonicalText(entry)));
   } catch (error) {
     return Promise.reject(error);
   }
 }
 
-/** The entry without a top-level `id` (itself when it has none, as served). */
-function withoutId(entry: AuditLogEntry): AuditLogEntry {
-  if (!Object.hasOwn(entry, "id")) return entry;
+/**
+ * The text an entry's id hashes: the canonical JSON of the entry without a
+ * top-level `id` (the one definition; the exporter uses it too).
+ *
+ * @param entry An audit-log entry.
+ * @returns The canonical JSON.
+ * @throws {TypeError} When the entry holds a value JSON cannot represent.
+ * @throws {RangeError} When it is nested too deeply.
+ */
+export function entryCanonicalText(entry: AuditLogEntry): string {
+  if (!Object.hasOwn(entry, "id")) return canonicalJson(entry);
   const { id: _ignored, ...rest } = entry as AuditLogEntry & { id?: unknown };
-  return rest;
+  return canonicalJson(rest);
 }
 
 /**

@@ -18,6 +18,7 @@
  *   AuditLogClient,
  *   exportAuditLogs,
  *   FileCheckpointStore,
+  type FileCheckpointStoreOptions,
  *   FileSink,
  * } from "./mod.ts";
  *
@@ -70,11 +71,16 @@ export {
 } from "./filters.ts";
 export { canonicalJson, entryId, withEntryId } from "./entry_id.ts";
 export {
+  AuditEntryError,
+  type AuditEntryErrorOptions,
+} from "./audit_entry_error.ts";
+export {
   type AuditOutputFormat,
   type AuditSink,
   type ByteWriter,
   CSV_COLUMNS,
   csvField,
+  type CsvFieldOptions,
   csvHeader,
   encodeRecord,
   FileSink,
@@ -94,6 +100,7 @@ export {
   type CheckpointOperationOptions,
   type CheckpointStore,
   FileCheckpointStore,
+  type FileCheckpointStoreOptions,
   KvCheckpointStore,
   type KvCheckpointStoreOptions,
   MemoryCheckpointStore,

@@ -14,6 +14,8 @@
 import { HttpTransport } from "../_http/mod.ts";
 import type { Clock } from "../_http/mod.ts";
 import { assertSecureUrl, redactUrl } from "../_http/mod.ts";
+import { checkFileMode } from "../_fs/mod.ts";
+import { sha256Hex } from "./_sha256.ts";
 import type { AuditLogRecord } from "./types.ts";
 
 /** A sink's resumable position, saved in the checkpoint. Must be JSON. */
@@ -123,12 +125,33 @@ export const CSV_COLUMNS: readonly string[] = [
 
 const COLUMN_SET = new Set(CSV_COLUMNS);
 
+/** Options for {@linkcode csvField} and {@linkcode encodeRecord}. */
+export interface CsvFieldOptions {
+  /**
+   * Neutralise a cell a spreadsheet would run as a formula: text starting
+   * with `=`, `+`, `-`, `@`, a tab or a carriage return gets a single quote
+   * in front and is quoted (the OWASP advice). Plain numbers such as `-5`
+   * or `+3.2` are left as they are. Turn it off only for pipelines that need
+   * the raw text and never open the file in a spreadsheet.
+   *
+   * @default {true}
+   */
+  formulaEscape?: boolean;
+}
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+const PLAIN_NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
 /**
  * One RFC 4180 CSV field: empty for `null`/`undefined`, JSON for objects and
  * arrays, quoted (with doubled quotes) when it holds a comma, a quote or a
- * line break. The audit CSV sink and the CLI's items export both use it.
+ * line break. Text that a spreadsheet would run as a formula (starting with
+ * `=`, `+`, `-`, `@`, a tab or a carriage return, other than a plain number)
+ * is prefixed with a single quote and quoted, unless `formulaEscape` is
+ * `false`. The audit CSV sink and the CLI's items export both use it.
  *
  * @param value The value.
+ * @param options Formula escaping.
  * @returns The field, ready to join with commas.
  *
  * @example Quote what needs quoting
@@ -140,15 +163,27 @@ const COLUMN_SET = new Set(CSV_COLUMNS);
  * assert.equal(csvField('say "hi", then go'), '"say ""hi"", then go"');
  * assert.equal(csvField({ a: 1 }), '"{""a"":1}"');
  * assert.equal(csvField(null), "");
+ * assert.equal(csvField("=HYPERLINK(1)"), `"'=HYPERLINK(1)"`);
+ * assert.equal(csvField("-5"), "-5");
+ * assert.equal(csvField("=1+1", { formulaEscape: false }), "=1+1");
  * ```
  */
-export function csvField(value: unknown): string {
+export function csvField(
+  value: unknown,
+  options: CsvFieldOptions = {},
+): string {
   let text: string;
   if (value === undefined || value === null) text = "";
   else if (typeof value === "string") text = value;
   else if (typeof value === "number" || typeof value === "boolean") {
     text = String(value);
   } else text = JSON.stringify(value);
+  if (
+    options.formulaEscape !== false && FORMULA_START.test(text) &&
+    !PLAIN_NUMBER.test(text)
+  ) {
+    return `"'${text.replaceAll('"', '""')}"`;
+  }
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
@@ -159,6 +194,7 @@ export function csvField(value: unknown): string {
  *
  * @param record The record.
  * @param format The encoding.
+ * @param options CSV formula escaping (see {@linkcode csvField}).
  * @returns The line.
  *
  * @example Encode a record
@@ -174,6 +210,7 @@ export function csvField(value: unknown): string {
 export function encodeRecord(
   record: AuditLogRecord,
   format: AuditOutputFormat,
+  options: CsvFieldOptions = {},
 ): string {
   if (format === "jsonl") return JSON.stringify(record) + "\n";
   const extra: Record<string, unknown> = {};
@@ -186,8 +223,8 @@ export function encodeRecord(
   }
   const fields = CSV_COLUMNS.map((column) =>
     column === "extra"
-      ? (hasExtra ? csvField(extra) : "")
-      : csvField(record[column])
+      ? (hasExtra ? csvField(extra, options) : "")
+      : csvField(record[column], options)
   );
   return fields.join(",") + "\r\n";
 }
@@ -239,13 +276,14 @@ function encodeBatch(
   format: AuditOutputFormat,
   header: boolean,
   options: SinkWriteOptions,
+  csv: CsvFieldOptions,
 ): readonly string[] {
   if (format === "jsonl") {
     const given = givenLines(records, options);
     if (given) return given;
   }
   const lines: string[] = header && format === "csv" ? [csvHeader()] : [];
-  for (const record of records) lines.push(encodeRecord(record, format));
+  for (const record of records) lines.push(encodeRecord(record, format, csv));
   return lines;
 }
 
@@ -274,6 +312,21 @@ export interface FileSinkOptions {
    * @default {true}
    */
   fsync?: boolean;
+  /**
+   * The permission bits of the file when the sink creates it (before the
+   * umask); an existing file keeps its own. Audit entries hold IP addresses,
+   * emails and names, so by default only the owner may read the file.
+   *
+   * @default {0o600}
+   */
+  mode?: number;
+  /**
+   * Neutralise CSV cells that a spreadsheet would run as a formula (see
+   * {@linkcode CsvFieldOptions.formulaEscape}). JSON Lines are never changed.
+   *
+   * @default {true}
+   */
+  formulaEscape?: boolean;
 }
 
 /**
@@ -311,6 +364,8 @@ export class FileSink implements AuditSink {
   #path: string;
   #format: AuditOutputFormat;
   #fsync: boolean;
+  #mode: number;
+  #formulaEscape: boolean;
   #file: Deno.FsFile | undefined;
   #position = 0;
   #unsynced = false;
@@ -320,8 +375,9 @@ export class FileSink implements AuditSink {
    * Makes a file sink; nothing is opened until {@linkcode FileSink.open}.
    *
    * @param path The output file.
-   * @param options Format and fsync.
+   * @param options Format, fsync, mode, formula escaping.
    * @throws {TypeError} When the path is empty or the format unknown.
+   * @throws {RangeError} When the mode is not an integer from 0 to 0o777.
    */
   constructor(path: string, options: FileSinkOptions = {}) {
     if (typeof path !== "string" || path === "") {
@@ -330,6 +386,8 @@ export class FileSink implements AuditSink {
     this.#path = path;
     this.#format = checkFormat(options.format ?? "jsonl");
     this.#fsync = options.fsync ?? true;
+    this.#mode = checkFileMode(options.mode ?? 0o600, "output file mode");
+    this.#formulaEscape = options.formulaEscape ?? true;
   }
 
   /** The output file's path. */
@@ -351,6 +409,7 @@ export class FileSink implements AuditSink {
       read: true,
       write: true,
       create: true,
+      mode: this.#mode,
     });
     try {
       const size = (await file.stat()).size;
@@ -419,7 +478,9 @@ export class FileSink implements AuditSink {
     if (!file) throw new Error("File sink is not open: call open() first");
     if (records.length > 0) {
       const bytes = this.#encode(
-        encodeBatch(records, this.#format, this.#position === 0, options),
+        encodeBatch(records, this.#format, this.#position === 0, options, {
+          formulaEscape: this.#formulaEscape,
+        }),
       );
       this.#unsynced = true;
       await writeAll(file, bytes);
@@ -503,6 +564,13 @@ export interface StdoutSinkOptions {
    * @default {Deno.stdout}
    */
   writer?: ByteWriter;
+  /**
+   * Neutralise CSV cells that a spreadsheet would run as a formula (see
+   * {@linkcode CsvFieldOptions.formulaEscape}). JSON Lines are never changed.
+   *
+   * @default {true}
+   */
+  formulaEscape?: boolean;
 }
 
 /**
@@ -527,6 +595,7 @@ export interface StdoutSinkOptions {
 export class StdoutSink implements AuditSink {
   #format: AuditOutputFormat;
   #writer: ByteWriter | undefined;
+  #formulaEscape: boolean;
   #headerWritten = false;
 
   /**
@@ -538,6 +607,7 @@ export class StdoutSink implements AuditSink {
   constructor(options: StdoutSinkOptions = {}) {
     this.#format = checkFormat(options.format ?? "jsonl");
     this.#writer = options.writer;
+    this.#formulaEscape = options.formulaEscape ?? true;
   }
 
   /**
@@ -558,6 +628,7 @@ export class StdoutSink implements AuditSink {
       this.#format,
       !this.#headerWritten,
       options,
+      { formulaEscape: this.#formulaEscape },
     );
     if (this.#format === "csv") this.#headerWritten = true;
     await writeAll(
@@ -747,7 +818,7 @@ export class HttpSink implements AuditSink {
         ? given?.join("") ??
           batch.map((r) => JSON.stringify(r) + "\n").join("")
         : JSON.stringify(batch);
-      const key = await sha256Hex(batch.map((r) => r.id).join("\n"));
+      const key = sha256Hex(batch.map((r) => r.id).join("\n"));
       await this.#transport.send(
         () =>
           new Request(this.#url, {
@@ -776,11 +847,4 @@ export class HttpSink implements AuditSink {
     }
     return undefined;
   }
-}
-
-async function sha256Hex(text: string): Promise<string> {
-  const digest = new Uint8Array(
-    await crypto.subtle.digest("SHA-256", encoder.encode(text)),
-  );
-  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
 }

@@ -1,8 +1,16 @@
 // File-system helpers for the encrypted file store: private directories,
-// atomic replacement (temp file, fsync, rename, directory fsync), no-clobber
-// creation, and the cross-process lock on a separate lock file.
+// atomic replacement (through `_fs/`: temp file, fsync, rename, directory
+// fsync), no-clobber creation, and the cross-process lock on a separate lock
+// file.
 
 import { basename, dirname, join } from "node:path";
+import { sleep } from "../_http/mod.ts";
+import {
+  fileOps,
+  TEMP_SUFFIX,
+  writeFileAtomic,
+  writeTempFile,
+} from "../_fs/mod.ts";
 import { LockTimeoutError } from "./errors.ts";
 
 const isWindows = (): boolean => Deno.build.os === "windows";
@@ -20,73 +28,21 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
 }
 
 /** Flushes a directory's entries (renames, links) to disk where supported. */
-export async function syncDir(dir: string): Promise<void> {
-  if (isWindows()) return;
-  let handle: Deno.FsFile | undefined;
-  try {
-    handle = await Deno.open(dir, { read: true });
-    await handle.sync();
-  } catch {
-    // Some file systems cannot fsync a directory; the rename is still atomic.
-  } finally {
-    handle?.close();
-  }
-}
-
-async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
-  let offset = 0;
-  while (offset < bytes.length) {
-    offset += await file.write(bytes.subarray(offset));
-  }
-}
-
-function randomSuffix(): string {
-  return Array.from(
-    crypto.getRandomValues(new Uint8Array(8)),
-    (b) => b.toString(16).padStart(2, "0"),
-  ).join("");
-}
-
-/** Writes `bytes` to a new, fsynced, mode-0600 temp file beside `path`. */
-async function writeTemp(path: string, bytes: Uint8Array): Promise<string> {
-  const temp = join(dirname(path), `.${basename(path)}.${randomSuffix()}.tmp`);
-  const file = await Deno.open(temp, {
-    write: true,
-    createNew: true,
-    mode: 0o600,
-  });
-  try {
-    await writeAll(file, bytes);
-    await file.sync();
-  } catch (error) {
-    file.close();
-    await Deno.remove(temp).catch(() => {});
-    throw error;
-  }
-  file.close();
-  return temp;
+export function syncDir(dir: string): Promise<void> {
+  return fileOps.syncDirectory(dir);
 }
 
 /**
- * Replaces `path` with `bytes` atomically: a reader sees the old content or
- * the new, never a mix, even if the process dies at any instant.
+ * Replaces `path` with `bytes` atomically (the package's one atomic writer,
+ * mode 0600), in a private directory, then removes stale temp files.
  */
 export async function atomicReplace(
   path: string,
   bytes: Uint8Array,
   signal?: AbortSignal,
 ): Promise<void> {
-  const dir = dirname(path);
-  await ensurePrivateDir(dir);
-  const temp = await writeTemp(path, bytes);
-  try {
-    signal?.throwIfAborted();
-    await Deno.rename(temp, path);
-  } catch (error) {
-    await Deno.remove(temp).catch(() => {});
-    throw error;
-  }
-  await syncDir(dir);
+  await ensurePrivateDir(dirname(path));
+  await writeFileAtomic(path, bytes, { mode: 0o600, signal });
   await removeStaleTemps(path);
 }
 
@@ -107,7 +63,7 @@ async function removeStaleTemps(path: string): Promise<void> {
     for await (const entry of Deno.readDir(dir)) {
       if (
         !entry.isFile || !entry.name.startsWith(prefix) ||
-        !/^[0-9a-f]{16}\.tmp$/.test(entry.name.slice(prefix.length))
+        !TEMP_SUFFIX.test(entry.name.slice(prefix.length))
       ) continue;
       const temp = join(dir, entry.name);
       try {
@@ -134,7 +90,7 @@ export async function writeNewFile(
 ): Promise<boolean> {
   const dir = dirname(path);
   await ensurePrivateDir(dir);
-  const temp = await writeTemp(path, bytes);
+  const temp = await writeTempFile(path, bytes, { mode: 0o600 });
   try {
     await Deno.link(temp, path);
   } catch (error) {
@@ -143,7 +99,7 @@ export async function writeNewFile(
   } finally {
     await Deno.remove(temp).catch(() => {});
   }
-  await syncDir(dir);
+  await fileOps.syncDirectory(dir);
   return true;
 }
 
@@ -197,25 +153,6 @@ export function assertRegularFile(path: string, info: Deno.FileInfo): void {
       }'`
       : `Invalid settings location '${path}': it is not a regular file`,
   );
-}
-
-/** Sleeps `ms`, rejecting with the signal's reason if aborted. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }
 
 /** Options for {@linkcode lockFile}. */

@@ -17,7 +17,7 @@ import type {
 import { encodeRecord, sealBytes, type Subject, unseal } from "./_format.ts";
 import { createKeySource, type KeySource } from "./_keys.ts";
 import { checkTimeout, Mutex } from "./_mutex.ts";
-import { sleep } from "./_fs.ts";
+import { sleep } from "../_http/mod.ts";
 import {
   LockTimeoutError,
   SettingsConflictError,

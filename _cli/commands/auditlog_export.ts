@@ -5,6 +5,7 @@
  */
 
 import type { CommandContext } from "../context.ts";
+import { fileMode } from "../file_mode.ts";
 import { classifyError, EXIT, UsageError } from "../errors.ts";
 import {
   auditClient,
@@ -93,9 +94,11 @@ export async function runAuditlogExport(
 
   const path = flags.string("out");
   const checkpointPath = flags.string("checkpoint");
+  const mode = fileMode(context);
+  const formulaEscape = !(flags.boolean("csv-raw") ?? false);
   const sink: AuditSink = path === undefined
-    ? new StdoutSink({ format, writer: context.io.stdout })
-    : new FileSink(path, { format });
+    ? new StdoutSink({ format, writer: context.io.stdout, formulaEscape })
+    : new FileSink(path, { format, mode, formulaEscape });
   // Its own controller, so follow mode can also stop on an error no retry can fix.
   const stop = new AbortController();
   const forward = () => stop.abort(signal.reason);
@@ -109,7 +112,7 @@ export async function runAuditlogExport(
     signal: stop.signal,
   };
   if (checkpointPath !== undefined) {
-    options.checkpoint = new FileCheckpointStore(checkpointPath);
+    options.checkpoint = new FileCheckpointStore(checkpointPath, { mode });
   }
   if (since !== undefined) options.since = since;
   if (until !== undefined) options.until = until;

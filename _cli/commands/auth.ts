@@ -12,7 +12,7 @@ import {
   openStore,
   resolveConnection,
 } from "../resolve_connection.ts";
-import { AtomicFile } from "../atomic_file.ts";
+import { AtomicFile } from "../../_fs/mod.ts";
 import { readPassphrase } from "../prompt.ts";
 import { readBytesArgument } from "../read_input.ts";
 import {
@@ -362,7 +362,7 @@ export async function runAuthExport(context: CommandContext): Promise<number> {
   const blob = await exportCredentials(store, passphrase, {
     signal: context.signal,
   });
-  const file = await AtomicFile.create(path, 0o600);
+  const file = await AtomicFile.create(path, { mode: 0o600 });
   try {
     await file.writeBytes(blob);
     await file.commit();

@@ -7,7 +7,8 @@
 import type { CommandContext } from "../context.ts";
 import { CommandError, EXIT } from "../errors.ts";
 import { graphqlClient, resolveConnection } from "../resolve_connection.ts";
-import { AtomicFile } from "../atomic_file.ts";
+import { AtomicFile } from "../../_fs/mod.ts";
+import { fileMode } from "../file_mode.ts";
 import { csvRow } from "../csv.ts";
 import { progressLine } from "../output.ts";
 import type { Item } from "../../graphql/mod.ts";
@@ -55,6 +56,8 @@ export async function runItemsExport(context: CommandContext): Promise<number> {
   const format = flags.choice("format", ["jsonl", "csv"] as const) ?? "jsonl";
   const pageSize = flags.integer("page-size", { min: 1, max: 500 }) ?? 100;
   const path = flags.string("out");
+  const mode = fileMode(context);
+  const csv = { formulaEscape: !(flags.boolean("csv-raw") ?? false) };
   const connection = resolveConnection(context, "graphql");
   const client = graphqlClient(context, connection);
 
@@ -77,7 +80,9 @@ export async function runItemsExport(context: CommandContext): Promise<number> {
     ? found.items_count
     : undefined;
 
-  const file = path === undefined ? undefined : await AtomicFile.create(path);
+  const file = path === undefined
+    ? undefined
+    : await AtomicFile.create(path, { mode });
   const write = file
     ? (text: string) => file.write(text)
     : (text: string) => out.data(text);
@@ -96,7 +101,7 @@ export async function runItemsExport(context: CommandContext): Promise<number> {
           "created_at",
           "updated_at",
           ...columns.map((c) => c.title),
-        ]),
+        ], csv),
       );
     }
     for await (
@@ -118,7 +123,7 @@ export async function runItemsExport(context: CommandContext): Promise<number> {
           item.created_at,
           item.updated_at,
           ...columns.map((column) => byId.get(column.id)),
-        ]));
+        ], csv));
       } else {
         chunk.push(JSON.stringify(item) + "\n");
       }

@@ -7,7 +7,7 @@
 import type { CommandContext } from "../context.ts";
 import { EXIT } from "../errors.ts";
 import { graphqlClient, resolveConnection } from "../resolve_connection.ts";
-import { writeFileAtomic } from "../atomic_file.ts";
+import { writeFileAtomic } from "../../_fs/mod.ts";
 import type { FetchSchemaOptions } from "../../graphql/mod.ts";
 
 /**
@@ -40,7 +40,7 @@ export async function runSchemaPull(context: CommandContext): Promise<number> {
     }
     return EXIT.ok;
   }
-  await writeFileAtomic(path, text);
+  await writeFileAtomic(path, text, { mode: 0o644 }); // a schema is public
   const types = typeof schema === "string"
     ? (schema.match(/^(type|interface|enum|input|union|scalar) /gm) ?? [])
       .length
