@@ -520,7 +520,12 @@ export class HttpTransport {
           redirect: "manual",
           signal: controller.signal,
         });
-        if (isRedirect(response.status)) {
+        // A request that asks not to follow redirects (OAuth token requests,
+        // whose bodies carry secrets) gets the 3xx itself to interpret.
+        const manual = (init.redirect ??
+          (request instanceof Request ? request.redirect : undefined)) ===
+          "manual";
+        if (isRedirect(response.status) && !manual) {
           response = await this.#follow(
             response,
             request instanceof Request ? request.url : request,

@@ -24,7 +24,11 @@ import { type Batch, buildBatch } from "./_page_batch.ts";
 import { canonicalJson } from "./entry_id.ts";
 import type { AuditSink, SinkState } from "./sinks.ts";
 import type { AuditLogFilters, AuditLogPage, AuditLogSource } from "./types.ts";
-import type { ExportFilters, ExportProgress, ExportResult } from "./export.ts";
+import type {
+  ExportFilters,
+  ExportProgress,
+  ExportResult,
+} from "./export_types.ts";
 
 /** The validated options of one export. */
 export interface ExportConfig {

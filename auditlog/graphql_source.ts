@@ -19,7 +19,11 @@ import type {
 
 // What the source needs from a client is the GraphQL module's requester
 // (one definition, which MondayClient satisfies).
-export type { GraphQLRequester } from "../graphql/mod.ts";
+export type {
+  GraphQLRequester,
+  RequesterOptions,
+  Variables,
+} from "../graphql/mod.ts";
 
 /** Options for {@linkcode GraphQLAuditLogSource}. */
 export interface GraphQLAuditLogSourceOptions {

@@ -62,6 +62,8 @@ export {
   GraphQLAuditLogSource,
   type GraphQLAuditLogSourceOptions,
   type GraphQLRequester,
+  type RequesterOptions,
+  type Variables,
 } from "./graphql_source.ts";
 export {
   isIpAddress,
