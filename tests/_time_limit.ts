@@ -46,3 +46,33 @@ export function withTimeLimit(
     }
   };
 }
+
+/** A test definition, with or without its function. */
+export type TimedTestDefinition =
+  | Deno.TestDefinition
+  | Omit<Deno.TestDefinition, "fn">;
+
+/**
+ * `Deno.test` with a time limit, in `Deno.test`'s usual forms: a name and a
+ * function, a definition object (whose `fn` is wrapped), or a definition
+ * without `fn` and the function after it.
+ *
+ * @param nameOrDefinition The test's name, or its definition.
+ * @param fn The test body, where the definition does not hold it.
+ * @param limitMs The limit.
+ */
+export function timedTest(
+  nameOrDefinition: string | TimedTestDefinition,
+  fn?: (t: Deno.TestContext, signal: AbortSignal) => Promise<void> | void,
+  limitMs: number = DEFAULT_TEST_TIME_LIMIT_MS,
+): void {
+  if (typeof nameOrDefinition === "string") {
+    if (fn === undefined) throw new TypeError("timedTest needs a function");
+    Deno.test(nameOrDefinition, withTimeLimit(limitMs, fn));
+    return;
+  }
+  const body = fn ??
+    ("fn" in nameOrDefinition ? nameOrDefinition.fn : undefined);
+  if (body === undefined) throw new TypeError("timedTest needs a function");
+  Deno.test({ ...nameOrDefinition, fn: withTimeLimit(limitMs, body) });
+}

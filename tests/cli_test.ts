@@ -1,4 +1,5 @@
 /**
+
  * The `mondaykit` CLI run as a subprocess against an emulator started here:
  * stdout, stderr, exit codes and files for every command and flag.
  */
@@ -11,6 +12,13 @@ import {
   runCli,
   type RunOptions,
 } from "./cli/_run.ts";
+import { timedTest, type TimedTestDefinition } from "./_time_limit.ts";
+
+/** This file's tests run subprocesses or long loops: a longer limit. */
+const timedTestLong = (
+  nameOrDefinition: string | TimedTestDefinition,
+  fn?: (t: Deno.TestContext) => Promise<void> | void,
+) => timedTest(nameOrDefinition, fn, 180_000);
 
 function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -86,7 +94,7 @@ function spawnCli(args: string[], env: Record<string, string>) {
   return { child, stdout: () => stdout, stderr: () => stderr, done };
 }
 
-Deno.test("cli against the emulator", async (t) => {
+timedTestLong("cli against the emulator", async (t) => {
   const callbackPort = freePort();
   await using emulator = await startEmulator({
     // Ten minutes back, so the exporter's one-minute lag leaves every entry in the window.
@@ -1121,152 +1129,166 @@ Deno.test("cli against the emulator", async (t) => {
   await Deno.remove(dir, { recursive: true });
 });
 
-Deno.test("cli: --api-version and --token reach the server as given", async () => {
-  await using server = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
-    (request) =>
-      Response.json({
-        data: {
-          version: request.headers.get("api-version"),
-          authorization: request.headers.get("authorization"),
-        },
-      }),
-  );
-  const result = await runCli([
-    "query",
-    "{ version }",
-    "--api-url",
-    `http://127.0.0.1:${server.addr.port}/v2`,
-    "--api-version",
-    "2026-07",
-    "--token",
-    "flag-token-0123456789",
-    "--json",
-  ], { env: { MONDAYKIT_CONNECTION: "", MONDAY_API_TOKEN: "env-token" } });
-  assert.equal(result.code, 0, result.stderr);
-  assert.deepEqual(JSON.parse(result.stdout), {
-    version: "2026-07",
-    authorization: "flag-token-0123456789",
-  });
-});
-
-Deno.test("cli: --api-version follows the library's one rule: 'current' is sent, 2026-02 refused before any request", async () => {
-  let requests = 0;
-  await using server = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
-    (request) => {
-      requests++;
-      return Response.json({
-        data: { version: request.headers.get("api-version") },
-      });
-    },
-  );
-  const run = (version: string) =>
-    runCli([
+timedTestLong(
+  "cli: --api-version and --token reach the server as given",
+  async () => {
+    await using server = Deno.serve(
+      { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+      (request) =>
+        Response.json({
+          data: {
+            version: request.headers.get("api-version"),
+            authorization: request.headers.get("authorization"),
+          },
+        }),
+    );
+    const result = await runCli([
       "query",
       "{ version }",
       "--api-url",
       `http://127.0.0.1:${server.addr.port}/v2`,
       "--api-version",
-      version,
+      "2026-07",
       "--token",
       "flag-token-0123456789",
       "--json",
-    ], { env: { MONDAYKIT_CONNECTION: "" } });
-  const current = await run("current");
-  assert.equal(current.code, 0, current.stderr);
-  assert.deepEqual(JSON.parse(current.stdout), { version: "current" });
-  const refused = await run("2026-02");
-  assert.notEqual(refused.code, 0);
-  assert.match(
-    refused.stderr,
-    /'apiVersion' must be 'YYYY-MM' with month 01, 04, 07 or 10, 'current' or 'dev', got '2026-02'/,
-  );
-  assert.equal(requests, 1);
-});
+    ], { env: { MONDAYKIT_CONNECTION: "", MONDAY_API_TOKEN: "env-token" } });
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(JSON.parse(result.stdout), {
+      version: "2026-07",
+      authorization: "flag-token-0123456789",
+    });
+  },
+);
 
-Deno.test("cli: --timeout is per request: a slower response is abandoned and the query retried", async () => {
-  await using emulator = await startEmulator({ items: 3 });
-  emulator.inject("graphql", { delayMs: 2500 });
-  const slow = await runCli([
-    "query",
-    "{ me { id } }",
-    "--timeout",
-    "0.5",
-    "--verbose",
-  ], {
-    env: {
-      MONDAYKIT_CONNECTION: "",
-      MONDAY_API_TOKEN: emulator.credentials.apiToken,
-      MONDAY_API_URL: emulator.apiUrl,
-    },
-  });
-  assert.equal(slow.code, 0, slow.stderr);
-  assert.equal(JSON.parse(slow.stdout).me.id, "40000001");
-  assert.match(slow.stderr, /http retry POST \S+ attempt 1 .*tim/i);
-  assert.match(slow.stderr, /http response POST \S+ attempt 2 status 200/);
-});
+timedTestLong(
+  "cli: --api-version follows the library's one rule: 'current' is sent, 2026-02 refused before any request",
+  async () => {
+    let requests = 0;
+    await using server = Deno.serve(
+      { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+      (request) => {
+        requests++;
+        return Response.json({
+          data: { version: request.headers.get("api-version") },
+        });
+      },
+    );
+    const run = (version: string) =>
+      runCli([
+        "query",
+        "{ version }",
+        "--api-url",
+        `http://127.0.0.1:${server.addr.port}/v2`,
+        "--api-version",
+        version,
+        "--token",
+        "flag-token-0123456789",
+        "--json",
+      ], { env: { MONDAYKIT_CONNECTION: "" } });
+    const current = await run("current");
+    assert.equal(current.code, 0, current.stderr);
+    assert.deepEqual(JSON.parse(current.stdout), { version: "current" });
+    const refused = await run("2026-02");
+    assert.notEqual(refused.code, 0);
+    assert.match(
+      refused.stderr,
+      /'apiVersion' must be 'YYYY-MM' with month 01, 04, 07 or 10, 'current' or 'dev', got '2026-02'/,
+    );
+    assert.equal(requests, 1);
+  },
+);
 
-Deno.test("cli: the emulator command prints URLs and credentials, serves, and stops on SIGTERM", async () => {
-  const cli = spawnCli([
-    "emulator",
-    "--json",
-    "--items",
-    "12",
-    "--seed",
-    "7",
-    "--audit-entries",
-    "40",
-  ], {});
-  const [line] = await waitFor(cli.stdout, /^\{.*\}\n/, cli.child);
-  const info = JSON.parse(line);
-  assert.match(info.apiUrl, /^http:\/\/127\.0\.0\.1:\d+\/v2$/);
-  assert.match(
-    info.connections.graphql,
-    /^APIToken=.*;ApiUrl=http:\/\/127\.0\.0\.1:\d+\/v2$/,
-  );
-  const result = await runCli([
-    "items",
-    "export",
-    "--board",
-    "5000000001",
-    "--connection",
-    info.connections.graphql,
-  ], {
-    env: { MONDAYKIT_CONNECTION: "" },
-  });
-  assert.equal(result.code, 0, result.stderr);
-  assert.equal(lines(result.stdout).length, 12);
-  const audit = await runCli([
-    "auditlog",
-    "export",
-    "--connection",
-    info.connections.audit,
-  ], {
-    env: { MONDAYKIT_CONNECTION: "" },
-  });
-  assert.equal(audit.code, 0, audit.stderr);
-  assert.ok(lines(audit.stdout).length > 0 && lines(audit.stdout).length <= 40);
-  cli.child.kill("SIGTERM");
-  assert.equal(await cli.done, 0, cli.stderr());
-  assert.equal(cli.stderr(), "", "--json: nothing but the JSON line");
+timedTestLong(
+  "cli: --timeout is per request: a slower response is abandoned and the query retried",
+  async () => {
+    await using emulator = await startEmulator({ items: 3 });
+    emulator.inject("graphql", { delayMs: 2500 });
+    const slow = await runCli([
+      "query",
+      "{ me { id } }",
+      "--timeout",
+      "0.5",
+      "--verbose",
+    ], {
+      env: {
+        MONDAYKIT_CONNECTION: "",
+        MONDAY_API_TOKEN: emulator.credentials.apiToken,
+        MONDAY_API_URL: emulator.apiUrl,
+      },
+    });
+    assert.equal(slow.code, 0, slow.stderr);
+    assert.equal(JSON.parse(slow.stdout).me.id, "40000001");
+    assert.match(slow.stderr, /http retry POST \S+ attempt 1 .*tim/i);
+    assert.match(slow.stderr, /http response POST \S+ attempt 2 status 200/);
+  },
+);
 
-  const port = freePort();
-  const human = spawnCli(["emulator", "--port", String(port)], {});
-  await waitFor(
-    human.stdout,
-    /Connection strings:[\s\S]*auth login --connection '.*'\n/,
-    human.child,
-  );
-  assert.match(
-    human.stdout(),
-    new RegExp(
-      `mondaykit emulator listening on http://127\\.0\\.0\\.1:${port}`,
-    ),
-  );
-  assert.match(human.stdout(), /API token\s+\S+/);
-  await waitFor(human.stderr, /Serving until Ctrl-C/, human.child);
-  human.child.kill("SIGINT");
-  assert.equal(await human.done, 0);
-  assert.match(human.stderr(), /Stopping the emulator/);
-});
+timedTestLong(
+  "cli: the emulator command prints URLs and credentials, serves, and stops on SIGTERM",
+  async () => {
+    const cli = spawnCli([
+      "emulator",
+      "--json",
+      "--items",
+      "12",
+      "--seed",
+      "7",
+      "--audit-entries",
+      "40",
+    ], {});
+    const [line] = await waitFor(cli.stdout, /^\{.*\}\n/, cli.child);
+    const info = JSON.parse(line);
+    assert.match(info.apiUrl, /^http:\/\/127\.0\.0\.1:\d+\/v2$/);
+    assert.match(
+      info.connections.graphql,
+      /^APIToken=.*;ApiUrl=http:\/\/127\.0\.0\.1:\d+\/v2$/,
+    );
+    const result = await runCli([
+      "items",
+      "export",
+      "--board",
+      "5000000001",
+      "--connection",
+      info.connections.graphql,
+    ], {
+      env: { MONDAYKIT_CONNECTION: "" },
+    });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(lines(result.stdout).length, 12);
+    const audit = await runCli([
+      "auditlog",
+      "export",
+      "--connection",
+      info.connections.audit,
+    ], {
+      env: { MONDAYKIT_CONNECTION: "" },
+    });
+    assert.equal(audit.code, 0, audit.stderr);
+    assert.ok(
+      lines(audit.stdout).length > 0 && lines(audit.stdout).length <= 40,
+    );
+    cli.child.kill("SIGTERM");
+    assert.equal(await cli.done, 0, cli.stderr());
+    assert.equal(cli.stderr(), "", "--json: nothing but the JSON line");
+
+    const port = freePort();
+    const human = spawnCli(["emulator", "--port", String(port)], {});
+    await waitFor(
+      human.stdout,
+      /Connection strings:[\s\S]*auth login --connection '.*'\n/,
+      human.child,
+    );
+    assert.match(
+      human.stdout(),
+      new RegExp(
+        `mondaykit emulator listening on http://127\\.0\\.0\\.1:${port}`,
+      ),
+    );
+    assert.match(human.stdout(), /API token\s+\S+/);
+    await waitFor(human.stderr, /Serving until Ctrl-C/, human.child);
+    human.child.kill("SIGINT");
+    assert.equal(await human.done, 0);
+    assert.match(human.stderr(), /Stopping the emulator/);
+  },
+);

@@ -1,4 +1,5 @@
 /**
+
  * The exporter against the emulator at monday's real audit limit of 50
  * requests per window, with the window scaled down from 60 s to 2 s so the
  * test runs in seconds of real time.
@@ -11,6 +12,7 @@ import {
   type AuditSink,
   exportAuditLogs,
 } from "../../auditlog/mod.ts";
+import { timedTest } from "../_time_limit.ts";
 
 /** Checks order and uniqueness as records stream past, keeping only ids. */
 class CheckingSink implements AuditSink {
@@ -54,51 +56,60 @@ async function emulatorOnRealTime(entries: number, perWindow = 50) {
 // The limit is small (10 requests per 2 s window) so that even a loaded
 // machine sends faster than it allows and the client-side limiter must pace
 // the export; 20 pages and their probes cross it more than twice.
-Deno.test("exportAuditLogs() exports 20,000 entries at 10 requests per window without a 429", async () => {
-  const { emulator, syncedFetch } = await emulatorOnRealTime(20_000, 10);
-  await using _ = emulator;
-  const client = new AuditLogClient({
-    token: emulator.credentials.auditToken,
-    domain: emulator.domain,
-    fetch: syncedFetch,
-    rateLimit: { requests: 10, windowMs: 2000 },
-  });
-  const sink = new CheckingSink();
-  const result = await exportAuditLogs({ source: client, sink, lagMs: 0 });
-  assert.equal(result.entries, 20_000);
-  assert.equal(sink.count, 20_000);
-  assert.equal(result.pages, 20);
-  assert.ok(
-    result.requests > 20,
-    "the limit had to be crossed more than twice",
-  );
-  assert.equal(emulator.stats().requests.audit, result.requests);
-  assert.equal(emulator.stats().rateLimited, 0);
-  assert.ok(client.limiterWaits > 0, "the client-side limiter did the waiting");
-  // Ids are unique except for entries equal in every field.
-  assert.ok(sink.ids.size > 19_800);
-});
+timedTest(
+  "exportAuditLogs() exports 20,000 entries at 10 requests per window without a 429",
+  async () => {
+    const { emulator, syncedFetch } = await emulatorOnRealTime(20_000, 10);
+    await using _ = emulator;
+    const client = new AuditLogClient({
+      token: emulator.credentials.auditToken,
+      domain: emulator.domain,
+      fetch: syncedFetch,
+      rateLimit: { requests: 10, windowMs: 2000 },
+    });
+    const sink = new CheckingSink();
+    const result = await exportAuditLogs({ source: client, sink, lagMs: 0 });
+    assert.equal(result.entries, 20_000);
+    assert.equal(sink.count, 20_000);
+    assert.equal(result.pages, 20);
+    assert.ok(
+      result.requests > 20,
+      "the limit had to be crossed more than twice",
+    );
+    assert.equal(emulator.stats().requests.audit, result.requests);
+    assert.equal(emulator.stats().rateLimited, 0);
+    assert.ok(
+      client.limiterWaits > 0,
+      "the client-side limiter did the waiting",
+    );
+    // Ids are unique except for entries equal in every field.
+    assert.ok(sink.ids.size > 19_800);
+  },
+);
 
-Deno.test("without the client-side limiter the emulator answers 429, and the client waits it out", async () => {
-  const { emulator, syncedFetch } = await emulatorOnRealTime(5_500);
-  await using _ = emulator;
-  const client = new AuditLogClient({
-    token: emulator.credentials.auditToken,
-    domain: emulator.domain,
-    fetch: syncedFetch,
-    rateLimit: false,
-  });
-  const sink = new CheckingSink();
-  const result = await exportAuditLogs({
-    source: client,
-    sink,
-    lagMs: 0,
-    perPage: 100,
-  });
-  assert.equal(sink.count, 5_500);
-  assert.ok(emulator.stats().rateLimited >= 1, "the test can see a 429");
-  assert.equal(
-    emulator.stats().requests.audit,
-    result.requests + emulator.stats().rateLimited,
-  );
-});
+timedTest(
+  "without the client-side limiter the emulator answers 429, and the client waits it out",
+  async () => {
+    const { emulator, syncedFetch } = await emulatorOnRealTime(5_500);
+    await using _ = emulator;
+    const client = new AuditLogClient({
+      token: emulator.credentials.auditToken,
+      domain: emulator.domain,
+      fetch: syncedFetch,
+      rateLimit: false,
+    });
+    const sink = new CheckingSink();
+    const result = await exportAuditLogs({
+      source: client,
+      sink,
+      lagMs: 0,
+      perPage: 100,
+    });
+    assert.equal(sink.count, 5_500);
+    assert.ok(emulator.stats().rateLimited >= 1, "the test can see a 429");
+    assert.equal(
+      emulator.stats().requests.audit,
+      result.requests + emulator.stats().rateLimited,
+    );
+  },
+);

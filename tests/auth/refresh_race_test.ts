@@ -2,10 +2,17 @@ import assert from "node:assert/strict";
 import { OAuthClient } from "../../auth/oauth_client.ts";
 import { startEmulator } from "../../emulator/mod.ts";
 import { EncryptedFileStore } from "../../storage/mod.ts";
+import { timedTest, type TimedTestDefinition } from "../_time_limit.ts";
+
+/** This file's tests run subprocesses or long loops: a longer limit. */
+const timedTestLong = (
+  nameOrDefinition: string | TimedTestDefinition,
+  fn?: (t: Deno.TestContext) => Promise<void> | void,
+) => timedTest(nameOrDefinition, fn, 120_000);
 
 const PROCESSES = 12;
 
-Deno.test({
+timedTestLong({
   name:
     "12 processes sharing a settings file that all need a refresh at once: exactly one refresh reaches the server, all end with a working token",
   async fn() {

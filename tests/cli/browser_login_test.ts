@@ -1,4 +1,5 @@
 /**
+
  * The real-browser login: `mondaykit auth login --no-browser` against the emulator's
  * HTML consent page, approved in headless Chromium driven by playwright-core. Skipped,
  * with a message, where /usr/bin/chromium is absent (`.ci/run` installs it).
@@ -7,6 +8,13 @@
 import assert from "node:assert/strict";
 import { startEmulator } from "../../emulator/mod.ts";
 import { CLI_PERMISSIONS, runCli } from "./_run.ts";
+import { timedTest, type TimedTestDefinition } from "../_time_limit.ts";
+
+/** This file's tests run subprocesses or long loops: a longer limit. */
+const timedTestLong = (
+  nameOrDefinition: string | TimedTestDefinition,
+  fn?: (t: Deno.TestContext) => Promise<void> | void,
+) => timedTest(nameOrDefinition, fn, 120_000);
 
 const CHROMIUM = "/usr/bin/chromium";
 
@@ -32,7 +40,7 @@ function freePort(): number {
   return port;
 }
 
-Deno.test({
+timedTestLong({
   name:
     "auth login: approve on the emulator's consent page in headless Chromium; the CLI stores the tokens",
   ignore: !available,

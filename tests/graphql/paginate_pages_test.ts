@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { startEmulator } from "../../emulator/mod.ts";
 import { MondayClient, paginatePages } from "../../graphql/mod.ts";
 import { json, scriptedFetch } from "./_fake.ts";
+import { timedTest } from "../_time_limit.ts";
 
 async function setup(options: Parameters<typeof startEmulator>[0]) {
   const emulator = await startEmulator(options);
@@ -13,7 +14,7 @@ async function setup(options: Parameters<typeof startEmulator>[0]) {
   return { emulator, client };
 }
 
-Deno.test("paginatePages: users, page by page until a short page", async () => {
+timedTest("paginatePages: users, page by page until a short page", async () => {
   const { emulator, client } = await setup({ users: 45 });
   await using _ = emulator;
   emulator.resetStats();
@@ -29,7 +30,7 @@ Deno.test("paginatePages: users, page by page until a short page", async () => {
   assert.equal(emulator.stats().requests.graphql, 5);
 });
 
-Deno.test("paginatePages: boards with filters and a start page", async () => {
+timedTest("paginatePages: boards with filters and a start page", async () => {
   const { emulator, client } = await setup({ boards: 7 });
   await using _ = emulator;
   const all: string[] = [];
@@ -56,29 +57,32 @@ Deno.test("paginatePages: boards with filters and a start page", async () => {
   assert.deepEqual(picked.sort(), [all[1], all[4]].sort());
 });
 
-Deno.test("paginatePages: audit_logs follows has_more_pages, with filters", async () => {
-  const { emulator, client } = await setup({ auditEntries: 250 });
-  await using _ = emulator;
-  emulator.resetStats();
-  let count = 0;
-  for await (
-    const _entry of client.paginatePages("audit_logs", { pageSize: 100 })
-  ) count++;
-  assert.equal(count, 250);
-  assert.equal(emulator.stats().requests.graphql, 3);
-  const logins: { event: string }[] = [];
-  for await (
-    const entry of client.paginatePages<{ event: string }>("audit_logs", {
-      pageSize: 50,
-      filters: { events: ["login"] },
-      fields: "event timestamp",
-    })
-  ) logins.push(entry);
-  assert.ok(logins.length > 0 && logins.length < 250);
-  assert.ok(logins.every((e) => e.event === "login"));
-});
+timedTest(
+  "paginatePages: audit_logs follows has_more_pages, with filters",
+  async () => {
+    const { emulator, client } = await setup({ auditEntries: 250 });
+    await using _ = emulator;
+    emulator.resetStats();
+    let count = 0;
+    for await (
+      const _entry of client.paginatePages("audit_logs", { pageSize: 100 })
+    ) count++;
+    assert.equal(count, 250);
+    assert.equal(emulator.stats().requests.graphql, 3);
+    const logins: { event: string }[] = [];
+    for await (
+      const entry of client.paginatePages<{ event: string }>("audit_logs", {
+        pageSize: 50,
+        filters: { events: ["login"] },
+        fields: "event timestamp",
+      })
+    ) logins.push(entry);
+    assert.ok(logins.length > 0 && logins.length < 250);
+    assert.ok(logins.every((e) => e.event === "login"));
+  },
+);
 
-Deno.test("paginatePages: updates (over a scripted server)", async () => {
+timedTest("paginatePages: updates (over a scripted server)", async () => {
   const page = (from: number, n: number) =>
     Array.from({ length: n }, (_, i) => ({ id: String(from + i) }));
   const scripted = scriptedFetch([
@@ -109,7 +113,7 @@ Deno.test("paginatePages: updates (over a scripted server)", async () => {
   );
 });
 
-Deno.test("paginatePages: bad arguments name what is wrong", () => {
+timedTest("paginatePages: bad arguments name what is wrong", () => {
   const client = new MondayClient({ token: "scripted-token-123456" });
   assert.throws(
     // deno-lint-ignore no-explicit-any

@@ -2,6 +2,13 @@ import assert from "node:assert/strict";
 import { fromFileUrl } from "./_path.ts";
 import { EncryptedFileStore } from "../../storage/mod.ts";
 import { randomKey, tempDir } from "./_helpers.ts";
+import { timedTest, type TimedTestDefinition } from "../_time_limit.ts";
+
+/** This file's tests run subprocesses or long loops: a longer limit. */
+const timedTestLong = (
+  nameOrDefinition: string | TimedTestDefinition,
+  fn?: (t: Deno.TestContext) => Promise<void> | void,
+) => timedTest(nameOrDefinition, fn, 120_000);
 
 const WRITER = fromFileUrl(new URL("./_crash_writer.ts", import.meta.url));
 const ROUNDS = 100;
@@ -23,7 +30,7 @@ async function collectLines(
   }
 }
 
-Deno.test({
+timedTestLong({
   name:
     "EncryptedFileStore survives SIGKILL at random moments: the file always decrypts to the last or the in-flight record",
   ignore: Deno.build.os === "windows",
