@@ -66,6 +66,7 @@ export const FIELD_SCOPES: Record<string, string> = {
   change_multiple_column_values: "boards:write",
   delete_item: "boards:write",
   archive_item: "boards:write",
+  duplicate_item: "boards:write",
   move_item_to_group: "boards:write",
   move_item_to_board: "boards:write",
   create_subitem: "boards:write",
@@ -195,6 +196,8 @@ export function createRoot(): Record<string, unknown> {
       const ids = args.ids as string[] | null | undefined;
       const state = (args.state as string | null | undefined) ?? "active";
       const kind = args.board_kind as string | null | undefined;
+      const hierarchy = args.hierarchy_types as string[] | null | undefined;
+      if (hierarchy && !hierarchy.includes("classic")) return [];
       const workspaces = (args.workspace_ids as (string | null)[] | null)
         ?.map((id) => id === null ? null : String(id));
       let boards = ctx.model.boards.filter((b) =>
@@ -411,6 +414,15 @@ export function createRoot(): Record<string, unknown> {
         return itemView(item, ctx.model);
       },
     ),
+    duplicate_item: mutation("duplicate_item", (args, ctx) => {
+      const board = ctx.model.requireBoard(String(args.board_id));
+      const item = ctx.model.requireItem(args.item_id as string, board);
+      const copy = ctx.model.duplicateItem(item, {
+        ...actor(ctx),
+        withUpdates: args.with_updates === true,
+      });
+      return itemView(copy, ctx.model);
+    }),
     archive_item: mutation("archive_item", (args, ctx) => {
       const item = ctx.model.requireItem(args.item_id as string);
       ctx.model.archiveItem(item, actor(ctx));

@@ -1079,6 +1079,56 @@ export class Model {
   }
 
   /**
+   * Duplicates an item below it in its group: same name with " (copy)",
+   * same values, optionally its updates. Like monday, the copy keeps the
+   * original's `updated_at` (SYNC-FACTS §1: duplicates can carry an old
+   * stamp, so an `updated_at` watermark misses them) and the log records
+   * `batch_duplicate_pulses`.
+   *
+   * @param item The item.
+   * @param options Copy the updates too, who and when.
+   * @returns The copy.
+   */
+  duplicateItem(
+    item: ItemRecord,
+    options: Actor & { withUpdates?: boolean },
+  ): ItemRecord {
+    const board = this.requireBoard(item.boardId);
+    const values = new Map<string, string | null>();
+    for (const column of board.columns) {
+      if (column.type === "name" || READ_ONLY_KINDS.has(column.type)) continue;
+      const value = this.cell(item, column).value;
+      if (value !== null) values.set(column.id, value);
+    }
+    const name = `${item.name} (copy)`.slice(0, 255);
+    const copy = this.addItem(board, {
+      seedIndex: -1,
+      groupId: item.groupId,
+      name,
+      creatorId: options.userId,
+      createdAt: options.now,
+      updatedAt: item.updatedAt,
+    });
+    if (values.size > 0) copy.values = values;
+    if (options.withUpdates) {
+      for (const update of this.updates.filter((u) => u.itemId === item.id)) {
+        if (update.deleted) continue;
+        const clone = this.addUpdate(copy, update.body, {
+          userId: update.creatorId,
+          now: update.createdAt,
+        });
+        clone.updatedAt = update.updatedAt;
+      }
+    }
+    board.updatedAt = options.now;
+    this.#pulseEvent(board, item, "batch_duplicate_pulses", options, {
+      pulse_ids: [Number(item.id)],
+      duplicated_pulse_ids: [Number(copy.id)],
+    });
+    return copy;
+  }
+
+  /**
    * Archives an item (and its subitems).
    *
    * @param item The item.

@@ -237,3 +237,54 @@ Deno.test("items: the UI API changes data like the mutations do", async () => {
     TypeError,
   );
 });
+
+Deno.test("items: duplicate_item copies values and keeps the original's updated_at, as monday can", async () => {
+  await using emulator = await startEmulator({ items: 3 });
+  await data(
+    emulator,
+    'mutation { create_update(item_id: 1000000002, body: "note") { id } }',
+  );
+  const original = await data(
+    emulator,
+    `{ items(ids: [1000000002]) { name updated_at column_values { id value } updates { body } } }`,
+  );
+  emulator.advance(3 * 86_400_000);
+  const copied = await data(
+    emulator,
+    `mutation { duplicate_item(board_id: ${TASKS}, item_id: 1000000002, with_updates: true) { id name created_at updated_at column_values { id value } updates { body } } }`,
+  );
+  const copy = copied.duplicate_item;
+  assert.equal(copy.name, `${original.items[0].name} (copy)`);
+  assert.equal(copy.updated_at, original.items[0].updated_at);
+  assert.notEqual(copy.created_at, original.items[0].created_at);
+  assert.deepEqual(
+    copy.column_values.filter((c: { id: string }) => c.id !== "files"),
+    original.items[0].column_values.filter((c: { id: string }) =>
+      c.id !== "files"
+    ),
+  );
+  assert.deepEqual(copy.updates, original.items[0].updates);
+  assert.equal(copy.updates[0].body, "note");
+  // The copy is not "updated today": an updated_at watermark misses it.
+  const today = await data(
+    emulator,
+    `{ boards(ids: [${TASKS}]) { items_page(query_params: {rules: [{column_id: "__last_updated__", compare_value: ["TODAY"], compare_attribute: "UPDATED_AT"}]}) { items { id } } } }`,
+  );
+  assert.deepEqual(today.boards[0].items_page.items, []);
+  const log = await data(
+    emulator,
+    `{ boards(ids: [${TASKS}]) { activity_logs(limit: 1) { event data } } }`,
+  );
+  const entry = log.boards[0].activity_logs[0];
+  assert.equal(entry.event, "batch_duplicate_pulses");
+  assert.deepEqual(JSON.parse(entry.data).duplicated_pulse_ids, [
+    Number(copy.id),
+  ]);
+  const boards = await data(
+    emulator,
+    "{ classic: boards(hierarchy_types: [classic, multi_level]) { id hierarchy_type } multi: boards(hierarchy_types: [multi_level]) { id } }",
+  );
+  assert.equal(boards.classic.length, 3);
+  assert.equal(boards.classic[0].hierarchy_type, "classic");
+  assert.deepEqual(boards.multi, []);
+});
