@@ -28,6 +28,17 @@ import {
   workspaceView,
 } from "./_graphql_views.ts";
 import { type Actor, type BoardRecord, ModelError } from "./_model.ts";
+import {
+  createBoard,
+  createColumn,
+  createGroup,
+  deleteColumn,
+  removeGroup,
+  setBoardState,
+  updateBoard,
+  updateColumn,
+  updateGroup,
+} from "./_model_structure.ts";
 
 export type { AuditSource, ResolverContext } from "./_graphql_context.ts";
 export { CursorStore } from "./_graphql_cursors.ts";
@@ -489,7 +500,7 @@ export function createRoot(): Record<string, unknown> {
     }),
     create_group: mutation("create_group", (args, ctx) => {
       const board = ctx.model.requireBoard(String(args.board_id));
-      const group = ctx.model.createGroup(board, String(args.group_name), {
+      const group = createGroup(ctx.model, board, String(args.group_name), {
         ...actor(ctx),
         color: args.group_color as string | null | undefined ?? null,
       });
@@ -498,19 +509,19 @@ export function createRoot(): Record<string, unknown> {
     delete_group: mutation("delete_group", (args, ctx) => {
       const board = ctx.model.requireBoard(String(args.board_id));
       const group = ctx.model.requireGroup(board, String(args.group_id));
-      ctx.model.removeGroup(board, group, actor(ctx));
+      removeGroup(ctx.model, board, group, actor(ctx));
       return groupView(board, group);
     }),
     archive_group: mutation("archive_group", (args, ctx) => {
       const board = ctx.model.requireBoard(String(args.board_id));
       const group = ctx.model.requireGroup(board, String(args.group_id));
-      ctx.model.removeGroup(board, group, { ...actor(ctx), archive: true });
+      removeGroup(ctx.model, board, group, { ...actor(ctx), archive: true });
       return groupView(board, group);
     }),
     update_group: mutation("update_group", (args, ctx) => {
       const board = ctx.model.requireBoard(String(args.board_id));
       const group = ctx.model.requireGroup(board, String(args.group_id));
-      ctx.model.updateGroup(board, group, {
+      updateGroup(ctx.model, board, group, {
         attribute: String(args.group_attribute),
         value: String(args.new_value),
       }, actor(ctx));
@@ -519,7 +530,8 @@ export function createRoot(): Record<string, unknown> {
     create_column: mutation("create_column", (args, ctx) => {
       const board = ctx.model.requireBoard(String(args.board_id));
       const defaults = tryParse(args.defaults);
-      const column = ctx.model.createColumn(
+      const column = createColumn(
+        ctx.model,
         board,
         String(args.title),
         String(args.column_type),
@@ -539,7 +551,8 @@ export function createRoot(): Record<string, unknown> {
     change_column_title: mutation("change_column_title", (args, ctx) => {
       const board = ctx.model.requireBoard(String(args.board_id));
       const column = ctx.model.requireColumn(board, String(args.column_id));
-      ctx.model.updateColumn(
+      updateColumn(
+        ctx.model,
         board,
         column,
         { title: String(args.title) },
@@ -552,7 +565,8 @@ export function createRoot(): Record<string, unknown> {
       const column = ctx.model.requireColumn(board, String(args.column_id));
       const property = args.column_property as string | null | undefined;
       const value = args.value as string | null | undefined ?? null;
-      ctx.model.updateColumn(
+      updateColumn(
+        ctx.model,
         board,
         column,
         property === "title"
@@ -582,7 +596,7 @@ export function createRoot(): Record<string, unknown> {
         );
       }
       const settings = tryParse(args.settings);
-      ctx.model.updateColumn(board, column, {
+      updateColumn(ctx.model, board, column, {
         title: args.title as string | null | undefined ?? null,
         ...(args.description === undefined
           ? {}
@@ -597,12 +611,13 @@ export function createRoot(): Record<string, unknown> {
     delete_column: mutation("delete_column", (args, ctx) => {
       const board = ctx.model.requireBoard(String(args.board_id));
       const column = ctx.model.requireColumn(board, String(args.column_id));
-      ctx.model.deleteColumn(board, column, actor(ctx));
+      deleteColumn(ctx.model, board, column, actor(ctx));
       return columnView(column);
     }),
     create_board: mutation("create_board", (args, ctx) => {
       ctx.fieldLimit("create_board");
-      const board = ctx.model.createBoard(
+      const board = createBoard(
+        ctx.model,
         String(args.board_name),
         args.board_kind as BoardRecord["kind"],
         {
@@ -620,17 +635,17 @@ export function createRoot(): Record<string, unknown> {
     }),
     archive_board: mutation("archive_board", (args, ctx) => {
       const board = ctx.model.requireBoard(String(args.board_id));
-      ctx.model.setBoardState(board, "archived", actor(ctx));
+      setBoardState(ctx.model, board, "archived", actor(ctx));
       return boardView(board, ctx.model);
     }),
     delete_board: mutation("delete_board", (args, ctx) => {
       const board = ctx.model.requireBoard(String(args.board_id));
-      ctx.model.setBoardState(board, "deleted", actor(ctx));
+      setBoardState(ctx.model, board, "deleted", actor(ctx));
       return boardView(board, ctx.model);
     }),
     update_board: mutation("update_board", (args, ctx) => {
       const board = ctx.model.requireBoard(String(args.board_id));
-      ctx.model.updateBoard(board, {
+      updateBoard(ctx.model, board, {
         attribute: String(args.board_attribute),
         value: String(args.new_value),
       }, actor(ctx));
