@@ -170,7 +170,7 @@ Deno.test("items_page: cursors expire 60 minutes after the pagination's first re
     emulator,
     `{ next_items_page(cursor: "${cursor}", limit: 10) { cursor items { id } } }`,
   );
-  assert.equal(expired.body.errors[0].extensions.code, "CursorExpiredError");
+  assert.equal(expired.body.errors[0].extensions.code, "CursorException");
   assert.match(expired.body.errors[0].message, /^CursorExpiredError:/);
 });
 
