@@ -315,6 +315,7 @@ export class Model {
   #nextUpdateId = 3_000_000_001;
   #nextTagId = 19_038_090;
   #seq = 0;
+  #ticker: ((now: number) => void) | undefined;
   /** Name and id lookups for the codec. */
   readonly lookups: CodecLookups;
 
@@ -461,6 +462,25 @@ export class Model {
     };
     this.updates.push(update);
     return update;
+  }
+
+  /**
+   * Sets what runs before each read or change at a time (background
+   * activity catching up to the clock).
+   *
+   * @param ticker The hook.
+   */
+  setTicker(ticker: (now: number) => void): void {
+    this.#ticker = ticker;
+  }
+
+  /**
+   * Brings the model up to `now` (runs the ticker, if any).
+   *
+   * @param now The emulator clock's now.
+   */
+  tick(now: number): void {
+    this.#ticker?.(now);
   }
 
   /**

@@ -40,6 +40,7 @@ export function pulseEvent(
   model.log.record({
     event,
     entity: "pulse",
+    at: actor.now,
     boardId: board.id,
     userId: actor.userId,
     itemId: item.id,
@@ -80,6 +81,7 @@ export function boardEvent(
   model.log.record({
     event,
     entity: "board",
+    at: actor.now,
     boardId: board.id,
     userId: actor.userId,
     groupIds: filters.groupIds ?? [],

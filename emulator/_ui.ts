@@ -154,7 +154,9 @@ export function createUi(
     if (!model.user(userId)) {
       throw new TypeError(`Unknown user id '${userId}'`);
     }
-    return { userId, now: clock.now() };
+    const now = clock.now();
+    model.tick(now);
+    return { userId, now };
   };
   const anyItem = (id: string) => {
     const item = model.anyItem(id);
