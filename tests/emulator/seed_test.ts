@@ -204,3 +204,27 @@ Deno.test("seed: sized by options; 10 boards of 10,000 items seed quickly and de
     last.columns.map((c) => m.cell(again, c).value),
   );
 });
+
+Deno.test("seed: empty cells have monday's empty text: null for status and dropdown, empty for the others", () => {
+  const m = new Model({
+    seed: 2,
+    boards: 2,
+    items: 3,
+    users: 4,
+    now: Date.UTC(2026, 10, 1),
+  });
+  const board = m.boards[1]!;
+  const item = board.items[0]!;
+  m.setValues(
+    board,
+    item,
+    { status: null, dropdown: null, person: null, text: null },
+    Date.UTC(2026, 10, 1),
+  );
+  const cell = (id: string) =>
+    m.cell(item, board.columns.find((c) => c.id === id)!);
+  assert.deepEqual(cell("status"), { value: null, text: null });
+  assert.deepEqual(cell("dropdown"), { value: null, text: null });
+  assert.deepEqual(cell("person"), { value: null, text: "" });
+  assert.deepEqual(cell("text"), { value: null, text: "" });
+});
