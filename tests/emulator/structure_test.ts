@@ -229,3 +229,23 @@ Deno.test("structure: boards are archived, deleted, renamed; boards(state: all) 
   const back = await data(emulator, "{ boards { id } }");
   assert.equal(back.boards.length, 3);
 });
+
+Deno.test("structure: reading the items of a deleted board is an INTERNAL_SERVER_ERROR, as connectors see it", async () => {
+  await using emulator = await startEmulator({ boards: 2, items: 2 });
+  await data(
+    emulator,
+    "mutation { delete_board(board_id: 5000000002) { id } }",
+  );
+  const answer = await gql(
+    emulator,
+    "{ boards(ids: [5000000002], state: all) { id state items_page { items { id } } } }",
+  );
+  assert.equal(answer.status, 200);
+  assert.equal(answer.body.errors[0].extensions.code, "INTERNAL_SERVER_ERROR");
+  assert.deepEqual(answer.body.errors[0].path, ["boards", 0, "items_page"]);
+  const log = await data(
+    emulator,
+    "{ boards(ids: [5000000002], state: all) { activity_logs { event } } }",
+  );
+  assert.deepEqual(log.boards[0].activity_logs, [{ event: "board_deleted" }]);
+});
