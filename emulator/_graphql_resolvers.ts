@@ -235,7 +235,12 @@ export function createRoot(): Record<string, unknown> {
           { data: { argument: "ids", count: ids.length } },
         );
       }
-      const { limit, offset } = pageArgs(args, 100, 25);
+      // A limit above 100 is served as 100, as the emulator always did.
+      const { limit, offset } = pageArgs(
+        { ...args, limit: Math.min(100, Number(args.limit ?? 25)) },
+        100,
+        25,
+      );
       if (ids) {
         // monday returns archived and deleted items with their state,
         // unless exclude_nonactive is set.
