@@ -838,7 +838,15 @@ export class Model {
       createdAt: options.now,
       updatedAt: options.now,
     });
-    if (values && values.size > 0) item.values = values;
+    if (values && values.size > 0) {
+      for (const [id, value] of values) {
+        const column = board.columns.find((c) => c.id === id);
+        if (column) {
+          values.set(id, stampChangedAt(column, value, options.now));
+        }
+      }
+      item.values = values;
+    }
     if (options.parent) {
       item.parentId = options.parent.id;
       (options.parent.subitemIds ??= []).push(item.id);
@@ -1009,9 +1017,21 @@ export class Model {
     actor: Actor,
   ): void {
     const before = this.cell(item, column);
-    (item.values ??= new Map()).set(column.id, value);
+    const previous = item.values?.get(column.id);
+    (item.values ??= new Map()).set(
+      column.id,
+      stampChangedAt(column, value, actor.now),
+    );
     const after = this.cell(item, column);
-    if (before.value === after.value) return;
+    if (
+      JSON.stringify(logValue(column, before)) ===
+        JSON.stringify(logValue(column, after))
+    ) {
+      // Unchanged: keep the old value and its changed_at, log nothing.
+      if (previous === undefined) item.values.delete(column.id);
+      else item.values.set(column.id, previous);
+      return;
+    }
     pulseEvent(this, board, item, "update_column_value", actor, {
       column_id: column.id,
       column_type: LEGACY_COLUMN_TYPES[column.type],
@@ -1494,6 +1514,37 @@ function stripHtml(body: string): string {
  */
 export function textBody(body: string): string {
   return stripHtml(body);
+}
+
+/** Kinds whose raw value carries `changed_at` (SYNC-FACTS §5). */
+const STAMPED = new Set<ColumnKind>([
+  "status",
+  "long_text",
+  "date",
+  "people",
+  "checkbox",
+  "dropdown",
+  "timeline",
+  "link",
+  "board_relation",
+]);
+
+/**
+ * Adds `changed_at` (ISO with milliseconds) to a stored object value, as
+ * monday's raw values carry it.
+ */
+function stampChangedAt(
+  column: ColumnRecord,
+  value: string | null,
+  now: number,
+): string | null {
+  if (value === null || !STAMPED.has(column.type)) return value;
+  const parsed = JSON.parse(value);
+  if (parsed === null || typeof parsed !== "object") return value;
+  return JSON.stringify({
+    ...parsed,
+    changed_at: new Date(now).toISOString(),
+  });
 }
 
 function checkItemName(name: string): void {

@@ -288,3 +288,30 @@ Deno.test("items: duplicate_item copies values and keeps the original's updated_
   assert.equal(boards.classic[0].hierarchy_type, "classic");
   assert.deepEqual(boards.multi, []);
 });
+
+Deno.test("items: changed values carry changed_at at the change's time, as monday's raw values do", async () => {
+  await using emulator = await startEmulator({ items: 2 });
+  emulator.advance(1_234);
+  await data(
+    emulator,
+    `mutation { change_multiple_column_values(board_id: ${TASKS}, item_id: 1000000001, column_values: "{\\"status\\": {\\"index\\": 2}, \\"text\\": \\"plain\\", \\"date4\\": \\"2026-12-24\\"}") { id } }`,
+  );
+  const d = await data(
+    emulator,
+    `{ items(ids: [1000000001]) { column_values(ids: ["status", "text", "date4"]) { id value } } }`,
+  );
+  const value = (id: string) =>
+    d.items[0].column_values.find((c: { id: string }) => c.id === id).value;
+  const stamp = new Date(emulator.now()).toISOString();
+  assert.deepEqual(JSON.parse(value("status")), {
+    index: 2,
+    post_id: null,
+    changed_at: stamp,
+  });
+  assert.deepEqual(JSON.parse(value("date4")), {
+    date: "2026-12-24",
+    icon: null,
+    changed_at: stamp,
+  });
+  assert.equal(value("text"), '"plain"');
+});
