@@ -120,7 +120,7 @@ export const STATUS_COLORS: Record<string, string> = {
 };
 
 /** The labels every seeded dropdown column carries. */
-export const DROPDOWN_LABELS: readonly { id: number; name: string }[] = [
+const DROPDOWN_LABELS: readonly { id: number; name: string }[] = [
   { id: 1, name: "Alpha" },
   { id: 2, name: "Beta" },
   { id: 3, name: "Gamma" },

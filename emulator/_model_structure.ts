@@ -6,6 +6,7 @@
  */
 
 import {
+  COLUMN_KINDS,
   type ColumnKind,
   type ColumnRecord,
   defaultSettings,
@@ -473,26 +474,7 @@ export function updateBoard(
   }
 }
 
-const KINDS = new Set<string>([
-  "name",
-  "text",
-  "long_text",
-  "status",
-  "numbers",
-  "date",
-  "people",
-  "checkbox",
-  "email",
-  "file",
-  "dropdown",
-  "timeline",
-  "link",
-  "tags",
-  "board_relation",
-  "mirror",
-  "formula",
-  "subtasks",
-]);
+const KINDS: ReadonlySet<string> = new Set(COLUMN_KINDS);
 
 function isKind(type: string): type is ColumnKind {
   return KINDS.has(type);
