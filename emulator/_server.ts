@@ -12,6 +12,7 @@
 import http from "node:http";
 import type { Socket } from "node:net";
 import { AuditLogService } from "./_audit.ts";
+import { BackgroundActivity } from "./_background.ts";
 import { EmulatorClock } from "./_clock.ts";
 import {
   type EmulatorRoute,
@@ -31,6 +32,7 @@ import { ACCOUNT_ID, Model } from "./_model.ts";
 import { OAuthService } from "./_oauth.ts";
 import { createRandom, randomString } from "./_random.ts";
 import { TokenRegistry } from "./_tokens.ts";
+import { createUi, type EmulatorUi } from "./_ui.ts";
 
 /** Options of {@linkcode startEmulator}. */
 export interface EmulatorOptions {
@@ -58,6 +60,33 @@ export interface EmulatorOptions {
    * @default {100}
    */
   items?: number;
+  /**
+   * Items on every board but the first.
+   *
+   * @default {5}
+   */
+  itemsPerBoard?: number;
+  /**
+   * Subitems of every item; above 0, every board gets a `sub_items_board`.
+   *
+   * @default {0}
+   */
+  subitems?: number;
+  /**
+   * How long board activity logs are kept, in ms of emulator time (older
+   * entries are gone, as when a plan's retention passes).
+   *
+   * @default {undefined (kept forever)}
+   */
+  activityLogRetentionMs?: number;
+  /**
+   * Background activity: other users change items (values, names, new
+   * items, updates, moves, archives, deletes) at random times at this mean
+   * rate per hour of emulator time, from the seed. 0 turns it off.
+   *
+   * @default {0}
+   */
+  backgroundChangesPerHour?: number;
   /**
    * Audit-log entries to seed.
    *
@@ -197,6 +226,13 @@ export interface Emulator {
   inject(route: EmulatorRoute, fault: Fault): void;
   /** Changes limits for the rest of the run. */
   setLimits(limits: Partial<EmulatorLimits>): void;
+  /**
+   * Changes data as a user in monday's web UI would, including what the API
+   * cannot do (restore an item, retype a column); see `docs/emulator.md`.
+   */
+  readonly ui: EmulatorUi;
+  /** Sets the activity-log retention in ms (undefined keeps everything). */
+  setActivityLogRetention(ms: number | undefined): void;
   /** Stops the server and drops open connections. */
   close(): Promise<void>;
   /** Same as {@linkcode Emulator.close}. */
@@ -329,6 +365,27 @@ export async function startServer(
   }
   const boards = intOption("boards", options.boards, 3, 1);
   const items = intOption("items", options.items, 100, 0);
+  const itemsPerBoard = intOption(
+    "itemsPerBoard",
+    options.itemsPerBoard,
+    5,
+    0,
+  );
+  const subitems = intOption("subitems", options.subitems, 0, 0);
+  const changesPerHour = options.backgroundChangesPerHour ?? 0;
+  if (!Number.isFinite(changesPerHour) || changesPerHour < 0) {
+    throw new RangeError(
+      `Cannot start emulator: 'backgroundChangesPerHour' must be a finite number of 0 or more, got '${changesPerHour}'`,
+    );
+  }
+  const retention = options.activityLogRetentionMs;
+  if (
+    retention !== undefined && (!Number.isFinite(retention) || retention < 0)
+  ) {
+    throw new RangeError(
+      `Cannot start emulator: 'activityLogRetentionMs' must be a finite number of 0 or more, got '${retention}'`,
+    );
+  }
   const users = intOption("users", options.users, 20, 1);
   const auditEntries = intOption("auditEntries", options.auditEntries, 1000, 0);
   const plan = options.plan ?? "enterprise";
@@ -377,7 +434,22 @@ export async function startServer(
     items,
     users,
     now: clock.now(),
+    itemsPerBoard,
+    subitems,
+    clock,
+    random: createRandom(seed + 404),
+    ...(options.activityLogRetentionMs === undefined
+      ? {}
+      : { activityLogRetentionMs: options.activityLogRetentionMs }),
   });
+  if (changesPerHour > 0) {
+    const background = new BackgroundActivity(model, {
+      changesPerHour,
+      seed,
+      start: clock.now(),
+    });
+    model.setTicker((now) => background.catchUp(now));
+  }
   const tokens = new TokenRegistry(clock, {
     random: createRandom(seed + 101),
   });
@@ -714,6 +786,10 @@ export async function startServer(
           limits.limits.auditWindowMs,
         );
       }
+    },
+    ui: createUi(model, clock),
+    setActivityLogRetention(ms) {
+      model.log.setRetention(ms);
     },
     close,
     [Symbol.asyncDispose]: close,

@@ -38,6 +38,8 @@ export type {
   EmulatorStats,
 } from "./_server.ts";
 export type { EmulatorRoute, Fault } from "./_faults.ts";
+export type { EmulatorUi, UiActor } from "./_ui.ts";
+export type { ColumnKind } from "./_column_values.ts";
 export type { EmulatorLimits, EmulatorPlan } from "./_limits.ts";
 export { planLimits } from "./_limits.ts";
 export { EMULATOR_SDL } from "./_graphql_schema.ts";
@@ -71,6 +73,25 @@ export { EMULATOR_SDL } from "./_graphql_schema.ts";
  * const next = await post(`{ next_items_page(cursor: "${page.cursor}", limit: 50) { cursor items { id } } }`);
  * assert.equal(next.next_items_page.items.length, 10);
  * assert.equal(next.next_items_page.cursor, null);
+ * ```
+ * @example Change an item as a user in the UI would, then read the board's activity log
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { startEmulator } from "./mod.ts";
+ *
+ * await using emulator = await startEmulator({ items: 5 });
+ * emulator.ui.setValues("1000000001", { status: "Done" });
+ * emulator.ui.archiveItem("1000000002");
+ * const response = await fetch(emulator.apiUrl, {
+ *   method: "POST",
+ *   headers: { Authorization: emulator.credentials.apiToken, "Content-Type": "application/json" },
+ *   body: JSON.stringify({
+ *     query: "{ boards(ids: [5000000001]) { activity_logs { event created_at data } } }",
+ *   }),
+ * });
+ * const logs = (await response.json()).data.boards[0].activity_logs;
+ * assert.deepEqual(logs.map((l: { event: string }) => l.event), ["archive_pulse", "update_column_value"]);
+ * assert.equal(Math.floor(Number(logs[0].created_at) / 10_000), emulator.now());
  * ```
  */
 export function startEmulator(
