@@ -12,7 +12,6 @@
 
 import type { ResolverContext } from "./_graphql_context.ts";
 import type { CursorState } from "./_graphql_cursors.ts";
-import { itemView } from "./_graphql_views.ts";
 import {
   type BoardRecord,
   type GroupRecord,
@@ -68,18 +67,30 @@ export function checkLimit(limit: number): void {
 }
 
 /**
+ * A page of item records and the next cursor; the caller turns the records
+ * into GraphQL views (the views module builds pages through this one, so
+ * this one does not import it).
+ */
+export interface ItemsPageRecords {
+  /** The next page's cursor, or `null` at the end. */
+  cursor: string | null;
+  /** The page's items. */
+  items: ItemRecord[];
+}
+
+/**
  * Serves one page from a cursor state and issues the next cursor.
  *
  * @param state Where the pagination is.
  * @param limit The page size.
  * @param ctx The request context.
- * @returns `{cursor, items}`.
+ * @returns `{cursor, items}` with item records.
  */
 export function page(
   state: CursorState,
   limit: number,
   ctx: ResolverContext,
-): Record<string, unknown> {
+): ItemsPageRecords {
   const out: ItemRecord[] = [];
   let i = state.offset;
   const { items, end, boardId } = state;
@@ -99,7 +110,7 @@ export function page(
       createdAt: state.createdAt,
     })
     : null;
-  return { cursor, items: out.map((item) => itemView(item, ctx.model)) };
+  return { cursor, items: out };
 }
 
 /** [start, end) of a UTC day/week/month bucket at `now`. */
@@ -348,7 +359,7 @@ function matches(
  * @param group The group, for `Group.items_page`.
  * @param args `limit`, `cursor`, `query_params`.
  * @param ctx The request context.
- * @returns `{cursor, items}`.
+ * @returns `{cursor, items}` with item records.
  * @throws {ModelError} On bad arguments, an unknown column, an expired
  * cursor; `INTERNAL_SERVER_ERROR` for a deleted board.
  */
@@ -357,7 +368,7 @@ export function itemsPage(
   group: GroupRecord | undefined,
   args: ItemsPageArgs,
   ctx: ResolverContext,
-): Record<string, unknown> {
+): ItemsPageRecords {
   checkLimit(args.limit);
   if (board.state === "deleted") {
     // A real connector (Estuary) sees INTERNAL_SERVER_ERROR for the items of

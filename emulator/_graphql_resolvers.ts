@@ -17,6 +17,7 @@ import {
   boardView,
   itemView,
   pageArgs,
+  pageView,
   parseIsoArg,
   tagView,
   teamView,
@@ -280,7 +281,7 @@ export function createRoot(): Record<string, unknown> {
     next_items_page: field("next_items_page", (args, ctx) => {
       checkLimit(Number(args.limit));
       const state = ctx.cursors.read(String(args.cursor));
-      return page(state, Number(args.limit), ctx);
+      return pageView(page(state, Number(args.limit), ctx), ctx);
     }),
     complexity: (_args: Args, ctx: ResolverContext) => ctx.complexity,
     version: (_args: Args, ctx: ResolverContext) => versionView(ctx.version),

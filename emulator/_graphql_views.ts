@@ -10,7 +10,11 @@
 import type { ActivityLogEntry } from "./_activity_log.ts";
 import { dropdownLabels, labelOf, STATUS_COLORS } from "./_column_values.ts";
 import type { ResolverContext } from "./_graphql_context.ts";
-import { itemsPage, type ItemsPageArgs } from "./_graphql_items_query.ts";
+import {
+  itemsPage,
+  type ItemsPageArgs,
+  type ItemsPageRecords,
+} from "./_graphql_items_query.ts";
 import {
   ACCOUNT_ID,
   type AssetRecord,
@@ -563,7 +567,7 @@ export function groupView(board: BoardRecord, group: GroupRecord): View {
     archived: group.archived,
     deleted: group.deleted,
     items_page: (args: ItemsPageArgs, ctx: ResolverContext) =>
-      itemsPage(board, group, args, ctx),
+      pageView(itemsPage(board, group, args, ctx), ctx),
   };
 }
 
@@ -639,7 +643,7 @@ export function boardView(board: BoardRecord, model: Model): View {
         board.groups.find((g) => !g.deleted && !g.archived) ?? board.groups[0]!,
       ),
     items_page: (args: ItemsPageArgs, ctx: ResolverContext) =>
-      itemsPage(board, undefined, args, ctx),
+      pageView(itemsPage(board, undefined, args, ctx), ctx),
     updates: (args: Record<string, unknown>) =>
       updatesList(model, (u) => u.boardId === board.id, args),
     activity_logs: (args: Record<string, unknown>) => {
@@ -666,5 +670,22 @@ export function boardView(board: BoardRecord, model: Model): View {
         activityLogView,
       );
     },
+  };
+}
+
+/**
+ * The GraphQL view of a page of items.
+ *
+ * @param records The page's records and cursor.
+ * @param ctx The request context.
+ * @returns `{cursor, items}` with item views.
+ */
+export function pageView(
+  records: ItemsPageRecords,
+  ctx: ResolverContext,
+): Record<string, unknown> {
+  return {
+    cursor: records.cursor,
+    items: records.items.map((item) => itemView(item, ctx.model)),
   };
 }

@@ -12,7 +12,13 @@ import {
   labelOf,
   STATUS_COLORS,
 } from "./_column_values.ts";
-import type { Actor, BoardRecord, ItemRecord, Model } from "./_model.ts";
+import type { ActivityLog } from "./_activity_log.ts";
+import type { Actor, BoardRecord, ItemRecord } from "./_model_records.ts";
+
+/** What the event recorders need of the store: its activity log. */
+export interface EventStore {
+  readonly log: ActivityLog;
+}
 
 /**
  * Records an item event with the `data` every item event carries.
@@ -27,7 +33,7 @@ import type { Actor, BoardRecord, ItemRecord, Model } from "./_model.ts";
  * @param groupIds The groups it touches (filters `group_ids`).
  */
 export function pulseEvent(
-  model: Model,
+  model: EventStore,
   board: BoardRecord,
   item: ItemRecord,
   event: string,
@@ -70,7 +76,7 @@ export function pulseEvent(
  * @param filters The groups or column it is about.
  */
 export function boardEvent(
-  model: Model,
+  model: EventStore,
   board: BoardRecord,
   event: string,
   actor: Actor,

@@ -11,11 +11,11 @@ import { createRandom, hashInts } from "./_random.ts";
 import {
   basicColumns,
   MAIN_WORKSPACE_ID,
-  type Model,
   type ModelOptions,
   newColumn,
   newGroup,
-} from "./_model.ts";
+  type SeedTarget,
+} from "./_model_records.ts";
 
 const FIRST_NAMES = [
   "Ada",
@@ -111,7 +111,10 @@ const ITEMS_WITH_UPDATES = 20;
  * @param model The model to fill.
  * @param options Seed and sizes.
  */
-export function seedAccount(model: Model, options: ModelOptions): void {
+export function seedAccount(
+  model: SeedTarget,
+  options: ModelOptions,
+): void {
   const random = createRandom(options.seed);
   for (let i = 0; i < Math.max(1, options.users); i++) {
     const first = FIRST_NAMES[Math.floor(random() * FIRST_NAMES.length)]!;

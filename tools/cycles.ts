@@ -43,6 +43,29 @@ export async function findCycles(
   root: string,
   entries: readonly string[],
 ): Promise<Cycle[]> {
+  return stronglyConnected(await importGraph(root, entries));
+}
+
+/**
+ * The package's own import graph: for each local file reachable from the
+ * entry points (relative to `root`), the local files it imports, type-only
+ * imports included.
+ *
+ * @param root The package root (holding deno.json).
+ * @param entries The entry points, relative to `root`.
+ * @returns Each file's imports.
+ * @throws {Error} When `deno info` fails.
+ *
+ * @example Count the package's files
+ * ```ts ignore
+ * import { importGraph } from "./cycles.ts";
+ * console.log((await importGraph(Deno.cwd(), ["mod.ts"])).size);
+ * ```
+ */
+export async function importGraph(
+  root: string,
+  entries: readonly string[],
+): Promise<Map<string, Set<string>>> {
   const rootUrl = new URL(`file://${root.replace(/\/*$/, "/")}`).href;
   const edges = new Map<string, Set<string>>();
   for (const entry of entries) {
@@ -76,7 +99,7 @@ export async function findCycles(
       }
     }
   }
-  return stronglyConnected(edges);
+  return edges;
 }
 
 /** Tarjan's algorithm, iterative; returns components that form a cycle. */
