@@ -27,15 +27,11 @@
 
 import { systemClock } from "../_http/mod.ts";
 import type { Clock } from "../_http/mod.ts";
-import {
-  type AuditCheckpoint,
-  type CheckpointStore,
-  MemoryCheckpointStore,
-} from "./checkpoint.ts";
+import { type CheckpointStore, MemoryCheckpointStore } from "./checkpoint.ts";
 import { ExportSession } from "./_export_session.ts";
 import { normalizeAuditLogFilters, parseAuditTime } from "./filters.ts";
 import { type AuditSink, StdoutSink } from "./sinks.ts";
-import type { AuditLogFilters, AuditLogSource } from "./types.ts";
+import type { AuditLogSource } from "./types.ts";
 import type {
   ExportFilters,
   ExportProgress,
