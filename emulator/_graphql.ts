@@ -184,6 +184,10 @@ export class GraphQLEndpoint {
     const meta: Meta = { requestId, version: servedVersion, legacy };
     const limits = this.#options.limits;
     const entered = limits.enter();
+    // monday counts every request toward the minute and daily limits,
+    // failed and refused ones included (a bad token, a malformed version,
+    // a parse error, a 429): counted here, refused below in its turn.
+    const counted = limits.count();
     try {
       if (entered) throw breachRefusal(entered);
       const ip = limits.countIp();
@@ -209,7 +213,6 @@ export class GraphQLEndpoint {
           { currentShape: true },
         );
       }
-      const counted = limits.count();
       if (counted) throw breachRefusal(counted);
       const body = await readBody(request, options.file);
       let document: DocumentNode;
@@ -486,7 +489,18 @@ export class GraphQLEndpoint {
       const coded = errors.find((e) => e.originalError instanceof ModelError);
       if (coded) {
         const original = coded.originalError as ModelError;
+        // monday's legacy body tells the error twice: `errors[]` next to
+        // the top-level `error_code` fields.
+        const entry: Record<string, unknown> = { message: original.message };
+        if (coded.locations) {
+          entry.locations = coded.locations.map((l) => ({
+            line: l.line,
+            column: l.column,
+          }));
+        }
+        if (coded.path) entry.path = coded.path;
         return this.#respond(200, {
+          errors: [entry],
           error_code: original.code,
           status_code: original.statusCode,
           error_message: original.message,
@@ -513,6 +527,7 @@ export class GraphQLEndpoint {
         ? "ComplexityException"
         : refusal.code;
       const body: Record<string, unknown> = {
+        errors: [{ message: refusal.message }],
         error_code: legacyCode,
         status_code: refusal.status,
         error_message: refusal.message,

@@ -13,6 +13,7 @@ import {
   type HttpEvent,
   type HttpRequestSpec,
   HttpTransport,
+  NetworkError,
   readBodyText,
   resolveRetryPolicy,
   type RetryPolicy,
@@ -31,7 +32,13 @@ import {
 } from "./_read_response.ts";
 import { finalError, RefreshOnce } from "./_refresh_once.ts";
 import { DocumentValidator } from "./_validate.ts";
-import { type MondayApiError, ServerError } from "./errors.ts";
+import {
+  AuthenticationError,
+  ComplexityBudgetError,
+  MondayApiError,
+  RateLimitError,
+  ServerError,
+} from "./errors.ts";
 import {
   type FetchSchemaOptions,
   type IntrospectionResult,
@@ -238,8 +245,28 @@ interface SendSpec<T> {
   body: (() => BodyInit) | undefined;
   contentType: string | undefined;
   retry: boolean;
+  /** Narrows which retryable errors are retried (uploads). */
+  retryIf?: (error: unknown) => boolean;
   signal: AbortSignal | undefined;
   read: (response: Response, text: string) => T | MondayApiError;
+}
+
+/**
+ * Whether an upload may be sent again after `error`: only when it cannot have
+ * run on the server. monday documents idempotency for mutations on `/v2`;
+ * nothing says `/v2/file` honours the key, so a timeout, a lost response or
+ * a 5xx (any of which may follow an attached file) is never retried. What
+ * cannot have run: a connection refused before sending, a refusal by a
+ * limit (429, a spent complexity budget), a 409 conflict, a refused
+ * credential (401, retried once after a refresh).
+ */
+function uploadMayRetry(error: unknown): boolean {
+  if (error instanceof NetworkError) return error.beforeSend;
+  if (!(error instanceof MondayApiError)) return false;
+  return error.status === 429 || error.status === 409 ||
+    error instanceof RateLimitError ||
+    error instanceof ComplexityBudgetError ||
+    (error instanceof AuthenticationError && error.status === 401);
 }
 
 function checkVersion(version: unknown, what: string): string {
@@ -536,7 +563,10 @@ export class MondayClient {
         (isQuery || idempotencyKey !== undefined),
       signal: options.signal,
       read: (response, text) =>
-        this.#readGraphQL<TResult>(response, text, partial),
+        this.#readGraphQL<TResult>(response, text, {
+          partial,
+          keyed: idempotencyKey !== undefined,
+        }),
     });
   }
 
@@ -571,7 +601,10 @@ export class MondayClient {
     boardId: string | number,
     options: PaginateItemsOptions = {},
   ): AsyncGenerator<TItem, void, undefined> {
-    return paginateItems<TItem>(this, boardId, options);
+    return paginateItems<TItem>(this, boardId, {
+      ...options,
+      now: options.now ?? (() => this.#clock.now()),
+    });
   }
 
   /**
@@ -653,9 +686,13 @@ export class MondayClient {
       },
       contentType: undefined,
       retry: options.retry !== false,
+      retryIf: uploadMayRetry,
       signal: options.signal,
       read: (response, text) =>
-        this.#readGraphQL<Record<string, Asset>>(response, text, false),
+        this.#readGraphQL<Record<string, Asset>>(response, text, {
+          partial: false,
+          keyed: true,
+        }),
     });
     const asset = raw.data?.[prepared.field];
     if (!asset) {
@@ -748,8 +785,10 @@ export class MondayClient {
     response: Response,
     body: unknown,
     text: string,
+    keyed = false,
   ): MondayApiError | undefined {
     return classifyResponse({
+      keyed,
       status: response.status,
       headers: response.headers,
       body,
@@ -762,11 +801,11 @@ export class MondayClient {
   #readGraphQL<TResult>(
     response: Response,
     text: string,
-    partial: boolean,
+    how: { partial: boolean; keyed: boolean },
   ): RawResponse<TResult> | MondayApiError {
     return readGraphQLResponse<TResult>(response, text, {
-      partial,
-      classify: (r, body, t) => this.#classify(r, body, t),
+      partial: how.partial,
+      classify: (r, body, t) => this.#classify(r, body, t, how.keyed),
       warn: (warnings) => this.#warn(warnings),
     });
   }
@@ -867,6 +906,7 @@ export class MondayClient {
     try {
       return await this.#transport.send(build, interpret, {
         ...(spec.signal ? { signal: spec.signal } : {}),
+        ...(spec.retryIf ? { retryIf: spec.retryIf } : {}),
         retry: spec.retry,
       });
     } catch (error) {

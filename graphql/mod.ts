@@ -68,6 +68,7 @@ export {
 export {
   DEFAULT_MAX_RESPONSE_BYTES,
   NetworkError,
+  type NetworkErrorOptions,
   RedirectError,
   RequestTimeoutError,
   type RequestTimeoutErrorOptions,

@@ -356,7 +356,9 @@ for (const limit of LIMIT_CASES) {
       assert.equal(refused.body.error_code, limit.legacyCode ?? limit.code);
       assert.equal(refused.body.status_code, limit.status);
       assert.equal(typeof refused.body.error_message, "string");
-      assert.equal(refused.body.errors, undefined);
+      assert.deepEqual(refused.body.errors, [{
+        message: refused.body.error_message,
+      }]);
       assert.equal(
         refused.body.error_data.retry_in_seconds,
         limit.retryInSeconds,
