@@ -286,10 +286,16 @@ export class GraphQLEndpoint {
             if (breach) {
               throw new ModelError(
                 "FIELD_LIMIT_EXCEEDED",
-                `Field '${field}' called too often: try again in ${breach.retryInSeconds} seconds`,
+                `Concurrency limit exceeded for the field '${field}': try again in ${breach.retryInSeconds} seconds`,
                 {
                   statusCode: 429,
-                  data: { field, retry_in_seconds: breach.retryInSeconds },
+                  // monday names the field `entity`; `field` is kept for
+                  // callers of earlier emulator versions.
+                  data: {
+                    field,
+                    entity: field,
+                    retry_in_seconds: breach.retryInSeconds,
+                  },
                 },
               );
             }
@@ -510,7 +516,18 @@ export class GraphQLEndpoint {
     }
     const body: Record<string, unknown> = { data: result.data ?? null };
     if (errors.length > 0) body.errors = errors.map(formatError);
-    return this.#respond(200, body, meta, {}, meta.warnings);
+    // monday answers a field's own limit (FIELD_LIMIT_EXCEEDED) with HTTP 429.
+    const fieldLimited = errors.some((e) =>
+      e.originalError instanceof ModelError &&
+      e.originalError.code === "FIELD_LIMIT_EXCEEDED"
+    );
+    return this.#respond(
+      fieldLimited ? 429 : 200,
+      body,
+      meta,
+      {},
+      meta.warnings,
+    );
   }
 
   #refuse(

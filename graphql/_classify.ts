@@ -514,8 +514,17 @@ export function classifyResponse(
         ...options,
         retryable: true,
       });
-    case "field":
-      return new FieldLimitError(message, { ...options, retryable: true });
+    case "field": {
+      const errorData = isRecord(ext.error_data) ? ext.error_data : {};
+      const named = [errorData.entity, errorData.field, entry.path?.[0]].find(
+        (v): v is string => typeof v === "string" && /^[_A-Za-z]\w*$/.test(v),
+      );
+      return new FieldLimitError(message, {
+        ...options,
+        retryable: true,
+        field: named,
+      });
+    }
     case "rate":
       return new RateLimitError(message, { ...options, retryable: true });
     case "cursor":

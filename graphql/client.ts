@@ -245,6 +245,8 @@ interface SendSpec<T> {
   body: (() => BodyInit) | undefined;
   contentType: string | undefined;
   retry: boolean;
+  /** The GraphQL text, so a paused field's calls wait. */
+  document?: string;
   /** Narrows which retryable errors are retried (uploads). */
   retryIf?: (error: unknown) => boolean;
   signal: AbortSignal | undefined;
@@ -553,6 +555,7 @@ export class MondayClient {
     return await this.#send<RawResponse<TResult>>({
       method: "POST",
       url: this.#apiUrl,
+      document: resolved.text,
       operation: kind,
       operationName: resolved.operation?.name ?? options.operationName,
       apiVersion,
@@ -674,6 +677,7 @@ export class MondayClient {
     const raw = await this.#send<RawResponse<Record<string, Asset>>>({
       method: "POST",
       url: this.#fileUrl,
+      document: prepared.query,
       operation: "upload",
       operationName: undefined,
       apiVersion: this.#apiVersion,
@@ -830,8 +834,8 @@ export class MondayClient {
       : this.#clock.now() + this.#deadlineMs;
     let lastAuthorization = "";
     const build = async (attempt: number): Promise<HttpRequestSpec> => {
-      if (this.#budget.blocked) {
-        await this.#budget.wait(spec.signal, deadlineAt);
+      if (this.#budget.blocked(spec.document)) {
+        await this.#budget.wait(spec.signal, deadlineAt, spec.document);
       }
       const authorization = this.#staticAuthorization ??
         await this.#credentials.authorization(

@@ -55,6 +55,7 @@ export {
   DataValidationError,
   type DataValidationErrorOptions,
   FieldLimitError,
+  type FieldLimitErrorOptions,
   GraphQLValidationError,
   InvalidVersionError,
   IpRateLimitError,

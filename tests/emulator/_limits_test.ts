@@ -34,9 +34,12 @@ Deno.test("LimitTracker: refused calls count toward the minute, as at monday; th
   advance(12 * 3600_000 - 1);
   assert.equal(limits.count()?.kind, "daily");
   advance(1);
-  // A new day, but the refused call a moment ago used this minute's one call.
+  // A new day, but the refused call a moment ago used this minute's one call;
+  // refused, it still counts, and uses up the new day's one call.
   assert.equal(limits.count()?.kind, "minute");
   advance(60_000);
+  assert.equal(limits.count()?.kind, "daily");
+  advance(24 * 3600_000);
   assert.equal(limits.count(), undefined);
 });
 
