@@ -290,7 +290,9 @@ function defaultWarning(warning: DeprecationWarning): void {
  *   daily limit), waiting what the server says (`Retry-After`,
  *   `retry_in_seconds`, `RateLimit` `t`, a legacy message's number), else
  *   backing off. Mutations carry an `Idempotency-Key` (one per call, reused
- *   across its retries), so a retry never runs a write twice.
+ *   across its retries), so a retry never runs a write twice; a 409 with
+ *   `Retry-After` on such a request is retried whatever its code. Uploads
+ *   retry only what cannot have run (see `uploadFile`).
  * - When the `RateLimit` header says a budget is at 0, the next request waits
  *   for its reset, at most `retry.maxRetryAfterMs` and never past the
  *   deadline (beyond that it fails at once with `RateLimitError`);
@@ -642,9 +644,15 @@ export class MondayClient {
 
   /**
    * Uploads a file to an item's file column (or to an update) through
-   * `/v2/file`. The size is checked before anything is sent. Like every
-   * mutation it carries an `Idempotency-Key`, so a retry never attaches the
-   * file twice.
+   * `/v2/file`. The size is checked before anything is sent.
+   *
+   * It carries an `Idempotency-Key`, but monday documents idempotency only
+   * for mutations on `/v2`, so the upload is retried only where it cannot
+   * have run: a connection refused before sending, a 429, a 409 (and a 401
+   * once, after a credential refresh). After a timeout, a lost response, a
+   * 5xx or an unreadable answer it throws at once and the file may have
+   * arrived: read the item's file column (or `assets`) before uploading
+   * again.
    *
    * @param options The target (`itemId` and `columnId`, or `updateId`) and
    * the file (Blob, File, bytes, or a path read with `--allow-read`).
@@ -652,6 +660,10 @@ export class MondayClient {
    * @throws {TypeError} When an id or the file is missing or malformed.
    * @throws {RangeError} When the file is larger than `maxFileSize`.
    * @throws {MondayApiError} When monday refuses the upload.
+   * @throws {NetworkError} When no answer arrived (`beforeSend` says whether
+   * the request certainly never left).
+   * @throws {RequestTimeoutError} When the upload timed out; the file may have
+   * arrived.
    *
    * @example Attach a text file
    * ```ts

@@ -355,9 +355,11 @@ export class NotFoundError extends MondayApiError {
 }
 
 /**
- * A conflict: a concurrent duplicate of an idempotent mutation
- * (`IDEMPOTENCY_CONFLICT`, retryable), a locked resource (HTTP 423, retryable)
- * or a request that conflicts with the resource's state (HTTP 409).
+ * A conflict: a concurrent duplicate of an idempotent mutation (HTTP 409 with
+ * `Retry-After` on a request that carried an `Idempotency-Key`, whatever its
+ * code, or the code `IDEMPOTENCY_CONFLICT`; retryable), a locked resource
+ * (HTTP 423, retryable) or a request that conflicts with the resource's state
+ * (HTTP 409).
  *
  * @example
  * ```ts
