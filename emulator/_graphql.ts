@@ -140,7 +140,10 @@ export class GraphQLEndpoint {
    */
   async schema(request: Request): Promise<Response> {
     const url = new URL(request.url);
-    const version = url.searchParams.get("version") ?? CURRENT_VERSION;
+    const asked = url.searchParams.get("version");
+    // `current` (and a missing version) is served and echoed as the current
+    // version, as on /v2.
+    const version = resolveVersion(asked) ?? asked ?? CURRENT_VERSION;
     const rate = this.#options.limits.headers();
     const headers = {
       "api-version": version,

@@ -740,13 +740,19 @@ Deno.test("graphql: get_schema serves the emulator's SDL or introspection JSON",
     text,
     /next_items_page\(cursor: String!, limit: Int! = 25\): ItemsResponse!/,
   );
+  const current = await fetch(
+    `${emulator.schemaUrl}?format=sdl&version=current`,
+  );
+  await current.body?.cancel();
+  assert.equal(current.headers.get("api-version"), "2026-10");
   const json = await fetch(emulator.schemaUrl);
   const body = await json.json();
+  assert.equal(json.headers.get("api-version"), "2026-10");
   assert.equal(body.data.__schema.queryType.name, "Query");
   assert.ok(
     body.data.__schema.types.some((t: { name: string }) => t.name === "Board"),
   );
-  assert.equal(emulator.stats().requests.schema, 2);
+  assert.equal(emulator.stats().requests.schema, 3);
 });
 
 Deno.test("graphql: add_file_to_column through POST /v2/file stores an asset on the item", async () => {
