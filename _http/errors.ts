@@ -68,18 +68,36 @@ export class RequestTimeoutError extends Error {
   }
 }
 
+/** Options for {@linkcode NetworkError}. */
+export interface NetworkErrorOptions {
+  /** The (redacted) underlying error. */
+  cause?: unknown;
+  /**
+   * Whether the request certainly never reached the server: the connection
+   * was refused or the host name did not resolve, so nothing was sent.
+   *
+   * @default {false}
+   */
+  beforeSend?: boolean;
+}
+
 /**
  * The request never got a response: DNS, connection refused or reset, TLS.
  * Its message and cause are redacted. Retryable (when the call allows
  * retries at all). The one class every client throws for this (GraphQL,
  * audit log); not a `MondayApiError`, since no response arrived.
  *
+ * `beforeSend` tells the two cases apart: `true` when the request certainly
+ * never left (connection refused, host not found), `false` when it may have
+ * reached the server and run there (connection reset, response lost).
+ *
  * @example Catch a network failure
  * ```ts
  * import { NetworkError } from "./errors.ts";
  * import assert from "node:assert/strict";
- * const error = new NetworkError("Network error: connection refused");
+ * const error = new NetworkError("Network error: connection refused", { beforeSend: true });
  * assert.equal(error.retryable, true);
+ * assert.equal(error.beforeSend, true);
  * ```
  */
 export class NetworkError extends Error {
@@ -87,15 +105,21 @@ export class NetworkError extends Error {
   override name = "NetworkError";
   /** Always `true`: another attempt may succeed. */
   readonly retryable: boolean = true;
+  /** Whether the request certainly never reached the server. */
+  readonly beforeSend: boolean;
 
   /**
    * Makes a network error.
    *
    * @param message What failed (already redacted).
-   * @param options The (redacted) underlying error.
+   * @param options The (redacted) underlying error, and whether nothing was sent.
    */
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(message: string, options: NetworkErrorOptions = {}) {
+    super(
+      message,
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
+    this.beforeSend = options.beforeSend ?? false;
   }
 }
 

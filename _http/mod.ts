@@ -25,6 +25,7 @@ export {
   HttpStatusError,
   type HttpStatusErrorOptions,
   NetworkError,
+  type NetworkErrorOptions,
   RedirectError,
   RequestTimeoutError,
   type RequestTimeoutErrorOptions,

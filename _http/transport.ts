@@ -135,6 +135,14 @@ export interface SendOptions {
    * @default {true}
    */
   retry?: boolean;
+  /**
+   * Narrows the retries of this call: an error the transport would retry is
+   * retried only when this returns `true` (uploads, which no key protects,
+   * retry only what cannot have run on the server).
+   *
+   * @default {undefined} (every retryable error)
+   */
+  retryIf?: (error: unknown) => boolean;
 }
 
 /**
@@ -197,6 +205,31 @@ function isBodyNetworkError(error: unknown): boolean {
   return error instanceof TypeError &&
     /error reading a body|error decoding response body|connection (?:reset|closed)|network/i
       .test(error.message);
+}
+
+/**
+ * Whether a fetch failure happened while connecting, before any byte of the
+ * request was sent: connection refused, host not found (Deno: "client error
+ * (Connect)" in the cause; Node: `ECONNREFUSED`, `ENOTFOUND`, `EAI_AGAIN`).
+ * A reset, a timeout or a lost response is not: the request may have run.
+ */
+function isConnectFailure(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current !== undefined; depth++) {
+    if (typeof current !== "object" || current === null) break;
+    const { message, code } = current as { message?: unknown; code?: unknown };
+    if (
+      typeof code === "string" &&
+      /^(?:ECONNREFUSED|ENOTFOUND|EAI_AGAIN)$/.test(code)
+    ) return true;
+    if (
+      typeof message === "string" &&
+      /client error \(Connect\)|connection refused|ECONNREFUSED|ENOTFOUND|dns error|failed to lookup address/i
+        .test(message)
+    ) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 async function discardBody(response: Response): Promise<void> {
@@ -363,6 +396,7 @@ export class HttpTransport {
           throw error;
         };
         if (policy === undefined || !isRetryable(error)) fail();
+        if (options.retryIf !== undefined && !options.retryIf(error)) fail();
         if (attempt >= maxAttempts) fail();
         const serverWait = retryAfterOf(error);
         if (
@@ -568,7 +602,7 @@ export class HttpTransport {
         if (signal?.aborted) throw signal.reason;
         if (timedOut) throw timedOut;
         if (isBodyNetworkError(error)) {
-          throw this.#networkError(error as TypeError, context);
+          throw this.#networkError(error as TypeError, context, "exchange");
         }
         throw error;
       }
@@ -658,13 +692,17 @@ export class HttpTransport {
     return response;
   }
 
-  #networkError(error: TypeError, context: AttemptContext): NetworkError {
+  #networkError(
+    error: TypeError,
+    context: AttemptContext,
+    phase: "connect" | "exchange" = "connect",
+  ): NetworkError {
     const secrets = this.#secrets();
     const message = redact(error.message, secrets);
     const cause = message === error.message ? error : new TypeError(message);
     return new NetworkError(
       `Network error: ${context.method} ${context.url}: ${message}`,
-      { cause },
+      { cause, beforeSend: phase === "connect" && isConnectFailure(error) },
     );
   }
 

@@ -35,6 +35,13 @@ export interface Fault {
   body?: string;
   /** Headers of the answer given instead (with `status`/`body`). */
   headers?: Record<string, string>;
+  /**
+   * Answer as monday answers a concurrent duplicate of a keyed mutation
+   * (HTTP 409 Conflict with `Retry-After: 1`, nothing executes), with this
+   * error code. monday's own code string is undocumented, so clients must
+   * not depend on it: inject a code they have never seen.
+   */
+  conflict?: string;
   /** Wait this long (real time) before handling; the request counts as in flight meanwhile. */
   delayMs?: number;
   /**
@@ -96,6 +103,16 @@ export function checkFault(route: string, fault: Fault): void {
   ) {
     throw new RangeError(
       `Cannot inject fault: 'count' must be a positive integer, got '${fault.count}'`,
+    );
+  }
+  if (
+    fault.conflict !== undefined &&
+    (typeof fault.conflict !== "string" || fault.conflict === "")
+  ) {
+    throw new TypeError(
+      `Cannot inject fault: 'conflict' must be a non-empty error code, got '${
+        String(fault.conflict)
+      }'`,
     );
   }
   if (

@@ -140,7 +140,10 @@ export class GraphQLEndpoint {
    */
   async schema(request: Request): Promise<Response> {
     const url = new URL(request.url);
-    const version = url.searchParams.get("version") ?? CURRENT_VERSION;
+    const asked = url.searchParams.get("version");
+    // `current` (and a missing version) is served and echoed as the current
+    // version, as on /v2.
+    const version = resolveVersion(asked) ?? asked ?? CURRENT_VERSION;
     const rate = this.#options.limits.headers();
     const headers = {
       "api-version": version,
@@ -184,6 +187,10 @@ export class GraphQLEndpoint {
     const meta: Meta = { requestId, version: servedVersion, legacy };
     const limits = this.#options.limits;
     const entered = limits.enter();
+    // monday counts every request toward the minute and daily limits,
+    // failed and refused ones included (a bad token, a malformed version,
+    // a parse error, a 429): counted here, refused below in its turn.
+    const counted = limits.count();
     try {
       if (entered) throw breachRefusal(entered);
       const ip = limits.countIp();
@@ -209,7 +216,6 @@ export class GraphQLEndpoint {
           { currentShape: true },
         );
       }
-      const counted = limits.count();
       if (counted) throw breachRefusal(counted);
       const body = await readBody(request, options.file);
       let document: DocumentNode;
@@ -285,10 +291,16 @@ export class GraphQLEndpoint {
             if (breach) {
               throw new ModelError(
                 "FIELD_LIMIT_EXCEEDED",
-                `Field '${field}' called too often: try again in ${breach.retryInSeconds} seconds`,
+                `Concurrency limit exceeded for the field '${field}': try again in ${breach.retryInSeconds} seconds`,
                 {
                   statusCode: 429,
-                  data: { field, retry_in_seconds: breach.retryInSeconds },
+                  // monday names the field `entity`; `field` is kept for
+                  // callers of earlier emulator versions.
+                  data: {
+                    field,
+                    entity: field,
+                    retry_in_seconds: breach.retryInSeconds,
+                  },
                 },
               );
             }
@@ -488,7 +500,18 @@ export class GraphQLEndpoint {
       const coded = errors.find((e) => e.originalError instanceof ModelError);
       if (coded) {
         const original = coded.originalError as ModelError;
+        // monday's legacy body tells the error twice: `errors[]` next to
+        // the top-level `error_code` fields.
+        const entry: Record<string, unknown> = { message: original.message };
+        if (coded.locations) {
+          entry.locations = coded.locations.map((l) => ({
+            line: l.line,
+            column: l.column,
+          }));
+        }
+        if (coded.path) entry.path = coded.path;
         return this.#respond(200, {
+          errors: [entry],
           error_code: original.code,
           status_code: original.statusCode,
           error_message: original.message,
@@ -498,7 +521,18 @@ export class GraphQLEndpoint {
     }
     const body: Record<string, unknown> = { data: result.data ?? null };
     if (errors.length > 0) body.errors = errors.map(formatError);
-    return this.#respond(200, body, meta, {}, meta.warnings);
+    // monday answers a field's own limit (FIELD_LIMIT_EXCEEDED) with HTTP 429.
+    const fieldLimited = errors.some((e) =>
+      e.originalError instanceof ModelError &&
+      e.originalError.code === "FIELD_LIMIT_EXCEEDED"
+    );
+    return this.#respond(
+      fieldLimited ? 429 : 200,
+      body,
+      meta,
+      {},
+      meta.warnings,
+    );
   }
 
   #refuse(
@@ -515,6 +549,7 @@ export class GraphQLEndpoint {
         ? "ComplexityException"
         : refusal.code;
       const body: Record<string, unknown> = {
+        errors: [{ message: refusal.message }],
         error_code: legacyCode,
         status_code: refusal.status,
         error_message: refusal.message,

@@ -266,9 +266,11 @@ export class LimitTracker {
   }
 
   /**
-   * Counts a call against the daily and per-minute limits.
+   * Counts a call against the daily and per-minute limits. As monday does,
+   * every call counts, the refused ones included: a call over a limit is
+   * counted and reported as a breach.
    *
-   * @returns A breach, or undefined when counted.
+   * @returns A breach when the call is over a limit, else undefined.
    */
   count(): LimitBreach | undefined {
     const now = this.#clock.now();
@@ -277,19 +279,21 @@ export class LimitTracker {
       this.#day = day;
       this.#dayCalls = 0;
     }
-    if (this.#dayCalls >= this.#limits.dailyCalls) {
+    const window = this.#window(this.#requests, now);
+    const overDaily = this.#dayCalls >= this.#limits.dailyCalls;
+    const overMinute = window.used >= this.#limits.requestsPerMinute;
+    window.used++;
+    this.#requests = window;
+    this.#dayCalls++;
+    if (overDaily) {
       return {
         kind: "daily",
         retryInSeconds: Math.ceil(((day + 1) * DAY_MS - now) / 1000),
       };
     }
-    const window = this.#window(this.#requests, now);
-    if (window.used >= this.#limits.requestsPerMinute) {
+    if (overMinute) {
       return { kind: "minute", retryInSeconds: this.#resetIn(window, now) };
     }
-    window.used++;
-    this.#requests = window;
-    this.#dayCalls++;
     return undefined;
   }
 

@@ -620,6 +620,24 @@ export async function startServer(
       drop(socket);
       return;
     }
+    if (fault?.conflict !== undefined) {
+      await hold();
+      const body = JSON.stringify({
+        errors: [{
+          message:
+            "A request with this Idempotency-Key is still being processed",
+          extensions: { code: fault.conflict, status_code: 409 },
+        }],
+      });
+      res.writeHead(409, {
+        "content-type": "application/json",
+        "retry-after": "1",
+        ...fault.headers,
+        "content-length": String(Buffer.byteLength(body)),
+      });
+      res.end(body);
+      return;
+    }
     if (fault && (fault.status !== undefined || fault.body !== undefined)) {
       await hold();
       const status = fault.status ?? 500;

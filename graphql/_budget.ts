@@ -4,6 +4,10 @@
 // for the reset before it is sent. The wait is bounded like a wait after a
 // 429: past the bound, or past the call's deadline, the call fails at once
 // with RateLimitError; the caller's signal cancels it.
+//
+// A field's own limit (FIELD_LIMIT_EXCEEDED: monday limits concurrent calls
+// per field, e.g. create_board) pauses only the requests whose document
+// names that field; every other request goes on.
 
 import { type Clock, parseRateLimit } from "../_http/mod.ts";
 import {
@@ -21,6 +25,8 @@ export class RequestBudget {
   #clock: Clock;
   #maxWaitMs: number;
   #blockedUntil = 0;
+  /** Per field: the instant its calls may be sent again, and its matcher. */
+  #fields = new Map<string, { until: number; pattern: RegExp }>();
 
   /**
    * @param clock The client's clock.
@@ -42,6 +48,19 @@ export class RequestBudget {
         this.#block(now + item.resetSeconds * 1000);
       }
     }
+    if (
+      error instanceof FieldLimitError && error.field !== undefined &&
+      error.retryAfterMs !== undefined
+    ) {
+      const until = now + error.retryAfterMs;
+      const known = this.#fields.get(error.field);
+      if (!known || until > known.until) {
+        this.#fields.set(error.field, {
+          until,
+          pattern: new RegExp(`(?<![\\w$])${error.field}(?!\\w)`),
+        });
+      }
+    }
     // Account-wide limits pause every request of this client, not only the
     // one that hit them.
     if (
@@ -58,22 +77,41 @@ export class RequestBudget {
     if (until > this.#blockedUntil) this.#blockedUntil = until;
   }
 
+  /** Until when a document's fields are paused (0 when none is). */
+  #fieldsUntil(document: string | undefined, now: number): number {
+    if (document === undefined || this.#fields.size === 0) return 0;
+    let until = 0;
+    for (const [field, block] of this.#fields) {
+      if (block.until <= now) {
+        this.#fields.delete(field);
+      } else if (block.until > until && block.pattern.test(document)) {
+        until = block.until;
+      }
+    }
+    return until;
+  }
+
   /**
    * Waits until the budget resets (nothing to do on the hot path).
    *
    * @param signal The caller's signal, which cancels the wait.
    * @param deadlineAt When the call's deadline passes, if it has one.
+   * @param document The request's document, to wait for its paused fields.
    * @throws {RateLimitError} When the wait is longer than the bound or would
    * pass the deadline; `retryAfterMs` says how long it would have been.
    */
   async wait(
     signal: AbortSignal | undefined,
     deadlineAt: number | undefined,
+    document?: string,
   ): Promise<void> {
     // The block may move while we sleep (another response): look again.
     for (let i = 0; i < 3; i++) {
       const now = this.#clock.now();
-      const wait = this.#blockedUntil - now;
+      const wait = Math.max(
+        this.#blockedUntil,
+        this.#fieldsUntil(document, now),
+      ) - now;
       if (!(wait > 0)) return;
       signal?.throwIfAborted();
       if (wait > this.#maxWaitMs) {
@@ -96,8 +134,13 @@ export class RequestBudget {
     }
   }
 
-  /** Whether a request would have to wait now. */
-  get blocked(): boolean {
-    return this.#blockedUntil > this.#clock.now();
+  /**
+   * Whether a request would have to wait now.
+   *
+   * @param document The request's document, for its paused fields.
+   */
+  blocked(document?: string): boolean {
+    const now = this.#clock.now();
+    return this.#blockedUntil > now || this.#fieldsUntil(document, now) > now;
   }
 }

@@ -44,6 +44,11 @@ export interface ClassifyInput {
   secrets?: readonly string[];
   /** Redacts secrets from text. */
   redact?: (text: string) => string;
+  /**
+   * Whether the request carried an `Idempotency-Key`: then a 409 with
+   * `Retry-After` is a concurrent duplicate to retry, whatever its code.
+   */
+  keyed?: boolean;
 }
 
 type Kind =
@@ -207,12 +212,22 @@ export function errorEntries(body: unknown): GraphQLErrorEntry[] {
       extensions.status_code = body.status_code;
     }
     if (body.error_data !== undefined) extensions.error_data = body.error_data;
-    entries.push({
-      message: typeof body.error_message === "string"
-        ? body.error_message
-        : String(body.error_code),
-      extensions,
-    });
+    const message = typeof body.error_message === "string"
+      ? body.error_message
+      : String(body.error_code);
+    // The legacy (2024-10) body carries `errors[]` next to `error_code`: the
+    // same error told twice. The top-level fields describe the entry with the
+    // same message, else the first one without a code; one error, not two.
+    const same = entries.find((e) => e.message === message) ??
+      entries.find((e) => typeof e.extensions?.code !== "string");
+    if (same) {
+      same.extensions = { ...extensions, ...same.extensions };
+      if (typeof same.extensions.code !== "string" && extensions.code) {
+        same.extensions.code = extensions.code;
+      }
+    } else {
+      entries.push({ message, extensions });
+    }
   } else if (typeof body.error === "string" && entries.length === 0) {
     entries.push({ message: body.error });
   }
@@ -421,6 +436,14 @@ export function classifyResponse(
   if (chosen && chosen.kind === "other" && !ok) {
     chosen = { kind: kindOfStatus(status), entry: chosen.entry };
   }
+  // monday documents the answer to a concurrent duplicate of a keyed
+  // mutation as 409 with Retry-After; its code string is not documented, so
+  // the status, the header and the key decide, not the code.
+  const keyedConflict = input.keyed === true && status === 409 &&
+    headers.has("retry-after");
+  if (chosen && keyedConflict) {
+    chosen = { kind: "conflict", entry: chosen.entry };
+  }
   const { kind, entry: rawEntry } = chosen!;
   // Classified on what the server sent; reported with every string cleaned.
   const entry = cleanEntry(rawEntry, clean);
@@ -491,8 +514,17 @@ export function classifyResponse(
         ...options,
         retryable: true,
       });
-    case "field":
-      return new FieldLimitError(message, { ...options, retryable: true });
+    case "field": {
+      const errorData = isRecord(ext.error_data) ? ext.error_data : {};
+      const named = [errorData.entity, errorData.field, entry.path?.[0]].find(
+        (v): v is string => typeof v === "string" && /^[_A-Za-z]\w*$/.test(v),
+      );
+      return new FieldLimitError(message, {
+        ...options,
+        retryable: true,
+        field: named,
+      });
+    }
     case "rate":
       return new RateLimitError(message, { ...options, retryable: true });
     case "cursor":
@@ -505,7 +537,8 @@ export function classifyResponse(
       return new NotFoundError(message, options);
     case "conflict": {
       const normalized = normalizeCode(code ?? "");
-      const retryable = normalized === "idempotencyconflict" ||
+      const retryable = keyedConflict ||
+        normalized === "idempotencyconflict" ||
         normalized === "resourcelocked" || status === 423 ||
         /currently locked/i.test(entry.message);
       return new ConflictError(message, { ...options, retryable });

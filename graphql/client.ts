@@ -13,6 +13,7 @@ import {
   type HttpEvent,
   type HttpRequestSpec,
   HttpTransport,
+  NetworkError,
   readBodyText,
   resolveRetryPolicy,
   type RetryPolicy,
@@ -31,7 +32,13 @@ import {
 } from "./_read_response.ts";
 import { finalError, RefreshOnce } from "./_refresh_once.ts";
 import { DocumentValidator } from "./_validate.ts";
-import { type MondayApiError, ServerError } from "./errors.ts";
+import {
+  AuthenticationError,
+  ComplexityBudgetError,
+  MondayApiError,
+  RateLimitError,
+  ServerError,
+} from "./errors.ts";
 import {
   type FetchSchemaOptions,
   type IntrospectionResult,
@@ -238,8 +245,30 @@ interface SendSpec<T> {
   body: (() => BodyInit) | undefined;
   contentType: string | undefined;
   retry: boolean;
+  /** The GraphQL text, so a paused field's calls wait. */
+  document?: string;
+  /** Narrows which retryable errors are retried (uploads). */
+  retryIf?: (error: unknown) => boolean;
   signal: AbortSignal | undefined;
   read: (response: Response, text: string) => T | MondayApiError;
+}
+
+/**
+ * Whether an upload may be sent again after `error`: only when it cannot have
+ * run on the server. monday documents idempotency for mutations on `/v2`;
+ * nothing says `/v2/file` honours the key, so a timeout, a lost response or
+ * a 5xx (any of which may follow an attached file) is never retried. What
+ * cannot have run: a connection refused before sending, a refusal by a
+ * limit (429, a spent complexity budget), a 409 conflict, a refused
+ * credential (401, retried once after a refresh).
+ */
+function uploadMayRetry(error: unknown): boolean {
+  if (error instanceof NetworkError) return error.beforeSend;
+  if (!(error instanceof MondayApiError)) return false;
+  return error.status === 429 || error.status === 409 ||
+    error instanceof RateLimitError ||
+    error instanceof ComplexityBudgetError ||
+    (error instanceof AuthenticationError && error.status === 401);
 }
 
 function checkVersion(version: unknown, what: string): string {
@@ -261,7 +290,9 @@ function defaultWarning(warning: DeprecationWarning): void {
  *   daily limit), waiting what the server says (`Retry-After`,
  *   `retry_in_seconds`, `RateLimit` `t`, a legacy message's number), else
  *   backing off. Mutations carry an `Idempotency-Key` (one per call, reused
- *   across its retries), so a retry never runs a write twice.
+ *   across its retries), so a retry never runs a write twice; a 409 with
+ *   `Retry-After` on such a request is retried whatever its code. Uploads
+ *   retry only what cannot have run (see `uploadFile`).
  * - When the `RateLimit` header says a budget is at 0, the next request waits
  *   for its reset, at most `retry.maxRetryAfterMs` and never past the
  *   deadline (beyond that it fails at once with `RateLimitError`);
@@ -526,6 +557,7 @@ export class MondayClient {
     return await this.#send<RawResponse<TResult>>({
       method: "POST",
       url: this.#apiUrl,
+      document: resolved.text,
       operation: kind,
       operationName: resolved.operation?.name ?? options.operationName,
       apiVersion,
@@ -536,7 +568,10 @@ export class MondayClient {
         (isQuery || idempotencyKey !== undefined),
       signal: options.signal,
       read: (response, text) =>
-        this.#readGraphQL<TResult>(response, text, partial),
+        this.#readGraphQL<TResult>(response, text, {
+          partial,
+          keyed: idempotencyKey !== undefined,
+        }),
     });
   }
 
@@ -571,7 +606,10 @@ export class MondayClient {
     boardId: string | number,
     options: PaginateItemsOptions = {},
   ): AsyncGenerator<TItem, void, undefined> {
-    return paginateItems<TItem>(this, boardId, options);
+    return paginateItems<TItem>(this, boardId, {
+      ...options,
+      now: options.now ?? (() => this.#clock.now()),
+    });
   }
 
   /**
@@ -606,9 +644,15 @@ export class MondayClient {
 
   /**
    * Uploads a file to an item's file column (or to an update) through
-   * `/v2/file`. The size is checked before anything is sent. Like every
-   * mutation it carries an `Idempotency-Key`, so a retry never attaches the
-   * file twice.
+   * `/v2/file`. The size is checked before anything is sent.
+   *
+   * It carries an `Idempotency-Key`, but monday documents idempotency only
+   * for mutations on `/v2`, so the upload is retried only where it cannot
+   * have run: a connection refused before sending, a 429, a 409 (and a 401
+   * once, after a credential refresh). After a timeout, a lost response, a
+   * 5xx or an unreadable answer it throws at once and the file may have
+   * arrived: read the item's file column (or `assets`) before uploading
+   * again.
    *
    * @param options The target (`itemId` and `columnId`, or `updateId`) and
    * the file (Blob, File, bytes, or a path read with `--allow-read`).
@@ -616,6 +660,10 @@ export class MondayClient {
    * @throws {TypeError} When an id or the file is missing or malformed.
    * @throws {RangeError} When the file is larger than `maxFileSize`.
    * @throws {MondayApiError} When monday refuses the upload.
+   * @throws {NetworkError} When no answer arrived (`beforeSend` says whether
+   * the request certainly never left).
+   * @throws {RequestTimeoutError} When the upload timed out; the file may have
+   * arrived.
    *
    * @example Attach a text file
    * ```ts
@@ -641,6 +689,7 @@ export class MondayClient {
     const raw = await this.#send<RawResponse<Record<string, Asset>>>({
       method: "POST",
       url: this.#fileUrl,
+      document: prepared.query,
       operation: "upload",
       operationName: undefined,
       apiVersion: this.#apiVersion,
@@ -653,9 +702,13 @@ export class MondayClient {
       },
       contentType: undefined,
       retry: options.retry !== false,
+      retryIf: uploadMayRetry,
       signal: options.signal,
       read: (response, text) =>
-        this.#readGraphQL<Record<string, Asset>>(response, text, false),
+        this.#readGraphQL<Record<string, Asset>>(response, text, {
+          partial: false,
+          keyed: true,
+        }),
     });
     const asset = raw.data?.[prepared.field];
     if (!asset) {
@@ -748,8 +801,10 @@ export class MondayClient {
     response: Response,
     body: unknown,
     text: string,
+    keyed = false,
   ): MondayApiError | undefined {
     return classifyResponse({
+      keyed,
       status: response.status,
       headers: response.headers,
       body,
@@ -762,11 +817,11 @@ export class MondayClient {
   #readGraphQL<TResult>(
     response: Response,
     text: string,
-    partial: boolean,
+    how: { partial: boolean; keyed: boolean },
   ): RawResponse<TResult> | MondayApiError {
     return readGraphQLResponse<TResult>(response, text, {
-      partial,
-      classify: (r, body, t) => this.#classify(r, body, t),
+      partial: how.partial,
+      classify: (r, body, t) => this.#classify(r, body, t, how.keyed),
       warn: (warnings) => this.#warn(warnings),
     });
   }
@@ -791,8 +846,8 @@ export class MondayClient {
       : this.#clock.now() + this.#deadlineMs;
     let lastAuthorization = "";
     const build = async (attempt: number): Promise<HttpRequestSpec> => {
-      if (this.#budget.blocked) {
-        await this.#budget.wait(spec.signal, deadlineAt);
+      if (this.#budget.blocked(spec.document)) {
+        await this.#budget.wait(spec.signal, deadlineAt, spec.document);
       }
       const authorization = this.#staticAuthorization ??
         await this.#credentials.authorization(
@@ -867,6 +922,7 @@ export class MondayClient {
     try {
       return await this.#transport.send(build, interpret, {
         ...(spec.signal ? { signal: spec.signal } : {}),
+        ...(spec.retryIf ? { retryIf: spec.retryIf } : {}),
         retry: spec.retry,
       });
     } catch (error) {

@@ -229,21 +229,43 @@ export class IpRateLimitError extends RateLimitError {
   override name = "IpRateLimitError";
 }
 
+/** Fields of a {@linkcode FieldLimitError}. */
+export interface FieldLimitErrorOptions extends MondayApiErrorOptions {
+  /** The field whose limit was hit (e.g. `create_board`), when monday said. */
+  field?: string | undefined;
+}
+
 /**
- * A field's own limit was hit (`FIELD_LIMIT_EXCEEDED`, with
- * `retry_in_seconds`). Retryable.
+ * A field's own limit was hit (`FIELD_LIMIT_EXCEEDED`, HTTP 429, with
+ * `retry_in_seconds`): monday limits concurrent calls per field, so the
+ * client pauses calls to that `field` only, not every request. Retryable.
  *
  * @example
  * ```ts
  * import { FieldLimitError, RateLimitError } from "./errors.ts";
  * import assert from "node:assert/strict";
  *
- * assert.ok(new FieldLimitError("Too many") instanceof RateLimitError);
+ * const error = new FieldLimitError("Too many", { field: "create_board" });
+ * assert.ok(error instanceof RateLimitError);
+ * assert.equal(error.field, "create_board");
  * ```
  */
 export class FieldLimitError extends RateLimitError {
   /** Always `"FieldLimitError"`. */
   override name = "FieldLimitError";
+  /** The field whose limit was hit, when monday said. */
+  readonly field: string | undefined;
+
+  /**
+   * Creates the error.
+   *
+   * @param message What went wrong.
+   * @param options The error's fields.
+   */
+  constructor(message: string, options: FieldLimitErrorOptions = {}) {
+    super(message, options);
+    this.field = options.field;
+  }
 }
 
 /**
@@ -333,9 +355,11 @@ export class NotFoundError extends MondayApiError {
 }
 
 /**
- * A conflict: a concurrent duplicate of an idempotent mutation
- * (`IDEMPOTENCY_CONFLICT`, retryable), a locked resource (HTTP 423, retryable)
- * or a request that conflicts with the resource's state (HTTP 409).
+ * A conflict: a concurrent duplicate of an idempotent mutation (HTTP 409 with
+ * `Retry-After` on a request that carried an `Idempotency-Key`, whatever its
+ * code, or the code `IDEMPOTENCY_CONFLICT`; retryable), a locked resource
+ * (HTTP 423, retryable) or a request that conflicts with the resource's state
+ * (HTTP 409).
  *
  * @example
  * ```ts

@@ -55,6 +55,7 @@ export {
   DataValidationError,
   type DataValidationErrorOptions,
   FieldLimitError,
+  type FieldLimitErrorOptions,
   GraphQLValidationError,
   InvalidVersionError,
   IpRateLimitError,
@@ -68,6 +69,7 @@ export {
 export {
   DEFAULT_MAX_RESPONSE_BYTES,
   NetworkError,
+  type NetworkErrorOptions,
   RedirectError,
   RequestTimeoutError,
   type RequestTimeoutErrorOptions,

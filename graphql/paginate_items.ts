@@ -10,7 +10,20 @@ import {
   itemsPageDocument,
   nextItemsPageDocument,
 } from "./_documents.ts";
-import { CursorExpiredError, NotFoundError } from "./errors.ts";
+import {
+  AuthenticationError,
+  ComplexityBudgetError,
+  CursorExpiredError,
+  DailyLimitError,
+  InvalidVersionError,
+  MondayApiError,
+  NotFoundError,
+  PermissionError,
+  RateLimitError,
+} from "./errors.ts";
+
+/** How long monday keeps a cursor alive: 60 minutes from the first request. */
+const CURSOR_LIFETIME_MS = 60 * 60_000;
 import type { GraphQLRequester } from "./types.ts";
 
 /** An item as `paginateItems` yields it: `id` plus the selected fields. */
@@ -53,11 +66,18 @@ export interface PaginateItemsOptions {
   apiVersion?: string;
   /**
    * How many times in a row a cursor may expire without any new item before
-   * the walk gives up with a `CursorExpiredError`.
+   * the walk gives up, throwing the last expiry error.
    *
    * @default {3}
    */
   maxRestarts?: number;
+  /**
+   * The current time in milliseconds, to tell a cursor past its 60-minute
+   * lifetime (`MondayClient.paginateItems` passes the client's clock).
+   *
+   * @default {Date.now}
+   */
+  now?: () => number;
 }
 
 interface ItemsPage<TItem> {
@@ -74,6 +94,13 @@ interface ItemsPage<TItem> {
  * skips the items it has already yielded (it remembers their ids), so the
  * caller sees each item once. Items added to the board meanwhile may or may
  * not appear, as with any cursor.
+ *
+ * monday does not document the expired-cursor error's code, so the walk does
+ * not rely on one: besides a {@linkcode CursorExpiredError}, any
+ * non-retryable error from `next_items_page` counts as an expiry when the
+ * cursor is past its 60-minute lifetime or the message speaks of the cursor,
+ * whatever its code. Errors a restart cannot cure (credentials, permissions,
+ * rate and daily limits, the API version) are thrown as they are.
  *
  * @param client The client that sends the requests.
  * @param boardId The board's id.
@@ -134,8 +161,10 @@ async function* walk<TItem extends Item>(
     ...(options.apiVersion ? { apiVersion: options.apiVersion } : {}),
   };
   const yielded = new Set<string>();
+  const now = options.now ?? Date.now;
   let fruitlessRestarts = 0;
   while (true) {
+    const issuedAt = now();
     const data = await client.request<
       { boards: ({ items_page: ItemsPage<TItem> } | null)[] | null }
     >(first, {
@@ -150,7 +179,7 @@ async function* walk<TItem extends Item>(
       );
     }
     let page: ItemsPage<TItem> = board.items_page;
-    let expired: CursorExpiredError | undefined;
+    let expired: MondayApiError | undefined;
     while (true) {
       for (const item of page.items) {
         const key = String(item.id);
@@ -168,11 +197,31 @@ async function* walk<TItem extends Item>(
         >(next, { cursor: page.cursor, limit: pageSize }, requestOptions);
         page = more.next_items_page;
       } catch (error) {
-        if (!(error instanceof CursorExpiredError)) throw error;
+        if (!isExpiry(error, now() - issuedAt)) throw error;
         expired = error;
         break;
       }
     }
     if (++fruitlessRestarts > maxRestarts) throw expired;
   }
+}
+
+/**
+ * Whether an error from `next_items_page` means the cursor expired: the
+ * classified `CursorExpiredError`, or any other non-retryable API error when
+ * the cursor is past its lifetime or the message names the cursor.
+ */
+function isExpiry(error: unknown, ageMs: number): error is MondayApiError {
+  if (error instanceof CursorExpiredError) return true;
+  if (!(error instanceof MondayApiError) || error.retryable) return false;
+  if (
+    error instanceof AuthenticationError ||
+    error instanceof PermissionError ||
+    error instanceof RateLimitError ||
+    error instanceof ComplexityBudgetError ||
+    error instanceof DailyLimitError ||
+    error instanceof InvalidVersionError
+  ) return false;
+  return ageMs >= CURSOR_LIFETIME_MS || /cursor/i.test(error.message) ||
+    /cursor/i.test(error.code ?? "");
 }

@@ -48,7 +48,9 @@ export interface UploadFileCommonOptions {
    */
   idempotencyKey?: string;
   /**
-   * `false` to never send the upload twice.
+   * `false` to never send the upload twice. Even when `true`, an upload is
+   * retried only where it cannot have run (a connection refused before
+   * sending, a 429, a 409), never after a timeout or a lost response.
    *
    * @default {true}
    */

@@ -27,13 +27,19 @@ Deno.test("LimitTracker: the minute window starts at the first call and resets a
   assert.equal(limits.count(), undefined);
 });
 
-Deno.test("LimitTracker: refused calls do not use up the daily quota; it resets at 00:00 UTC", () => {
+Deno.test("LimitTracker: refused calls count toward the minute, as at monday; the daily quota resets at 00:00 UTC", () => {
   const { limits, advance } = tracker({ dailyCalls: 1, requestsPerMinute: 1 });
   assert.equal(limits.count(), undefined);
   assert.equal(limits.count()?.kind, "daily");
   advance(12 * 3600_000 - 1);
   assert.equal(limits.count()?.kind, "daily");
   advance(1);
+  // A new day, but the refused call a moment ago used this minute's one call;
+  // refused, it still counts, and uses up the new day's one call.
+  assert.equal(limits.count()?.kind, "minute");
+  advance(60_000);
+  assert.equal(limits.count()?.kind, "daily");
+  advance(24 * 3600_000);
   assert.equal(limits.count(), undefined);
 });
 

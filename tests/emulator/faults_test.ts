@@ -254,3 +254,24 @@ Deno.test("faults: the file route answers an injected status without storing the
     add_file_to_column: 1,
   });
 });
+
+Deno.test("faults: conflict answers 409 with Retry-After and the given code, as monday answers a concurrent duplicate; nothing executes", async () => {
+  const { emulator, boardId } = await setup();
+  await using _ = emulator;
+  assert.throws(
+    () => emulator.inject("graphql", { conflict: "" }),
+    /'conflict' must be a non-empty error code/,
+  );
+  emulator.inject("graphql", { conflict: "SOME_UNCONFIRMED_CODE" });
+  const response = await createItemRequest(emulator, boardId, "key-1");
+  assert.equal(response.status, 409);
+  assert.equal(response.headers.get("retry-after"), "1");
+  const body = await response.json();
+  assert.equal(body.errors[0].extensions.code, "SOME_UNCONFIRMED_CODE");
+  assert.equal(body.errors[0].extensions.status_code, 409);
+  assert.equal(emulator.stats().executed.mutations, 0);
+  const again = await createItemRequest(emulator, boardId, "key-1");
+  assert.equal(again.status, 200);
+  await again.body?.cancel();
+  assert.equal(emulator.stats().executed.mutations, 1);
+});

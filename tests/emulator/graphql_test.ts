@@ -638,7 +638,9 @@ Deno.test("graphql: versions up to 2024-10 answer application errors in the lega
   assert.equal(answer.body.status_code, 200);
   assert.equal(typeof answer.body.error_message, "string");
   assert.equal(answer.body.account_id, 9000001);
-  assert.equal(answer.body.errors, undefined);
+  // monday's legacy body tells the same error in errors[] too.
+  assert.equal(answer.body.errors.length, 1);
+  assert.equal(answer.body.errors[0].message, answer.body.error_message);
   const current = await gql(
     emulator,
     'mutation { create_item(board_id: 1, item_name: "x") { id } }',
@@ -745,13 +747,19 @@ Deno.test("graphql: get_schema serves the emulator's SDL or introspection JSON",
     text,
     /next_items_page\(cursor: String!, limit: Int! = 25\): ItemsResponse!/,
   );
+  const current = await fetch(
+    `${emulator.schemaUrl}?format=sdl&version=current`,
+  );
+  await current.body?.cancel();
+  assert.equal(current.headers.get("api-version"), "2026-10");
   const json = await fetch(emulator.schemaUrl);
   const body = await json.json();
+  assert.equal(json.headers.get("api-version"), "2026-10");
   assert.equal(body.data.__schema.queryType.name, "Query");
   assert.ok(
     body.data.__schema.types.some((t: { name: string }) => t.name === "Board"),
   );
-  assert.equal(emulator.stats().requests.schema, 2);
+  assert.equal(emulator.stats().requests.schema, 3);
 });
 
 Deno.test("graphql: add_file_to_column through POST /v2/file stores an asset on the item", async () => {

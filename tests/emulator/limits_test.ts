@@ -149,10 +149,13 @@ Deno.test("limits: create_board is limited per minute with FIELD_LIMIT_EXCEEDED"
   assert.ok((await create()).body.data.create_board.id);
   assert.ok((await create()).body.data.create_board.id);
   const refused = await create();
-  assert.equal(refused.status, 200);
+  // monday answers FIELD_LIMIT_EXCEEDED with HTTP 429 and names the field
+  // in error_data.entity.
+  assert.equal(refused.status, 429);
   const error = refused.body.errors[0];
   assert.equal(error.extensions.code, "FIELD_LIMIT_EXCEEDED");
   assert.equal(error.extensions.error_data.retry_in_seconds, 60);
+  assert.equal(error.extensions.error_data.entity, "create_board");
   assert.equal(error.extensions.retry_in_seconds, 60);
   assert.deepEqual(error.path, ["create_board"]);
   assert.equal(emulator.stats().executed.byField.create_board, 2);
@@ -356,7 +359,9 @@ for (const limit of LIMIT_CASES) {
       assert.equal(refused.body.error_code, limit.legacyCode ?? limit.code);
       assert.equal(refused.body.status_code, limit.status);
       assert.equal(typeof refused.body.error_message, "string");
-      assert.equal(refused.body.errors, undefined);
+      assert.deepEqual(refused.body.errors, [{
+        message: refused.body.error_message,
+      }]);
       assert.equal(
         refused.body.error_data.retry_in_seconds,
         limit.retryInSeconds,
@@ -423,4 +428,47 @@ Deno.test("limits: RateLimit headers also on /v2/file, get_schema, 400s and 429s
     assert.match(headers.get("ratelimit")!, /"minuteRate";r=\d+;t=\d+/);
   }
   assert.match(refused.headers.get("ratelimit")!, /"minuteRate";r=0;/);
+});
+
+Deno.test("limits: failed requests count toward the minute and daily limits, as at monday", async () => {
+  await using emulator = await startEmulator({
+    limits: { requestsPerMinute: 3, dailyCalls: 4 },
+  });
+  // A bad token, a malformed version and a parse error: each refused, each
+  // counted.
+  assert.equal(
+    (await gql(emulator, "{ me { id } }", { token: "nope" })).status,
+    401,
+  );
+  const version = await gql(emulator, "{ me { id } }", {
+    headers: { "API-Version": "2023" },
+  });
+  assert.equal(
+    version.body.errors[0].extensions.code,
+    "InvalidVersionException",
+  );
+  const parse = await gql(emulator, "{ me { id ");
+  assert.match(parse.body.errors[0].message, /^Parse error/);
+  const refused = await gql(emulator, "{ me { id } }");
+  assert.equal(refused.status, 429);
+  assert.equal(refused.body.errors[0].extensions.code, "RATE_LIMIT_EXCEEDED");
+  emulator.advance(60_000);
+  // The refused request counted too: 4 calls today, the daily limit is met.
+  const daily = await gql(emulator, "{ me { id } }");
+  assert.equal(daily.body.errors[0].extensions.code, "DAILY_LIMIT_EXCEEDED");
+});
+
+Deno.test("limits: a personal token is accepted raw and after 'Bearer ' (monday in practice), an unknown one neither way", async () => {
+  await using emulator = await startEmulator();
+  const token = emulator.credentials.apiToken;
+  assert.equal((await gql(emulator, "{ me { id } }", { token })).status, 200);
+  assert.equal(
+    (await gql(emulator, "{ me { id } }", { token: `Bearer ${token}` })).status,
+    200,
+  );
+  assert.equal(
+    (await gql(emulator, "{ me { id } }", { token: `Bearer x${token}` }))
+      .status,
+    401,
+  );
 });

@@ -504,3 +504,77 @@ Deno.test("classify: secrets are removed from messages", () => {
   assert.ok(!error.message.includes(token));
   assert.ok(!JSON.stringify(error.errors).includes(token));
 });
+
+Deno.test("classify: a keyed 409 with Retry-After is a retryable conflict whatever its code; without the key or the header it is not", () => {
+  const body = current("RESOURCE_BUSY_ELSEWHERE", "Try later");
+  const keyed = (status: number, headers: Record<string, string>) =>
+    classifyResponse({
+      status,
+      headers: new Headers(headers),
+      body,
+      text: JSON.stringify(body),
+      nowMs: NOW,
+      keyed: true,
+    });
+  const conflict = expectClass(
+    keyed(409, { "retry-after": "2" }),
+    ConflictError,
+    true,
+  );
+  assert.equal(conflict.retryAfterMs, 2000);
+  assert.equal(conflict.code, "RESOURCE_BUSY_ELSEWHERE");
+  expectClass(keyed(409, {}), ConflictError, false);
+  expectClass(
+    classify(409, body, { "retry-after": "2" }),
+    ConflictError,
+    false,
+  );
+});
+
+Deno.test("classify: the legacy body's errors[] beside error_code is one error", () => {
+  const error = expectClass(
+    classify(200, {
+      errors: [{ message: "Board not found", path: ["create_item"] }],
+      error_code: "InvalidBoardIdException",
+      status_code: 200,
+      error_message: "Board not found",
+      error_data: { board_id: 1 },
+    }),
+    NotFoundError,
+    false,
+  );
+  assert.equal(error.message, "Board not found");
+  assert.equal(error.code, "InvalidBoardIdException");
+  assert.equal(error.errors.length, 1);
+  assert.deepEqual(error.path, ["create_item"]);
+});
+
+Deno.test("classify: FIELD_LIMIT_EXCEEDED names its field (error_data.entity, else the path)", () => {
+  const byEntity = expectClass(
+    classify(
+      429,
+      current(
+        "FIELD_LIMIT_EXCEEDED",
+        "Concurrency limit exceeded for the field",
+        {
+          error_data: { retry_in_seconds: 3, entity: "create_board" },
+        },
+      ),
+    ),
+    FieldLimitError,
+    true,
+  );
+  assert.equal((byEntity as FieldLimitError).field, "create_board");
+  assert.equal(byEntity.retryAfterMs, 3000);
+  const byPath = expectClass(
+    classify(
+      429,
+      current("FIELD_LIMIT_EXCEEDED", "Field limit", { retry_in_seconds: 1 }, {
+        path: ["duplicate_board"],
+      }),
+    ),
+    FieldLimitError,
+    true,
+  );
+  assert.equal((byPath as FieldLimitError).field, "duplicate_board");
+});

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { startEmulator } from "../../emulator/mod.ts";
-import { MondayClient } from "../../graphql/mod.ts";
+import { MondayClient, NetworkError } from "../../graphql/mod.ts";
 import { prepareUpload } from "../../graphql/upload_file.ts";
 import { EmulatorClock } from "./_emulator_clock.ts";
 
@@ -78,19 +78,36 @@ Deno.test("uploadFile: a File, bytes and a path land in the item's file column",
   }
 });
 
-Deno.test("uploadFile: a lost response is retried under the same key and attaches once", async () => {
-  const { emulator, client, itemId } = await setup();
+Deno.test("uploadFile: a lost response is not retried (nothing says /v2/file honours the key); the caller finds the file once", async () => {
+  const { emulator, itemId } = await setup();
   await using _ = emulator;
+  // No pooled connections, so the runtime cannot resend by itself.
+  using http = Deno.createHttpClient({ poolMaxIdlePerHost: 0 });
+  const attempts: number[] = [];
+  const client = new MondayClient({
+    token: emulator.credentials.apiToken,
+    apiUrl: emulator.apiUrl,
+    clock: new EmulatorClock(emulator),
+    onWarning: () => {},
+    fetch: (input, init) => fetch(input, { ...init, client: http }),
+    onRequest: (info) => attempts.push(info.attempt),
+  });
   emulator.resetStats();
   emulator.inject("file", { reset: "after" });
-  const asset = await client.uploadFile({
-    itemId,
-    columnId: "files",
-    file: new Blob(["once"]),
-    fileName: "once.txt",
-  });
-  assert.equal(asset.name, "once.txt");
+  await assert.rejects(
+    () =>
+      client.uploadFile({
+        itemId,
+        columnId: "files",
+        file: new Blob(["once"]),
+        fileName: "once.txt",
+      }),
+    NetworkError,
+  );
+  assert.deepEqual(attempts, [1]);
+  assert.equal(emulator.stats().requests.file, 1);
   assert.equal(emulator.stats().executed.byField.add_file_to_column, 1);
+  // How a caller checks whether the file arrived: read the file column.
   const names = await filesOf(client, itemId);
   assert.equal(names.filter((n) => n === "once.txt").length, 1);
 });
