@@ -90,6 +90,7 @@ export function resolveConnection(
   set("api-version", "apiVersion");
   set("api-url", "apiUrl");
   set("auth-url", "authUrl");
+  set("proxy", "proxyServer");
   set("client-id", "oauthClientId");
   set("client-secret", "oauthClientSecret");
   set("callback-url", "callbackUrl");

@@ -265,7 +265,7 @@ Deno.test("transportFor: nothing to build without proxy or CA settings; disposin
   proxied[Symbol.dispose]();
 });
 
-Deno.test("cli: HTTP_PROXY is honoured, an explicit ProxyServer wins over it, and NO_PROXY bypasses both", async () => {
+Deno.test("cli: HTTP_PROXY is honoured, an explicit proxy (--proxy, ProxyServer) wins over it, and NO_PROXY bypasses both", async () => {
   await using emulator = await startEmulator();
   await using fromEnv = startProxy();
   await using explicit = startProxy();
@@ -281,7 +281,9 @@ Deno.test("cli: HTTP_PROXY is honoured, an explicit ProxyServer wins over it, an
 
   const viaExplicit = await runCli([
     ...query,
-    `${connection};ProxyServer=${explicit.url}`,
+    connection,
+    "--proxy",
+    explicit.url,
   ], { env });
   assert.equal(viaExplicit.code, 0, viaExplicit.stderr);
   assert.deepEqual(lines(explicit), [`POST ${emulator.apiUrl} HTTP/1.1`]);
