@@ -298,3 +298,57 @@ Deno.test("cli: HTTP_PROXY is honoured, an explicit proxy (--proxy, ProxyServer)
   assert.equal(fromEnv.requests.length, 1);
   assert.equal(emulator.stats().requests.graphql, 3);
 });
+
+Deno.test("cli: auth exchange sends the token request through --proxy", async () => {
+  await using emulator = await startEmulator({ startTime: Date.now() });
+  await using proxy = startProxy({
+    username: "erin",
+    password: "cli-proxy-pw",
+  });
+  const dir = await Deno.makeTempDir();
+  try {
+    const { clientId, clientSecret, redirectUris } = emulator.credentials.oauth;
+    const env = {
+      HOME: dir,
+      XDG_CONFIG_HOME: dir,
+      MONDAY_API_TOKEN: "",
+      HTTP_PROXY: "",
+      NO_PROXY: "",
+      MONDAYKIT_SETTINGS_PASSPHRASE: "a long test passphrase for the settings",
+      MONDAYKIT_CONNECTION: [
+        "AuthScheme=OAuth",
+        `OAuthClientId=${clientId}`,
+        `OAuthClientSecret=${clientSecret}`,
+        `CallbackURL=${redirectUris[0]}`,
+        `AuthUrl=${emulator.authUrl}`,
+        "Scope=me:read",
+        `ProxyServer=${proxy.url}`,
+        "ProxyUser=erin",
+        "ProxyPassword=cli-proxy-pw",
+      ].join(";"),
+    };
+    const settings = `${dir}/OAuthSettings.txt`;
+    const url = await runCli(["auth", "url", "--settings", settings], { env });
+    assert.equal(url.code, 0, url.stderr);
+    assert.equal(proxy.requests.length, 0, "building the URL sends nothing");
+    const consent = await fetch(url.stdout.trim(), { redirect: "manual" });
+    await consent.body?.cancel();
+    const exchange = await runCli([
+      "auth",
+      "exchange",
+      consent.headers.get("location")!,
+      "--settings",
+      settings,
+      "--json",
+    ], { env });
+    assert.equal(exchange.code, 0, exchange.stderr);
+    assert.equal(JSON.parse(exchange.stdout).loggedIn, true);
+    assert.deepEqual(lines(proxy), [
+      `POST ${emulator.authUrl}/oauth_ms/oauth/token HTTP/1.1`,
+    ]);
+    assert.equal(proxy.requests[0]!.accepted, true);
+    assert.doesNotMatch(exchange.stdout + exchange.stderr, /cli-proxy-pw/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
