@@ -4,6 +4,10 @@
  * `apiVersion`, `Timeout` seconds → `timeoutMs`, `APIToken`/`Domain` → the
  * audit client's `token`/`domain`, the rest → the credential provider).
  * `createClient` in `mod.ts` and the CLI both build their clients here.
+ * The proxy and CA properties (`ProxyServer`, `ProxyPort`, `ProxyUser`,
+ * `ProxyPassword`, `SSLServerCert`) become one `Deno.HttpClient` whose
+ * `fetch` every client of the connection uses (GraphQL, audit log, OAuth);
+ * the returned client releases it on `Symbol.dispose`.
  * Internal to the package.
  *
  * @module
@@ -17,11 +21,141 @@ import {
 } from "./connection.ts";
 import { MondayClient, type MondayClientOptions } from "./graphql/mod.ts";
 import { AuditLogClient, type AuditLogClientOptions } from "./auditlog/mod.ts";
+import { redact } from "./_http/redact.ts";
 import {
   createCredentials,
   type CreateCredentialsOptions,
   type CredentialProvider,
 } from "./auth/mod.ts";
+
+/**
+ * How a connection's requests leave the process: a `fetch` bound to the
+ * `Deno.HttpClient` that the proxy and CA settings describe, or none (the
+ * global `fetch`, which honours `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY`).
+ */
+export interface Transport extends Disposable {
+  /** The fetch to hand the clients, when the settings need their own. */
+  fetch?: typeof fetch;
+}
+
+const PEM_CERTIFICATE = "-----BEGIN CERTIFICATE-----";
+
+/** `SSLServerCert` as PEM text: the value itself, or the file it names. */
+function certificatesOf(value: string): string {
+  if (value.includes(PEM_CERTIFICATE)) return value;
+  const path = value.trim();
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) {
+      throw new TypeError(
+        `Invalid connection settings: 'SSLServerCert' names no file: '${path}' not found (give PEM text or the path of a PEM file)`,
+      );
+    }
+    if (error instanceof Deno.errors.PermissionDenied) {
+      throw new TypeError(
+        `Invalid connection settings: cannot read 'SSLServerCert' file '${path}': permission denied (run with --allow-read)`,
+      );
+    }
+    throw new TypeError(
+      `Invalid connection settings: cannot read 'SSLServerCert' file '${path}': ${
+        (error as Error).message
+      }`,
+    );
+  }
+  if (!text.includes(PEM_CERTIFICATE)) {
+    throw new TypeError(
+      `Invalid connection settings: 'SSLServerCert' file '${path}' holds no PEM certificate (expected '${PEM_CERTIFICATE}')`,
+    );
+  }
+  return text;
+}
+
+/** The proxy URL from `ProxyServer` and `ProxyPort` (a port in the URL wins). */
+function proxyUrlOf(settings: ConnectionOptions): string {
+  const server = settings.proxyServer!.trim();
+  const url = new URL(
+    /^[a-z][a-z0-9+.-]*:\/\//i.test(server) ? server : `http://${server}`,
+  );
+  const explicitPort = /^(?:[a-z][a-z0-9+.-]*:\/\/)?(?:\[[^\]]*\]|[^/:]*):\d+/i
+    .test(server);
+  if (!explicitPort && settings.proxyPort !== undefined) {
+    url.port = String(settings.proxyPort);
+  }
+  return url.origin;
+}
+
+/**
+ * The transport for validated settings: with `ProxyServer` or
+ * `SSLServerCert`, one `Deno.HttpClient` (the explicit proxy, with Basic
+ * credentials from `ProxyUser`/`ProxyPassword`, and the extra CA
+ * certificates) and a `fetch` that uses it; otherwise nothing to build.
+ * Dispose it to close the HttpClient.
+ *
+ * @param settings Validated connection settings.
+ * @returns The transport.
+ * @throws {TypeError} When `SSLServerCert` names a missing file, holds no
+ * certificate, or Deno refuses the certificates or the proxy.
+ */
+export function transportFor(settings: ConnectionOptions): Transport {
+  if (
+    settings.proxyServer === undefined && settings.sslServerCert === undefined
+  ) {
+    return { [Symbol.dispose]() {} };
+  }
+  const options: Deno.CreateHttpClientOptions = {};
+  if (settings.sslServerCert !== undefined) {
+    options.caCerts = [certificatesOf(settings.sslServerCert)];
+  }
+  if (settings.proxyServer !== undefined) {
+    options.proxy = {
+      url: proxyUrlOf(settings),
+      ...(settings.proxyUser !== undefined
+        ? {
+          basicAuth: {
+            username: settings.proxyUser,
+            password: settings.proxyPassword ?? "",
+          },
+        }
+        : {}),
+    };
+  }
+  let client: Deno.HttpClient;
+  try {
+    client = Deno.createHttpClient(options);
+  } catch (error) {
+    const what = settings.sslServerCert !== undefined
+      ? "'SSLServerCert' or 'ProxyServer'"
+      : "'ProxyServer'";
+    throw new TypeError(
+      `Invalid connection settings: cannot use ${what}: ${
+        redact((error as Error).message)
+      }`,
+    );
+  }
+  let closed = false;
+  return {
+    fetch: (input, init) => fetch(input, { ...init, client }),
+    [Symbol.dispose]() {
+      if (closed) return;
+      closed = true;
+      client.close();
+    },
+  };
+}
+
+/** Gives `target` a `Symbol.dispose` that releases the transport. */
+function releasing<T extends object>(
+  target: T,
+  transport: Transport,
+): T & Disposable {
+  Object.defineProperty(target, Symbol.dispose, {
+    value: () => transport[Symbol.dispose](),
+    configurable: true,
+  });
+  return target as T & Disposable;
+}
 
 /** Options for {@linkcode createClient}, beyond the connection itself. */
 export interface CreateClientOptions {
@@ -87,54 +221,86 @@ function timeoutMsOf(settings: ConnectionOptions): { timeoutMs?: number } {
  * token variable, or OAuth through the settings store). The settings'
  * `schema` is not consulted: they are used for the GraphQL API.
  *
+ * Requests (and the OAuth provider's token requests) go through the
+ * settings' transport ({@linkcode transportFor}) unless the options bring
+ * their own `fetch`; dispose the client to release it.
+ *
  * @param settings Validated connection settings.
  * @param options Credential and client options; `provider` replaces the settings' credentials.
- * @returns The client (nothing sent yet).
- * @throws {TypeError} When the settings describe no usable credentials.
+ * @returns The client (nothing sent yet), disposable.
+ * @throws {TypeError} When the settings describe no usable credentials, or
+ * their proxy or CA settings are unusable.
  */
 export function graphqlClientFor(
   settings: ConnectionOptions,
   options: GraphqlClientForOptions = {},
-): MondayClient {
-  const credentials = options.provider ??
-    createCredentials({ ...settings, schema: "GraphQL" }, options.credentials);
-  return new MondayClient({
-    ...(settings.apiUrl !== undefined ? { apiUrl: settings.apiUrl } : {}),
-    ...(settings.apiVersion !== undefined
-      ? { apiVersion: settings.apiVersion }
-      : {}),
-    ...timeoutMsOf(settings),
-    ...options.graphql,
-    credentials,
-  });
+): MondayClient & Disposable {
+  const transport = transportFor(settings);
+  try {
+    const via = transport.fetch;
+    const credentials = options.provider ??
+      createCredentials(
+        { ...settings, schema: "GraphQL" },
+        via !== undefined && options.credentials?.fetch === undefined
+          ? { ...options.credentials, fetch: via }
+          : options.credentials,
+      );
+    const client = new MondayClient({
+      ...(settings.apiUrl !== undefined ? { apiUrl: settings.apiUrl } : {}),
+      ...(settings.apiVersion !== undefined
+        ? { apiVersion: settings.apiVersion }
+        : {}),
+      ...timeoutMsOf(settings),
+      ...(via !== undefined ? { fetch: via } : {}),
+      ...options.graphql,
+      credentials,
+    });
+    return releasing(client, transport);
+  } catch (error) {
+    transport[Symbol.dispose]();
+    throw error;
+  }
 }
 
 /**
  * The Audit Log client for validated settings: their `APIToken` and
  * `Domain`, and their timeout.
  *
+ * Requests go through the settings' transport ({@linkcode transportFor})
+ * unless the options bring their own `fetch`; dispose the client to release
+ * it.
+ *
  * @param settings Validated connection settings.
  * @param options Audit client options and extra allowed domain hosts.
- * @returns The client (nothing sent yet).
- * @throws {TypeError} When the settings lack the token or the domain, or
- * ask for OAuth (the audit API takes tokens only).
+ * @returns The client (nothing sent yet), disposable.
+ * @throws {TypeError} When the settings lack the token or the domain, ask
+ * for OAuth (the audit API takes tokens only), or their proxy or CA
+ * settings are unusable.
  */
 export function auditLogClientFor(
   settings: ConnectionOptions,
   options: CreateClientOptions = {},
-): AuditLogClient {
+): AuditLogClient & Disposable {
   if (settings.authScheme === "OAuth") {
     throw new TypeError(
       "Invalid audit log connection: the Audit Log API takes an API token, not OAuth (use AuthScheme=Token)",
     );
   }
-  return new AuditLogClient({
-    ...timeoutMsOf(settings),
-    ...options.auditLog,
-    ...(options.allowDomainHosts !== undefined
-      ? { allowDomainHosts: options.allowDomainHosts }
-      : {}),
-    token: settings.apiToken ?? "",
-    domain: settings.domain ?? "",
-  });
+  const transport = transportFor(settings);
+  try {
+    const client = new AuditLogClient({
+      ...timeoutMsOf(settings),
+      ...(transport.fetch !== undefined ? { fetch: transport.fetch } : {}),
+      ...options.auditLog,
+      ...(options.allowDomainHosts !== undefined
+        ? { allowDomainHosts: options.allowDomainHosts }
+        : {}),
+      token: settings.apiToken ?? "",
+      domain: settings.domain ?? "",
+    });
+    return releasing(client, transport);
+  } catch (error) {
+    transport[Symbol.dispose]();
+    throw error;
+  }
 }

@@ -242,6 +242,7 @@ export async function main(
   const onAbort = () => controller.abort(options.signal?.reason);
   options.signal?.addEventListener("abort", onAbort, { once: true });
   let usageCommand: string | undefined;
+  let resources: DisposableStack | undefined;
   try {
     const parsed = parseCommandLine(args);
     if (parsed.kind === "version") {
@@ -270,6 +271,7 @@ export async function main(
     usageCommand = spec.name;
     const handler = await LOADERS[spec.name]!();
     const extras: RunExtras = options.opener ? { opener: options.opener } : {};
+    resources = new DisposableStack();
     return await handler({
       spec,
       flags: new Flags(parsed.values, spec.name),
@@ -278,6 +280,7 @@ export async function main(
       io,
       signal: controller.signal,
       extras,
+      resources,
     });
   } catch (error) {
     if (isBrokenPipe(error)) return EXIT.failure; // the reader went away (e.g. `| head`): nothing to report
@@ -298,6 +301,7 @@ export async function main(
     }
     return classified.exitCode;
   } finally {
+    resources?.dispose();
     stopListening();
     options.signal?.removeEventListener("abort", onAbort);
   }

@@ -4,7 +4,7 @@
  * the seed's driver know, validation, and environment fallbacks.
  *
  * Secrets (`APIToken`, `OAuthClientSecret`, `OAuthAccessToken`,
- * `OAuthRefreshToken`, `OAuthVerifier`) stay readable as properties of the
+ * `OAuthRefreshToken`, `OAuthVerifier`, `ProxyPassword`) stay readable as properties of the
  * objects this module returns, but never show through `Deno.inspect`,
  * `console.log`, `JSON.stringify`, `String()` or template literals.
  *
@@ -105,6 +105,30 @@ export interface ConnectionOptions {
    * @default {"https://auth.monday.com"}
    */
   authUrl?: string;
+  /**
+   * The HTTP proxy every request goes through (`ProxyServer`): a host name
+   * or address, or an `http://`/`https://` URL without credentials (put
+   * them in `ProxyUser`/`ProxyPassword`). Wins over `HTTPS_PROXY`/
+   * `HTTP_PROXY`; hosts in `NO_PROXY` still bypass it.
+   */
+  proxyServer?: string;
+  /**
+   * The proxy's port (`ProxyPort`), 1-65535; a port in `ProxyServer`'s URL
+   * wins.
+   *
+   * @default {80}
+   */
+  proxyPort?: number;
+  /** The user name for the proxy's Basic authentication (`ProxyUser`). */
+  proxyUser?: string;
+  /** The password for the proxy's Basic authentication (`ProxyPassword`). Secret. */
+  proxyPassword?: string;
+  /**
+   * Extra CA certificates to trust besides the system's (`SSLServerCert`):
+   * PEM text, or the path of a PEM file (read when a client is built, with
+   * `--allow-read`).
+   */
+  sslServerCert?: string;
 }
 
 /** Options for parsing and validating connection settings. */
@@ -205,6 +229,11 @@ const PROPERTIES: readonly PropertySpec[] = [
   { name: "Timeout", key: "timeout", kind: "number" },
   { name: "ApiUrl", key: "apiUrl", kind: "string" },
   { name: "AuthUrl", key: "authUrl", kind: "string" },
+  { name: "ProxyServer", key: "proxyServer", kind: "string" },
+  { name: "ProxyPort", key: "proxyPort", kind: "number" },
+  { name: "ProxyUser", key: "proxyUser", kind: "string" },
+  { name: "ProxyPassword", key: "proxyPassword", kind: "secret" },
+  { name: "SSLServerCert", key: "sslServerCert", kind: "string" },
 ];
 
 const BY_NAME: ReadonlyMap<string, PropertySpec> = new Map(
@@ -296,6 +325,54 @@ function checkUrl(value: string, style: Style, spec: PropertySpec): string {
   );
 }
 
+/**
+ * A proxy is a bare host (`proxy.corp`, `10.0.0.5`, `[::1]`, with or without
+ * `:port`) or an `http://`/`https://` URL. Credentials inside it are refused
+ * (they would show wherever the setting is shown): `ProxyUser` and the
+ * secret `ProxyPassword` carry them.
+ */
+function checkProxyServer(
+  value: string,
+  style: Style,
+  spec: PropertySpec,
+): string {
+  const label = style.label(spec);
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value)
+    ? value
+    : `http://${value}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    throw new TypeError(
+      `${style.prefix}: '${label}' must be a host name or an http(s):// URL, got '${
+        shown(value)
+      }'`,
+    );
+  }
+  if (url.username !== "" || url.password !== "") {
+    throw new TypeError(
+      `${style.prefix}: '${label}' must not hold credentials: put them in '${
+        style.label(BY_KEY.get("proxyUser")!)
+      }' and '${style.label(BY_KEY.get("proxyPassword")!)}', got '${
+        shown(withScheme)
+      }'`,
+    );
+  }
+  if (
+    (url.protocol !== "http:" && url.protocol !== "https:") ||
+    url.hostname === "" || (url.pathname !== "/" && url.pathname !== "") ||
+    url.search !== "" || url.hash !== ""
+  ) {
+    throw new TypeError(
+      `${style.prefix}: '${label}' must be a host name or an http(s):// URL with no path, got '${
+        shown(value)
+      }'`,
+    );
+  }
+  return value;
+}
+
 /** Normalises and checks one value; returns the value to store. */
 function checkValue(
   spec: PropertySpec,
@@ -304,6 +381,21 @@ function checkValue(
   options: ConnectionValidationOptions,
 ): string | number {
   const label = style.label(spec);
+  if (spec.key === "proxyPort") {
+    const n = typeof raw === "number"
+      ? raw
+      : typeof raw === "string" && /^\s*\d{1,5}\s*$/.test(raw)
+      ? Number(raw)
+      : NaN;
+    if (!Number.isInteger(n) || n < 1 || n > 65535) {
+      throw new RangeError(
+        `${style.prefix}: '${label}' must be a port number from 1 to 65535, got '${
+          shown(String(raw))
+        }'`,
+      );
+    }
+    return n;
+  }
   if (spec.kind === "number") {
     let n: number;
     if (typeof raw === "number") {
@@ -352,6 +444,8 @@ function checkValue(
       return checkUrl(value, style, spec);
     case "apiVersion":
       return checkApiVersion(value, `${style.prefix}: '${label}'`, shown);
+    case "proxyServer":
+      return checkProxyServer(value, style, spec);
     default:
       return raw; // free text keeps its (quoted) edge whitespace
   }
@@ -379,6 +473,23 @@ function checkCombination(
   style: Style,
   partial: boolean,
 ): void {
+  if (out.proxyServer === undefined) {
+    const loose = (["proxyPort", "proxyUser", "proxyPassword"] as const)
+      .find((k) => out[k] !== undefined);
+    if (loose !== undefined) {
+      throw new TypeError(
+        `${style.prefix}: '${style.label(BY_KEY.get(loose)!)}' needs '${
+          style.label(BY_KEY.get("proxyServer")!)
+        }'`,
+      );
+    }
+  } else if (out.proxyPassword !== undefined && out.proxyUser === undefined) {
+    throw new TypeError(
+      `${style.prefix}: '${style.label(BY_KEY.get("proxyPassword")!)}' needs '${
+        style.label(BY_KEY.get("proxyUser")!)
+      }'`,
+    );
+  }
   const schema = out.schema ?? "GraphQL";
   const scheme = out.authScheme ?? "Token";
   if (schema === "AuditLog") {

@@ -17,7 +17,7 @@
  * import { startEmulator } from "@mondaykit/mondaykit/emulator";
  *
  * await using emulator = await startEmulator();
- * const client = createClient(
+ * using client = createClient(
  *   `APIToken=${emulator.credentials.apiToken};ApiUrl=${emulator.apiUrl}`,
  * );
  * assert.ok(client instanceof MondayClient);
@@ -54,23 +54,23 @@ export type { CreateClientOptions } from "./_compose.ts";
  *
  * @param connection Typed connection options.
  * @param options Audit-log client options.
- * @returns The audit log client.
+ * @returns The audit log client; dispose it to release its proxy/CA connection pool.
  */
 export function createClient(
   connection: ConnectionOptions & { schema: "AuditLog" },
   options?: CreateClientOptions,
-): AuditLogClient;
+): AuditLogClient & Disposable;
 /**
  * Builds a {@linkcode MondayClient} from typed options for the GraphQL API.
  *
  * @param connection Typed connection options.
  * @param options Credential and GraphQL client options.
- * @returns The GraphQL client.
+ * @returns The GraphQL client; dispose it to release its proxy/CA connection pool.
  */
 export function createClient(
   connection: ConnectionOptions & { schema?: "GraphQL" },
   options?: CreateClientOptions,
-): MondayClient;
+): MondayClient & Disposable;
 /**
  * Builds a client from connection settings: a {@linkcode MondayClient} for
  * `Schema=GraphQL` (the default) or an {@linkcode AuditLogClient} for
@@ -78,22 +78,32 @@ export function createClient(
  * token, or OAuth through the settings store named by
  * `OAuthSettingsLocation`).
  *
- * Permissions: `--allow-net` for the API hosts; OAuth connections also need
- * `--allow-read --allow-write` for the settings file (and `--allow-env` for
- * its key variables).
+ * Proxies and private CAs: `ProxyServer`/`ProxyPort`/`ProxyUser`/
+ * `ProxyPassword` and `SSLServerCert` become one `Deno.HttpClient` that the
+ * client's requests (OAuth ones included) go through; the client is
+ * `Disposable` and releases it on `Symbol.dispose` (declare it with
+ * `using`). Without them, requests honour `HTTPS_PROXY`/`HTTP_PROXY`/
+ * `NO_PROXY` as Deno's `fetch` does, and disposing does nothing.
+ *
+ * Permissions: `--allow-net` for the API hosts (and the proxy); OAuth
+ * connections also need `--allow-read --allow-write` for the settings file
+ * (and `--allow-env` for its key variables); `SSLServerCert` as a path needs
+ * `--allow-read` for it; `--allow-env` lets Deno read the proxy variables.
  *
  * @param connection A connection string or typed, validated options.
  * @param options Credential, GraphQL and audit-log options.
- * @returns The client for the connection's schema.
+ * @returns The client for the connection's schema; dispose it to release
+ *   its proxy/CA connection pool.
  * @throws {SyntaxError|TypeError|RangeError} When the connection settings are
- *   invalid (the message names the property).
+ *   invalid (the message names the property), or `SSLServerCert` names a
+ *   missing file or one without a PEM certificate.
  *
  * @example An audit log client
  * ```ts
  * import assert from "node:assert/strict";
  * import { AuditLogClient, createClient } from "@mondaykit/mondaykit";
  *
- * const client = createClient({
+ * using client = createClient({
  *   schema: "AuditLog",
  *   apiToken: "audit-token",
  *   domain: "https://acme.monday.com",
@@ -104,11 +114,11 @@ export function createClient(
 export function createClient(
   connection: string | ConnectionOptions,
   options?: CreateClientOptions,
-): MondayClient | AuditLogClient;
+): (MondayClient | AuditLogClient) & Disposable;
 export function createClient(
   connection: string | ConnectionOptions,
   options: CreateClientOptions = {},
-): MondayClient | AuditLogClient {
+): (MondayClient | AuditLogClient) & Disposable {
   const settings = settingsOf(connection, options);
   return settings.schema === "AuditLog"
     ? auditLogClientFor(settings, options)

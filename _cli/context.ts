@@ -35,6 +35,11 @@ export interface CommandContext {
   signal: AbortSignal;
   /** Injected behaviour. */
   extras: RunExtras;
+  /**
+   * What the command holds until it ends (the clients' proxy/CA
+   * connection pools): the CLI disposes it when the command returns or fails.
+   */
+  resources: DisposableStack;
 }
 
 /** A command's implementation: returns the exit code. */

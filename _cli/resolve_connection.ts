@@ -17,6 +17,7 @@ import {
   auditLogClientFor,
   graphqlClientFor,
   type GraphqlClientForOptions,
+  transportFor,
 } from "../_compose.ts";
 import type { HttpEvent } from "../_http/mod.ts";
 import {
@@ -89,6 +90,7 @@ export function resolveConnection(
   set("api-version", "apiVersion");
   set("api-url", "apiUrl");
   set("auth-url", "authUrl");
+  set("proxy", "proxyServer");
   set("client-id", "oauthClientId");
   set("client-secret", "oauthClientSecret");
   set("callback-url", "callbackUrl");
@@ -187,7 +189,7 @@ export function graphqlClient(
     graphql?: GraphqlClientForOptions["graphql"];
   } = {},
 ): MondayClient {
-  return graphqlClientFor(options, {
+  const client = graphqlClientFor(options, {
     ...(extra.provider ? { provider: extra.provider } : {}),
     credentials: {
       env: context.io.env,
@@ -203,6 +205,7 @@ export function graphqlClient(
       ...extra.graphql,
     },
   });
+  return context.resources.use(client);
 }
 
 /**
@@ -217,9 +220,9 @@ export function auditClient(
   context: CommandContext,
   options: ConnectionOptions,
 ): AuditLogClient {
-  return auditLogClientFor(options, {
+  return context.resources.use(auditLogClientFor(options, {
     auditLog: { onEvent: eventLogger(context) },
-  });
+  }));
 }
 
 /**
@@ -228,7 +231,7 @@ export function auditClient(
  * @param context The invocation.
  * @param options The connection options.
  * @param store The settings store.
- * @returns The client.
+ * @returns The client (its proxy/CA transport is released when the command ends).
  * @throws {UsageError} When no client id is given.
  */
 export function oauthClient(
@@ -242,5 +245,10 @@ export function oauthClient(
       context.spec.name,
     );
   }
-  return createOAuthClient(options, { store, onEvent: eventLogger(context) });
+  const transport = context.resources.use(transportFor(options));
+  return createOAuthClient(options, {
+    store,
+    onEvent: eventLogger(context),
+    ...(transport.fetch !== undefined ? { fetch: transport.fetch } : {}),
+  });
 }

@@ -82,6 +82,12 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
     value: "<url>",
     description: "OAuth server (default: https://auth.monday.com)",
   },
+  proxy: {
+    type: "string",
+    value: "<host[:port]|url>",
+    description:
+      "HTTP proxy for every request (ProxyServer; default: $HTTPS_PROXY/$HTTP_PROXY, minus $NO_PROXY)",
+  },
   "client-id": {
     type: "string",
     value: "<id>",

@@ -698,8 +698,13 @@ export class HttpTransport {
     phase: "connect" | "exchange" = "connect",
   ): NetworkError {
     const secrets = this.#secrets();
-    const message = redact(error.message, secrets);
-    const cause = message === error.message ? error : new TypeError(message);
+    // Deno says only "fetch failed" and puts the reason (refused connection,
+    // proxy, certificate) in the cause: show it.
+    const reason = error.cause instanceof Error && error.cause.message !== ""
+      ? `${error.message}: ${error.cause.message}`
+      : error.message;
+    const message = redact(reason, secrets);
+    const cause = message === reason ? error : new TypeError(message);
     return new NetworkError(
       `Network error: ${context.method} ${context.url}: ${message}`,
       { cause, beforeSend: phase === "connect" && isConnectFailure(error) },

@@ -923,3 +923,92 @@ Deno.test("validated options validate again unchanged", () => {
   assert.notEqual(again, first);
   assertNoSecret(Deno.inspect(again));
 });
+
+// ---- proxies and private CAs --------------------------------------------
+
+const PROXY_PASSWORD = "proxy-password-value-PX06";
+
+Deno.test("parses the proxy and CA properties; ProxyPassword is masked like every secret", () => {
+  const options = parseConnectionString(
+    `APIToken=${TOKEN};proxyserver=proxy.corp.example;ProxyPort=3128;ProxyUser=carol;ProxyPassword=${PROXY_PASSWORD};SSLServerCert=/etc/ssl/corp-ca.pem`,
+  );
+  assert.deepEqual(plain(options), {
+    apiToken: TOKEN,
+    proxyServer: "proxy.corp.example",
+    proxyPort: 3128,
+    proxyUser: "carol",
+    proxyPassword: PROXY_PASSWORD,
+    sslServerCert: "/etc/ssl/corp-ca.pem",
+  });
+  for (
+    const shown of [
+      Deno.inspect(options),
+      JSON.stringify(options),
+      String(options),
+      `${options}`,
+      formatConnectionString(options),
+    ]
+  ) {
+    assert.ok(!shown.includes(PROXY_PASSWORD.slice(0, -4)), shown);
+  }
+  assert.match(String(options), /ProxyPassword=…PX06/);
+  const full = formatConnectionString(options, { includeSecrets: true });
+  assert.deepEqual(plain(parseConnectionString(full)), plain(options));
+});
+
+Deno.test("proxy properties: bad values and combinations are refused, naming the property", () => {
+  const cases: [string, RegExp][] = [
+    [
+      "ProxyPort=0",
+      /'ProxyPort' must be a port number from 1 to 65535, got '0'/,
+    ],
+    ["ProxyPort=65536", /'ProxyPort' must be a port number/],
+    ["ProxyPort=80.5", /'ProxyPort' must be a port number/],
+    [
+      "ProxyServer=ftp://proxy",
+      /'ProxyServer' must be a host name or an http\(s\):\/\/ URL with no path/,
+    ],
+    ["ProxyServer=http://proxy/some/path", /with no path/],
+    [
+      "ProxyServer=proxy:port",
+      /'ProxyServer' must be a host name or an http\(s\):\/\/ URL, got 'proxy:port'/,
+    ],
+    ["ProxyPort=3128", /'ProxyPort' needs 'ProxyServer'/],
+    ["ProxyUser=carol", /'ProxyUser' needs 'ProxyServer'/],
+    [`ProxyPassword=${PROXY_PASSWORD}`, /'ProxyPassword' needs 'ProxyServer'/],
+    [
+      `ProxyServer=proxy;ProxyPassword=${PROXY_PASSWORD}`,
+      /'ProxyPassword' needs 'ProxyUser'/,
+    ],
+  ];
+  for (const [text, expected] of cases) {
+    const error = errorOf(() =>
+      parseConnectionString(`APIToken=${TOKEN};${text}`)
+    );
+    assert.match(error.message, expected, text);
+    assert.ok(!error.message.includes(PROXY_PASSWORD.slice(0, -4)));
+  }
+  assert.throws(
+    () => validateConnectionOptions({ apiToken: TOKEN, proxyPort: 3128 }),
+    { message: "Invalid connection options: 'proxyPort' needs 'proxyServer'" },
+  );
+});
+
+Deno.test("ProxyServer refuses embedded credentials without showing them", () => {
+  for (
+    const server of [
+      "http://carol:s3cret-embedded@proxy:3128",
+      "carol:s3cret-embedded@proxy",
+    ]
+  ) {
+    const error = errorOf(() =>
+      parseConnectionString(`APIToken=${TOKEN};ProxyServer=${server}`)
+    );
+    assert.equal(error.name, "TypeError");
+    assert.match(
+      error.message,
+      /'ProxyServer' must not hold credentials: put them in 'ProxyUser' and 'ProxyPassword', got 'http:\/\/\*\*\*\*@proxy/,
+    );
+    assert.ok(!error.message.includes("s3cret-embedded"));
+  }
+});

@@ -32,6 +32,7 @@ const GLOBAL_FLAGS = [
   "--api-version",
   "--api-url",
   "--auth-url",
+  "--proxy",
   "--timeout",
   "--json",
   "--quiet",
