@@ -1292,3 +1292,37 @@ timedTestLong(
     assert.match(human.stderr(), /Stopping the emulator/);
   },
 );
+
+timedTestLong(
+  "cli: a response far over the byte limit is a clean failure (exit 1), not an out-of-memory crash",
+  async () => {
+    let sent = 0;
+    await using server = Deno.serve(
+      { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+      () =>
+        new Response(
+          new ReadableStream<Uint8Array>({
+            pull(controller) {
+              // an endless body: 1 MiB chunks until the client gives up
+              sent += 1 << 20;
+              controller.enqueue(new Uint8Array(1 << 20).fill(32));
+            },
+          }),
+          { headers: { "content-type": "application/json" } },
+        ),
+    );
+    const result = await runCli([
+      "query",
+      "{ me { id } }",
+      "--api-url",
+      `http://127.0.0.1:${server.addr.port}/v2`,
+      "--token",
+      "flag-token-0123456789",
+    ], { env: { MONDAYKIT_CONNECTION: "" } });
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stderr, /larger than the limit of 67108864 bytes/);
+    assert.doesNotMatch(result.stderr, /out of memory|heap/i);
+    // the client stopped reading soon after the limit
+    assert.ok(sent < 200 * (1 << 20), `the server sent ${sent} bytes`);
+  },
+);
