@@ -58,3 +58,26 @@ Deno.test("readBodyText accepts a body of exactly the limit and an empty body", 
   );
   assert.equal(await readBodyText(new Response(null)), "");
 });
+
+Deno.test("readBodyText: a body longer than its declared Content-Length fails (the fast path is bounded by it)", async () => {
+  // A raw server that declares 5 bytes and sends far more.
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  const served = (async () => {
+    const conn = await listener.accept();
+    const buffer = new Uint8Array(4096);
+    await conn.read(buffer);
+    await conn.write(
+      new TextEncoder().encode(
+        "HTTP/1.1 200 OK\r\ncontent-length: 5\r\nconnection: close\r\n\r\n" +
+          "x".repeat(100_000),
+      ),
+    ).catch(() => 0);
+    conn.close();
+  })();
+  const response = await fetch(`http://127.0.0.1:${port}/`);
+  const text = await readBodyText(response, { maxBytes: 10 });
+  assert.ok(text.length <= 5, `read ${text.length} characters`);
+  await served;
+  listener.close();
+});
