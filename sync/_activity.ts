@@ -135,25 +135,23 @@ export function interpretLogs(logs: ActivityLog[]): LogVerdict {
       typeof log.created_at === "string" && /^\d+$/.test(log.created_at) &&
       (newest === undefined || compareMarks(log.created_at, newest) > 0)
     ) newest = log.created_at;
-    if (fullReason) continue;
     const event = String(log.event);
     if (SEEN_ANYWAY.has(event) || isEvent(event, "board_view")) continue;
     if (!ITEM_EVENTS.has(event)) {
-      fullReason = `activity log event '${event}'`;
+      fullReason ??= `activity log event '${event}'`;
       continue;
     }
     let data: unknown;
     try {
       data = JSON.parse(log.data);
     } catch {
-      fullReason = `unreadable data of event '${event}'`;
+      fullReason ??= `unreadable data of event '${event}'`;
       continue;
     }
-    const before = itemIds.size;
+    // Ids are kept even when the board will be read whole: items elsewhere
+    // that link to them are re-read.
+    if (!hasAnyId(data)) fullReason ??= `event '${event}' names no item`;
     collectIds(data, itemIds, 0);
-    if (itemIds.size === before && !hasAnyId(data)) {
-      fullReason = `event '${event}' names no item`;
-    }
   }
   return { itemIds, fullReason, newest };
 }

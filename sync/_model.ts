@@ -296,9 +296,17 @@ export function boardTable(
   };
 }
 
-/** A stable fingerprint of a table definition. */
-export function tableSignature(table: TableSpec): string {
-  return table.columns.map((c) => `${c.name}:${c.type}`).join(",");
+/**
+ * A stable fingerprint of a board's definition: its table's columns and every
+ * board column (those without a table column too, e.g. a new subitems column
+ * adds a value to every item).
+ */
+export function tableSignature(
+  table: TableSpec,
+  columns: MondayColumn[] = [],
+): string {
+  return table.columns.map((c) => `${c.name}:${c.type}`).join(",") + "|" +
+    columns.map((c) => `${c.id}:${c.type}`).join(",");
 }
 
 function parseJson(text: string | null | undefined): unknown {
@@ -405,4 +413,27 @@ export function itemRows(
     values,
     row,
   };
+}
+
+/** Column types whose value links to other items. */
+export const LINK_TYPES: string[] = ["board_relation", "dependency"];
+
+/** The item ids a board-relation or dependency value links to. */
+export function linkedIds(value: string | null): string[] {
+  const parsed = record(parseJson(value));
+  const out: string[] = [];
+  for (const key of ["linkedPulseIds", "linked_item_ids"]) {
+    const list = parsed[key];
+    if (!Array.isArray(list)) continue;
+    for (const entry of list) {
+      const id = typeof entry === "object" && entry !== null
+        ? record(entry).linkedPulseId ?? record(entry).id
+        : entry;
+      if (
+        (typeof id === "number" && Number.isSafeInteger(id)) ||
+        (typeof id === "string" && /^\d+$/.test(id))
+      ) out.push(String(id));
+    }
+  }
+  return out;
 }

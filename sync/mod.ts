@@ -63,6 +63,7 @@ export type {
   QueryOptions,
   QueryResult,
   SqlType,
+  StoredValue,
   SyncTarget,
   TableColumn,
   TableSpec,

@@ -14,6 +14,7 @@ import type {
   QueryOptions,
   QueryResult,
   SqlType,
+  StoredValue,
   SyncTarget,
   TableSpec,
 } from "./target.ts";
@@ -179,6 +180,19 @@ class PostgresTarget implements SyncTarget {
       });
     }
     return states;
+  }
+
+  async readValues(types: string[]): Promise<StoredValue[]> {
+    if (types.length === 0) return [];
+    const rows = await this.#sql.unsafe(
+      "SELECT item_id, board_id, value::text AS value FROM column_values WHERE value IS NOT NULL AND type = ANY($1::text[])",
+      [types],
+    );
+    return rows.map((r) => ({
+      itemId: String(r.item_id),
+      boardId: String(r.board_id),
+      value: r.value === null ? null : String(r.value),
+    }));
   }
 
   async applyBoard(patch: BoardPatch): Promise<void> {

@@ -14,6 +14,7 @@ import type {
   QueryOptions,
   QueryResult,
   SqlType,
+  StoredValue,
   SyncTarget,
   TableSpec,
 } from "./target.ts";
@@ -131,6 +132,20 @@ class SqliteTarget implements SyncTarget {
       });
     }
     return Promise.resolve(states);
+  }
+
+  readValues(types: string[]): Promise<StoredValue[]> {
+    if (types.length === 0) return Promise.resolve([]);
+    const rows = this.#db.prepare(
+      `SELECT item_id, board_id, value FROM column_values WHERE value IS NOT NULL AND type IN (${
+        types.map(() => "?").join(", ")
+      })`,
+    ).all(...types) as Record<string, string | null>[];
+    return Promise.resolve(rows.map((r) => ({
+      itemId: String(r.item_id),
+      boardId: String(r.board_id),
+      value: r.value ?? null,
+    })));
   }
 
   applyBoard(patch: BoardPatch): Promise<void> {

@@ -21,6 +21,8 @@ import {
   boardTable,
   boardTableName,
   itemRows,
+  LINK_TYPES,
+  linkedIds,
   type MondayColumn,
   type MondayItem,
   NORMALIZED,
@@ -500,7 +502,8 @@ export async function syncAccount(
         }
         const verdict = interpretLogs(logs);
         if (
-          state && tableSignature(table.spec) !== state.tableSignature
+          state && tableSignature(table.spec, structure.columns ?? []) !==
+            state.tableSignature
         ) plan.fullReason ??= "columns changed";
         plan.fullReason ??= verdict.fullReason;
         plan.itemIds = verdict.itemIds;
@@ -525,45 +528,12 @@ export async function syncAccount(
   }
   report();
 
-  // 4. Re-read the items the logs name, and route each to its board.
+  // 4. The item selection: display values only for the types present.
   const displayTypes = new Set<string>();
   for (const plan of plans.values()) {
     for (const c of plan.structure.columns ?? []) displayTypes.add(c.type);
   }
   const fields = itemFields(displayTypes);
-  const wanted = new Set<string>();
-  for (const plan of plans.values()) {
-    if (!plan.fullReason) { for (const id of plan.itemIds) wanted.add(id); }
-  }
-  const fresh = new Map<string, MondayItem>();
-  for (const batch of chunks([...wanted], IDS_BATCH)) {
-    const data = await request<{ items: (MondayItem | null)[] | null }>(
-      itemsByIdDocument(fields),
-      { ids: batch, limit: IDS_BATCH },
-    );
-    for (const item of data.items ?? []) {
-      if (item) fresh.set(item.id, item);
-    }
-    summary.itemsRead += batch.length;
-    report();
-  }
-  for (const plan of plans.values()) {
-    if (plan.fullReason) continue;
-    for (const id of plan.itemIds) {
-      const item = fresh.get(id);
-      const home = item?.board?.id;
-      const alive = item && (item.state ?? "active") === "active";
-      if (!alive || home !== plan.board.id) plan.removals.add(id);
-      if (alive && home) {
-        const owner = plans.get(home);
-        if (owner && !owner.fullReason) {
-          owner.upserts.set(id, item);
-          owner.removals.delete(id);
-        }
-      }
-    }
-  }
-
   // 5. Read whole boards group by group, then apply each board.
   const applyPlan = async (plan: Plan) => {
     const full = plan.fullReason !== undefined;
@@ -571,6 +541,7 @@ export async function syncAccount(
     if (full) {
       items = await readBoard(plan);
       summary.fullReasons[plan.board.id] = plan.fullReason!;
+      for (const item of items) readWhole.add(item.id);
     } else {
       items = [...plan.upserts.values()];
     }
@@ -610,7 +581,10 @@ export async function syncAccount(
         logMark: plan.mark,
         fullAt: full ? at : plan.state!.fullAt,
         syncedAt: at,
-        tableSignature: tableSignature(plan.table.spec),
+        tableSignature: tableSignature(
+          plan.table.spec,
+          plan.structure.columns ?? [],
+        ),
       },
     };
     signal?.throwIfAborted();
@@ -682,7 +656,65 @@ export async function syncAccount(
     return [...seen.values()];
   };
 
-  await pool([...plans.values()], concurrency, applyPlan);
+  // 5. Boards read whole first; then the items the logs name (and the items
+  // linking to anything changed or read whole) are re-read by id, routed to
+  // the board each now belongs to, and the other boards applied.
+  const readWhole = new Set<string>();
+  const all = [...plans.values()];
+  await pool(all.filter((p) => p.fullReason), concurrency, applyPlan);
+  // An item that links to a changed item (board relation, dependency) shows
+  // the linked item's name or values: re-read it too.
+  const changed = new Set<string>(readWhole);
+  for (const plan of plans.values()) {
+    for (const id of plan.itemIds) changed.add(id);
+  }
+  const linking = [...plans.values()].some((p) =>
+    !p.fullReason &&
+    (p.structure.columns ?? []).some((c) => LINK_TYPES.includes(c.type))
+  );
+  if (changed.size && linking) {
+    for (const stored of await target.readValues(LINK_TYPES)) {
+      const plan = plans.get(stored.boardId);
+      if (!plan || plan.fullReason || plan.itemIds.has(stored.itemId)) continue;
+      if (linkedIds(stored.value).some((id) => changed.has(id))) {
+        plan.itemIds.add(stored.itemId);
+      }
+    }
+  }
+  const wanted = new Set<string>();
+  for (const plan of plans.values()) {
+    if (!plan.fullReason) { for (const id of plan.itemIds) wanted.add(id); }
+  }
+  const fresh = new Map<string, MondayItem>();
+  for (const batch of chunks([...wanted], IDS_BATCH)) {
+    const data = await request<{ items: (MondayItem | null)[] | null }>(
+      itemsByIdDocument(fields),
+      { ids: batch, limit: IDS_BATCH },
+    );
+    for (const item of data.items ?? []) {
+      if (item) fresh.set(item.id, item);
+    }
+    summary.itemsRead += batch.length;
+    report();
+  }
+  for (const plan of plans.values()) {
+    if (plan.fullReason) continue;
+    for (const id of plan.itemIds) {
+      const item = fresh.get(id);
+      const home = item?.board?.id;
+      const alive = item && (item.state ?? "active") === "active";
+      if (!alive || home !== plan.board.id) plan.removals.add(id);
+      if (alive && home) {
+        const owner = plans.get(home);
+        if (owner && !owner.fullReason) {
+          owner.upserts.set(id, item);
+          owner.removals.delete(id);
+        }
+      }
+    }
+  }
+
+  await pool(all.filter((p) => !p.fullReason), concurrency, applyPlan);
   summary.durationMs = now() - started;
   report();
   return summary;

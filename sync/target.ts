@@ -103,6 +103,16 @@ export interface AccountPatch {
   tables: Record<string, Cell[][]>;
 }
 
+/** A stored column value, as {@linkcode SyncTarget.readValues} returns it. */
+export interface StoredValue {
+  /** The item's id. */
+  itemId: string;
+  /** Its board's id. */
+  boardId: string;
+  /** monday's raw value JSON, or `null`. */
+  value: string | null;
+}
+
 /** The result of a query. */
 export interface QueryResult {
   /** The column names, in order. */
@@ -142,6 +152,13 @@ export interface SyncTarget {
   prepare(specs: TableSpec[]): Promise<void>;
   /** Reads the stored sync state of every board. */
   readStates(): Promise<Map<string, BoardSyncState>>;
+  /**
+   * Reads the stored values of the columns of the given types (used to find
+   * the items whose board-relation links point at changed items).
+   *
+   * @param types Column types, e.g. `board_relation`.
+   */
+  readValues(types: string[]): Promise<StoredValue[]>;
   /**
    * Applies one board's changes and its state in one transaction.
    *

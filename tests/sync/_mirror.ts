@@ -40,6 +40,26 @@ function normalize(table: string, column: string, value: unknown): unknown {
   return value;
 }
 
+/**
+ * The rows two dumps do not share, table by table (empty when equal), for a
+ * readable failure message.
+ */
+export function diffDumps(actual: Dump, expected: Dump): string {
+  const lines: string[] = [];
+  for (
+    const table of new Set([...Object.keys(actual), ...Object.keys(expected)])
+  ) {
+    const a = new Set(actual[table] ?? []);
+    const e = new Set(expected[table] ?? []);
+    if (!(table in actual)) lines.push(`table ${table}: missing`);
+    if (!(table in expected)) lines.push(`table ${table}: unexpected`);
+    for (const row of a) if (!e.has(row)) lines.push(`${table} + ${row}`);
+    for (const row of e) if (!a.has(row)) lines.push(`${table} - ${row}`);
+  }
+  return lines.slice(0, 40).join("\n") +
+    (lines.length > 40 ? `\n… ${lines.length - 40} more` : "");
+}
+
 /** What the API shows: every active item of every active board. */
 export async function apiItems(
   client: MondayClient,

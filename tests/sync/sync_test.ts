@@ -104,7 +104,9 @@ for (const { name, open, ignore } of TARGETS) {
           a!.id
         }, column_values: "{\\"text\\": \\"changed\\", \\"numbers\\": \\"42\\"}") { id } }`,
       );
-      await client.request(`mutation { delete_item(item_id: ${b!.id}) { id } }`);
+      await client.request(
+        `mutation { delete_item(item_id: ${b!.id}) { id } }`,
+      );
       await client.request(
         `mutation { create_item(board_id: ${board.id}, item_name: "Fresh") { id } }`,
       );
