@@ -1,39 +1,36 @@
 /**
- * The emulator's GraphQL resolvers: views over the in-memory model, root
- * query and mutation fields, items_page cursors and filters.
+ * The emulator's GraphQL root: every Query and Mutation field it serves,
+ * with the OAuth scope each needs. Views live in `_graphql_views.ts`,
+ * items_page filters in `_graphql_items_query.ts`, cursors in
+ * `_graphql_cursors.ts`.
  *
  * @module
  */
 
 import { GraphQLError } from "graphql";
 import { AUDIT_EVENT_CATALOGUE } from "./_audit.ts";
+import type { AuditSource, ResolverContext } from "./_graphql_context.ts";
+import { checkLimit, page } from "./_graphql_items_query.ts";
 import {
-  ACCOUNT_ID,
-  type AssetRecord,
-  type BoardRecord,
-  type ColumnRecord,
-  type GroupRecord,
-  type ItemRecord,
-  type Model,
-  ModelError,
-  STATUS_LABELS,
-  type UserRecord,
-} from "./_model.ts";
+  accountView,
+  assetView,
+  boardView,
+  columnView,
+  groupView,
+  itemView,
+  pageArgs,
+  parseIsoArg,
+  tagView,
+  teamView,
+  updatesList,
+  updateView,
+  userView,
+  workspaceView,
+} from "./_graphql_views.ts";
+import { type Actor, type BoardRecord, ModelError } from "./_model.ts";
 
-/** What GraphQL `audit_logs` reads: the audit service's query. */
-export interface AuditSource {
-  query(
-    filters: {
-      userId?: string;
-      events?: string[];
-      ipAddress?: string;
-      startTime?: number;
-      endTime?: number;
-    },
-    offset: number,
-    limit: number,
-  ): { entries: Record<string, unknown>[]; total: number };
-}
+export type { AuditSource, ResolverContext } from "./_graphql_context.ts";
+export { CursorStore } from "./_graphql_cursors.ts";
 
 /** The API versions the emulator knows. */
 export const VERSIONS: readonly { value: string; kind: string }[] = [
@@ -53,28 +50,6 @@ export const VERSIONS: readonly { value: string; kind: string }[] = [
 /** The version served when none or an unknown one is asked for. */
 export const CURRENT_VERSION = "2026-10";
 
-/** Per-request state the resolvers read. */
-export interface ResolverContext {
-  model: Model;
-  user: UserRecord;
-  scopes: string[] | "all";
-  tokenKind: string;
-  version: string;
-  now: number;
-  complexity: {
-    before: number;
-    after: number;
-    query: number;
-    reset_in_x_seconds: number;
-  };
-  cursors: CursorStore;
-  audit: AuditSource | undefined;
-  /** Records an executed side effect. */
-  executed(field: string): void;
-  /** Checks a per-field limit (create_board). */
-  fieldLimit(field: string): void;
-}
-
 /** Scopes each root field needs from an OAuth token. */
 export const FIELD_SCOPES: Record<string, string> = {
   me: "me:read",
@@ -90,8 +65,31 @@ export const FIELD_SCOPES: Record<string, string> = {
   change_simple_column_value: "boards:write",
   change_multiple_column_values: "boards:write",
   delete_item: "boards:write",
+  archive_item: "boards:write",
+  move_item_to_group: "boards:write",
+  move_item_to_board: "boards:write",
+  create_subitem: "boards:write",
+  create_group: "boards:write",
+  delete_group: "boards:write",
+  archive_group: "boards:write",
+  update_group: "boards:write",
+  create_column: "boards:write",
+  change_column_title: "boards:write",
+  change_column_metadata: "boards:write",
+  update_column: "boards:write",
+  delete_column: "boards:write",
   create_board: "boards:write",
+  archive_board: "boards:write",
+  delete_board: "boards:write",
+  update_board: "boards:write",
   add_file_to_column: "boards:write",
+  updates: "updates:read",
+  create_update: "updates:write",
+  delete_update: "updates:write",
+  workspaces: "workspaces:read",
+  teams: "teams:read",
+  tags: "tags:read",
+  create_or_get_tag: "boards:write",
 };
 
 function requireScope(field: string, ctx: ResolverContext): void {
@@ -116,582 +114,7 @@ function requireScope(field: string, ctx: ResolverContext): void {
   }
 }
 
-// ---------------------------------------------------------------- cursors
-
-const CURSOR_TTL_MS = 60 * 60_000;
-
-interface CursorState {
-  /** The result set (a board's own item array when unfiltered: items are only ever appended to it). */
-  items: ItemRecord[];
-  /** The result set ends here (items appended after the pagination began are not in it). */
-  end: number;
-  offset: number;
-  createdAt: number;
-}
-
-/**
- * Server-side state behind items_page cursors. A cursor lives 60 minutes
- * (emulator clock) from the first request of its pagination.
- */
-export class CursorStore {
-  #states = new Map<string, CursorState>();
-  // Sweep when the store has doubled since the last sweep, so the cost of
-  // sweeping stays constant per cursor issued however many are kept.
-  #sweepAt = 50_000;
-  #random: () => number;
-  #clock: { now(): number };
-
-  /**
-   * Creates the store.
-   *
-   * @param clock The emulator clock.
-   * @param random The seeded random source for cursor tokens.
-   */
-  constructor(clock: { now(): number }, random: () => number) {
-    this.#clock = clock;
-    this.#random = random;
-  }
-
-  /**
-   * Issues a cursor.
-   *
-   * @param state The snapshot, position and the pagination's start.
-   * @returns The cursor token.
-   */
-  issue(state: CursorState): string {
-    if (this.#states.size > this.#sweepAt) {
-      this.#sweep();
-      this.#sweepAt = Math.max(50_000, this.#states.size * 2);
-    }
-    let token = "MSw";
-    for (let i = 0; i < 4; i++) {
-      token += Math.floor(this.#random() * 2 ** 32).toString(36).padStart(
-        7,
-        "0",
-      );
-    }
-    token += this.#states.size.toString(36);
-    this.#states.set(token, state);
-    return token;
-  }
-
-  /**
-   * Reads a cursor.
-   *
-   * @param token The cursor token.
-   * @returns Its state.
-   * @throws {ModelError} `CursorExpiredError` after 60 minutes,
-   * `InvalidArgumentException` for an unknown cursor.
-   */
-  read(token: string): CursorState {
-    const state = this.#states.get(token);
-    if (!state) {
-      throw new ModelError(
-        "InvalidArgumentException",
-        "The cursor is not valid: it was not issued by items_page",
-        { data: {} },
-      );
-    }
-    if (this.#clock.now() - state.createdAt >= CURSOR_TTL_MS) {
-      throw new ModelError(
-        "CursorExpiredError",
-        "CursorExpiredError: The cursor has expired, please restart pagination with items_page (cursors live 60 minutes)",
-        { data: {} },
-      );
-    }
-    return state;
-  }
-
-  #sweep(): void {
-    const now = this.#clock.now();
-    for (const [token, state] of this.#states) {
-      if (now - state.createdAt > 24 * CURSOR_TTL_MS) {
-        this.#states.delete(token);
-      }
-    }
-  }
-}
-
-// ---------------------------------------------------------------- views
-
-const isoCache = new Map<number, string>();
-
-function iso(ms: number): string {
-  let out = isoCache.get(ms);
-  if (out === undefined) {
-    out = new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
-    if (isoCache.size > 100_000) isoCache.clear();
-    isoCache.set(ms, out);
-  }
-  return out;
-}
-
-function userView(user: UserRecord, model: Model): Record<string, unknown> {
-  return {
-    id: user.id,
-    name: user.name,
-    email: user.email,
-    title: user.title,
-    url: `https://emulated.monday.com/users/${user.id}`,
-    kind: user.kind,
-    status: "ACTIVE",
-    is_deleted: false,
-    account_id: ACCOUNT_ID,
-    account: () => accountView(model),
-    created_at: iso(user.createdAt),
-    country_code: "US",
-    time_zone_identifier: user.timeZone,
-    utc_hours_diff: 0,
-  };
-}
-
-function accountView(model: Model): Record<string, unknown> {
-  return {
-    id: ACCOUNT_ID,
-    name: "Emulated Company",
-    slug: "emulated",
-    tier: "enterprise",
-    plan: { max_users: 1000, period: "yearly", tier: "enterprise", version: 9 },
-    active_members_count: model.users.length,
-    country_code: "US",
-    created_at: iso(model.createdAt).slice(0, 10),
-    first_day_of_the_week: "monday",
-    show_timeline_weekends: true,
-    is_during_trial: false,
-    is_trial_expired: false,
-  };
-}
-
-function columnView(column: ColumnRecord): Record<string, unknown> {
-  return {
-    id: column.id,
-    title: column.title,
-    type: column.type,
-    description: column.description,
-    width: column.width,
-    archived: false,
-    settings_str: JSON.stringify(column.settings),
-    settings: JSON.stringify(column.settings),
-  };
-}
-
-function assetView(asset: AssetRecord, model: Model): Record<string, unknown> {
-  const url = model.assetUrl(asset.id);
-  return {
-    id: asset.id,
-    name: asset.name,
-    url,
-    public_url: `${url}?expires=3600`,
-    file_extension: asset.extension,
-    file_size: asset.size,
-    created_at: iso(asset.createdAt),
-    uploaded_by: () => {
-      const user = model.user(asset.uploadedBy);
-      return user ? userView(user, model) : null;
-    },
-  };
-}
-
-const TYPENAMES: Record<string, string> = {
-  text: "TextValue",
-  long_text: "LongTextValue",
-  status: "StatusValue",
-  numbers: "NumbersValue",
-  date: "DateValue",
-  people: "PeopleValue",
-  checkbox: "CheckboxValue",
-  email: "EmailValue",
-  file: "FileValue",
-  name: "TextValue",
-};
-
-function columnValueView(
-  model: Model,
-  item: ItemRecord,
-  column: ColumnRecord,
-): Record<string, unknown> {
-  const cell = model.cell(item, column);
-  const view: Record<string, unknown> = {
-    __typename: TYPENAMES[column.type],
-    id: column.id,
-    type: column.type,
-    text: cell.text,
-    value: cell.value,
-    column: () => columnView(column),
-  };
-  const parsed = cell.value === null || typeof cell.data !== "object"
-    ? undefined
-    : cell.data as Record<string, unknown>;
-  switch (column.type) {
-    case "status": {
-      const index = parsed ? Number(parsed.index) : 5;
-      view.index = index;
-      view.label = STATUS_LABELS[String(index)] ?? "";
-      view.is_done = index === 1;
-      break;
-    }
-    case "numbers":
-      view.number = cell.text === "" ? null : Number(cell.text);
-      break;
-    case "date":
-      view.date = parsed ? parsed.date ?? null : null;
-      view.time = parsed ? parsed.time ?? null : null;
-      break;
-    case "people":
-      view.persons_and_teams = parsed
-        ? (parsed.personsAndTeams as { id: number; kind: string }[]).map((
-          p,
-        ) => ({
-          id: String(p.id),
-          kind: p.kind,
-        }))
-        : [];
-      break;
-    case "checkbox":
-      view.checked = parsed ? parsed.checked === true : false;
-      break;
-    case "email":
-      view.email = parsed ? parsed.email ?? null : null;
-      view.label = parsed ? parsed.text ?? null : null;
-      break;
-    case "file":
-      view.files = parsed
-        ? (parsed.files as { assetId: number; name: string; isImage: string }[])
-          .flatMap((f) => {
-            const asset = model.assets.get(String(f.assetId));
-            if (!asset) return [];
-            return [{
-              __typename: "FileAssetValue",
-              asset: assetView(asset, model),
-              asset_id: asset.id,
-              name: asset.name,
-              is_image: f.isImage === "true",
-              created_at: iso(asset.createdAt),
-              creator_id: asset.uploadedBy,
-            }];
-          })
-        : [];
-      break;
-  }
-  return view;
-}
-
-function itemView(item: ItemRecord, model: Model): Record<string, unknown> {
-  return {
-    id: item.id,
-    name: item.name,
-    state: item.deleted ? "deleted" : "active",
-    url: `https://emulated.monday.com/boards/${item.boardId}/pulses/${item.id}`,
-    relative_link: `/boards/${item.boardId}/pulses/${item.id}`,
-    created_at: iso(item.createdAt),
-    updated_at: iso(item.updatedAt),
-    creator_id: item.creatorId,
-    creator: () => {
-      const user = model.user(item.creatorId);
-      return user ? userView(user, model) : null;
-    },
-    board: () => {
-      const board = model.board(item.boardId);
-      return board ? boardView(board, model) : null;
-    },
-    group: () => {
-      const board = model.board(item.boardId);
-      const group = board?.groups.find((g) => g.id === item.groupId);
-      return board && group ? groupView(board, group) : null;
-    },
-    column_values: (
-      args: { ids?: string[] | null; types?: string[] | null },
-    ) => {
-      const board = model.board(item.boardId);
-      if (!board) return [];
-      return board.columns
-        .filter((c) =>
-          c.type !== "name" && (!args.ids || args.ids.includes(c.id)) &&
-          (!args.types || args.types.includes(c.type))
-        )
-        .map((c) => columnValueView(model, item, c));
-    },
-    assets: (args: { column_ids?: (string | null)[] | null }) =>
-      [...model.assets.values()]
-        .filter((a) => a.itemId === item.id)
-        .filter((a) => {
-          if (!args.column_ids) return true;
-          const board = model.board(item.boardId);
-          return (board?.columns ?? []).some((c) =>
-            args.column_ids!.includes(c.id) &&
-            (model.cell(item, c).value ?? "").includes(`"assetId":${a.id}`)
-          );
-        })
-        .map((a) => assetView(a, model)),
-  };
-}
-
-function groupView(
-  board: BoardRecord,
-  group: GroupRecord,
-): Record<string, unknown> {
-  return {
-    id: group.id,
-    title: group.title,
-    color: group.color,
-    position: group.position,
-    archived: false,
-    deleted: group.deleted,
-    items_page: (args: ItemsPageArgs, ctx: ResolverContext) =>
-      itemsPage(board, group, args, ctx),
-  };
-}
-
-function boardView(board: BoardRecord, model: Model): Record<string, unknown> {
-  const owner = () => {
-    const user = model.user(board.ownerId) ?? model.users[0]!;
-    return userView(user, model);
-  };
-  return {
-    id: board.id,
-    name: board.name,
-    description: board.description,
-    board_kind: board.kind,
-    state: board.state,
-    permissions: "everyone",
-    url: `https://emulated.monday.com/boards/${board.id}`,
-    workspace_id: board.workspaceId,
-    items_count: () => board.items.reduce((n, i) => n + (i.deleted ? 0 : 1), 0),
-    created_at: iso(board.createdAt),
-    updated_at: iso(board.updatedAt),
-    owner,
-    owners: () => [owner()],
-    creator: owner,
-    columns: (
-      args: { ids?: (string | null)[] | null; types?: string[] | null },
-    ) =>
-      board.columns
-        .filter((c) =>
-          (!args.ids || args.ids.includes(c.id)) &&
-          (!args.types || args.types.includes(c.type))
-        )
-        .map(columnView),
-    groups: (args: { ids?: (string | null)[] | null }) =>
-      board.groups
-        .filter((g) => !g.deleted && (!args.ids || args.ids.includes(g.id)))
-        .map((g) => groupView(board, g)),
-    top_group: () => groupView(board, board.groups[0]!),
-    items_page: (args: ItemsPageArgs, ctx: ResolverContext) =>
-      itemsPage(board, undefined, args, ctx),
-  };
-}
-
-// ---------------------------------------------------------------- items_page
-
-interface ItemsQueryRule {
-  column_id: string;
-  compare_value: unknown;
-  compare_attribute?: string | null;
-  operator?: string | null;
-}
-
-interface ItemsQuery {
-  ids?: string[] | null;
-  rules?: ItemsQueryRule[] | null;
-  operator?: "and" | "or" | null;
-  order_by?: { column_id: string; direction?: "asc" | "desc" | null }[] | null;
-}
-
-interface ItemsPageArgs {
-  limit: number;
-  cursor?: string | null;
-  query_params?: ItemsQuery | null;
-}
-
-function checkLimit(limit: number): void {
-  if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
-    throw new ModelError(
-      "InvalidArgumentException",
-      `limit must be between 1 and 500, got ${limit}`,
-      { data: { argument: "limit", value: limit } },
-    );
-  }
-}
-
-function page(
-  state: CursorState,
-  limit: number,
-  ctx: ResolverContext,
-): Record<string, unknown> {
-  const out: ItemRecord[] = [];
-  let i = state.offset;
-  const { items, end } = state;
-  while (i < end && out.length < limit) {
-    const item = items[i++]!;
-    if (!item.deleted) out.push(item);
-  }
-  while (i < end && items[i]!.deleted) i++;
-  const cursor = i < end
-    ? ctx.cursors.issue({ items, end, offset: i, createdAt: state.createdAt })
-    : null;
-  return { cursor, items: out.map((item) => itemView(item, ctx.model)) };
-}
-
-function matches(
-  model: Model,
-  board: BoardRecord,
-  item: ItemRecord,
-  rule: ItemsQueryRule,
-): boolean {
-  const operator = rule.operator ?? "any_of";
-  let text: string;
-  let index: string | undefined;
-  let ids: string[] = [];
-  if (rule.column_id === "name") {
-    text = item.name;
-  } else {
-    const column = model.requireColumn(board, rule.column_id);
-    const cell = model.cell(item, column);
-    text = cell.text;
-    if (column.type === "status") {
-      index = cell.value === null
-        ? "5"
-        : String((JSON.parse(cell.value) as { index: number }).index);
-    }
-    if (column.type === "people" && cell.value !== null) {
-      ids = (JSON.parse(cell.value) as { personsAndTeams: { id: number }[] })
-        .personsAndTeams.map((p) => String(p.id));
-    }
-    if (column.type === "date" && cell.value !== null) {
-      text = String((JSON.parse(cell.value) as { date: string }).date);
-    }
-  }
-  const values =
-    (Array.isArray(rule.compare_value)
-      ? rule.compare_value
-      : [rule.compare_value]).map((v) => String(v));
-  const equalsAny = () =>
-    values.some((v) =>
-      v === text || (index !== undefined && v === index) ||
-      ids.includes(v.replace(/^person-/, ""))
-    );
-  const num = (v: string) => Number.isFinite(Number(v)) && v !== "";
-  const cmp = (a: string, b: string) =>
-    num(a) && num(b) ? Number(a) - Number(b) : a < b ? -1 : a > b ? 1 : 0;
-  const first = values[0] ?? "";
-  switch (operator) {
-    case "any_of":
-      return equalsAny();
-    case "not_any_of":
-      return !equalsAny();
-    case "is_empty":
-      return text === "";
-    case "is_not_empty":
-      return text !== "";
-    case "greater_than":
-      return text !== "" && cmp(text, first) > 0;
-    case "greater_than_or_equals":
-      return text !== "" && cmp(text, first) >= 0;
-    case "lower_than":
-      return text !== "" && cmp(text, first) < 0;
-    case "lower_than_or_equal":
-      return text !== "" && cmp(text, first) <= 0;
-    case "between":
-      return text !== "" && cmp(text, first) >= 0 &&
-        cmp(text, values[1] ?? first) <= 0;
-    case "contains_text":
-      return text.toLowerCase().includes(first.toLowerCase());
-    case "not_contains_text":
-      return !text.toLowerCase().includes(first.toLowerCase());
-    case "starts_with":
-      return text.toLowerCase().startsWith(first.toLowerCase());
-    case "ends_with":
-      return text.toLowerCase().endsWith(first.toLowerCase());
-    default:
-      throw new ModelError(
-        "InvalidArgumentException",
-        `Unsupported rule operator '${operator}'`,
-      );
-  }
-}
-
-function itemsPage(
-  board: BoardRecord,
-  group: GroupRecord | undefined,
-  args: ItemsPageArgs,
-  ctx: ResolverContext,
-): Record<string, unknown> {
-  checkLimit(args.limit);
-  if (args.cursor && args.query_params) {
-    throw new ModelError(
-      "InvalidArgumentException",
-      "cursor and query_params cannot be used together: the cursor already holds the query",
-      { data: { arguments: ["cursor", "query_params"] } },
-    );
-  }
-  if (args.cursor) {
-    return page(ctx.cursors.read(args.cursor), args.limit, ctx);
-  }
-  const q = args.query_params;
-  let items: ItemRecord[];
-  if (!q && !group) items = board.items;
-  else {
-    const ids = q?.ids ? new Set(q.ids.map(String)) : undefined;
-    const rules = q?.rules ?? [];
-    const and = (q?.operator ?? "and") === "and";
-    for (const rule of rules) {
-      if (rule.column_id !== "name") {
-        ctx.model.requireColumn(board, rule.column_id);
-      }
-    }
-    items = board.items.filter((item) => {
-      if (item.deleted) return false;
-      if (group && item.groupId !== group.id) return false;
-      if (ids && !ids.has(item.id)) return false;
-      if (rules.length === 0) return true;
-      return and
-        ? rules.every((r) => matches(ctx.model, board, item, r))
-        : rules.some((r) => matches(ctx.model, board, item, r));
-    });
-    for (const order of [...(q?.order_by ?? [])].reverse()) {
-      const dir = order.direction === "desc" ? -1 : 1;
-      const column = order.column_id === "name" ||
-          order.column_id === "__creation_log__"
-        ? undefined
-        : ctx.model.requireColumn(board, order.column_id);
-      const key = (item: ItemRecord) =>
-        order.column_id === "__creation_log__"
-          ? String(item.createdAt).padStart(16, "0")
-          : column
-          ? ctx.model.cell(item, column).text
-          : item.name;
-      items.sort((a, b) => {
-        const x = key(a), y = key(b);
-        const nx = Number(x), ny = Number(y);
-        const c = x !== "" && y !== "" && Number.isFinite(nx) &&
-            Number.isFinite(ny)
-          ? nx - ny
-          : x.localeCompare(y);
-        return c * dir;
-      });
-    }
-  }
-  return page(
-    { items, end: items.length, offset: 0, createdAt: ctx.now },
-    args.limit,
-    ctx,
-  );
-}
-
 // ---------------------------------------------------------------- root
-
-function parseIsoArg(name: string, value: unknown): number | undefined {
-  if (value === undefined || value === null) return undefined;
-  const ms = Date.parse(String(value));
-  if (Number.isNaN(ms)) {
-    throw new ModelError(
-      "InvalidArgumentException",
-      `${name} must be an ISO 8601 date and time, got '${String(value)}'`,
-      { data: { argument: name } },
-    );
-  }
-  return ms;
-}
 
 function requireAuditAccess(field: string, ctx: ResolverContext): void {
   requireScope(field, ctx);
@@ -772,10 +195,13 @@ export function createRoot(): Record<string, unknown> {
       const ids = args.ids as string[] | null | undefined;
       const state = (args.state as string | null | undefined) ?? "active";
       const kind = args.board_kind as string | null | undefined;
+      const workspaces = (args.workspace_ids as (string | null)[] | null)
+        ?.map((id) => id === null ? null : String(id));
       let boards = ctx.model.boards.filter((b) =>
-        (!ids || ids.includes(b.id)) &&
+        (!ids || ids.map(String).includes(b.id)) &&
         (state === "all" || b.state === state) &&
-        (!kind || b.kind === kind)
+        (!kind || b.kind === kind) &&
+        (!workspaces || workspaces.includes(b.workspaceId))
       );
       if (args.order_by === "created_at") {
         boards = boards.slice().sort((a, b) => b.createdAt - a.createdAt);
@@ -795,19 +221,30 @@ export function createRoot(): Record<string, unknown> {
           { data: { argument: "ids", count: ids.length } },
         );
       }
+      const { limit, offset } = pageArgs(args, 100, 25);
       if (ids) {
-        return ids.flatMap((id) => {
-          const item = ctx.model.item(String(id));
-          return item ? [itemView(item, ctx.model)] : [];
+        // monday returns archived and deleted items with their state,
+        // unless exclude_nonactive is set.
+        let found = ids.flatMap((id) => {
+          const item = ctx.model.anyItem(String(id));
+          return item &&
+              (!args.exclude_nonactive || item.state === "active")
+            ? [item]
+            : [];
         });
+        if (args.newest_first) {
+          found = found.sort((a, b) => b.createdAt - a.createdAt);
+        }
+        return found.slice(offset, offset + limit).map((item) =>
+          itemView(item, ctx.model)
+        );
       }
-      const limit = Math.min(100, Number(args.limit ?? 25));
-      const pageNo = Math.max(1, Number(args.page ?? 1));
       const out: Record<string, unknown>[] = [];
-      let skip = (pageNo - 1) * limit;
+      let skip = offset;
       for (const board of ctx.model.boards) {
+        if (board.state !== "active") continue;
         for (const item of board.items) {
-          if (item.deleted) continue;
+          if (!ctx.model.onBoard(board, item)) continue;
           if (skip > 0) {
             skip--;
             continue;
@@ -817,6 +254,32 @@ export function createRoot(): Record<string, unknown> {
         }
       }
       return out;
+    }),
+    updates: field(
+      "updates",
+      (args, ctx) => updatesList(ctx.model, () => true, args),
+    ),
+    workspaces: field("workspaces", (args, ctx) => {
+      const { limit, offset } = pageArgs(args, 1000, 25);
+      const ids = (args.ids as string[] | null | undefined)?.map(String);
+      const state = (args.state as string | null | undefined) ?? "active";
+      const kind = args.kind as string | null | undefined;
+      return ctx.model.workspaces.filter((w) =>
+        (!ids || ids.includes(w.id)) &&
+        (state === "all" || w.state === state) && (!kind || w.kind === kind)
+      ).slice(offset, offset + limit).map(workspaceView);
+    }),
+    teams: field("teams", (args, ctx) => {
+      const ids = (args.ids as string[] | null | undefined)?.map(String);
+      return ctx.model.teams.filter((t) => !ids || ids.includes(t.id)).map((
+        t,
+      ) => teamView(t, ctx.model));
+    }),
+    tags: field("tags", (args, ctx) => {
+      const ids = (args.ids as string[] | null | undefined)?.map(String);
+      return ctx.model.tags.filter((t) => !ids || ids.includes(t.id)).map(
+        tagView,
+      );
     }),
     next_items_page: field("next_items_page", (args, ctx) => {
       checkLimit(Number(args.limit));
@@ -896,6 +359,14 @@ export function createRoot(): Record<string, unknown> {
       });
       return itemView(item, ctx.model);
     }),
+    create_subitem: mutation("create_subitem", (args, ctx) => {
+      const parent = ctx.model.requireItem(String(args.parent_item_id));
+      const item = ctx.model.createSubitem(parent, String(args.item_name), {
+        columnValues: args.column_values,
+        ...actor(ctx),
+      });
+      return itemView(item, ctx.model);
+    }),
     change_column_value: mutation("change_column_value", (args, ctx) => {
       const board = ctx.model.requireBoard(String(args.board_id));
       const item = ctx.model.requireItem(args.item_id as string, board);
@@ -904,6 +375,7 @@ export function createRoot(): Record<string, unknown> {
         item,
         { [String(args.column_id)]: tryParse(args.value) },
         ctx.now,
+        ctx.user.id,
       );
       return itemView(item, ctx.model);
     }),
@@ -919,6 +391,7 @@ export function createRoot(): Record<string, unknown> {
           column,
           (args.value as string | null | undefined) ?? null,
           ctx.now,
+          ctx.user.id,
         );
         return itemView(item, ctx.model);
       },
@@ -928,14 +401,192 @@ export function createRoot(): Record<string, unknown> {
       (args, ctx) => {
         const board = ctx.model.requireBoard(String(args.board_id));
         const item = ctx.model.requireItem(args.item_id as string, board);
-        ctx.model.setValues(board, item, args.column_values, ctx.now);
+        ctx.model.setValues(
+          board,
+          item,
+          args.column_values,
+          ctx.now,
+          ctx.user.id,
+        );
         return itemView(item, ctx.model);
       },
     ),
-    delete_item: mutation("delete_item", (args, ctx) => {
+    archive_item: mutation("archive_item", (args, ctx) => {
       const item = ctx.model.requireItem(args.item_id as string);
-      ctx.model.deleteItem(item, ctx.now);
+      ctx.model.archiveItem(item, actor(ctx));
       return itemView(item, ctx.model);
+    }),
+    delete_item: mutation("delete_item", (args, ctx) => {
+      // An archived item can be deleted too.
+      const found = args.item_id
+        ? ctx.model.anyItem(String(args.item_id))
+        : undefined;
+      const item = found && found.state !== "deleted"
+        ? found
+        : ctx.model.requireItem(args.item_id as string);
+      ctx.model.deleteItem(item, ctx.now, ctx.user.id);
+      return itemView(item, ctx.model);
+    }),
+    move_item_to_group: mutation("move_item_to_group", (args, ctx) => {
+      const item = ctx.model.requireItem(args.item_id as string);
+      ctx.model.moveToGroup(item, String(args.group_id), actor(ctx));
+      return itemView(item, ctx.model);
+    }),
+    move_item_to_board: mutation("move_item_to_board", (args, ctx) => {
+      const item = ctx.model.requireItem(args.item_id as string);
+      const target = ctx.model.requireBoard(String(args.board_id));
+      const mapping = args.columns_mapping as
+        | { source: string; target?: string | null }[]
+        | null
+        | undefined;
+      ctx.model.moveToBoard(item, target, String(args.group_id), {
+        ...actor(ctx),
+        ...(mapping
+          ? {
+            columnsMapping: mapping.map((m) => ({
+              source: String(m.source),
+              target: m.target === undefined || m.target === null
+                ? null
+                : String(m.target),
+            })),
+          }
+          : {}),
+      });
+      return itemView(item, ctx.model);
+    }),
+    create_update: mutation("create_update", (args, ctx) => {
+      if (args.parent_id) {
+        throw new ModelError(
+          "InvalidArgumentException",
+          "The emulator does not serve replies (parent_id)",
+          { data: { argument: "parent_id" } },
+        );
+      }
+      const item = ctx.model.requireItem(args.item_id as string);
+      const update = ctx.model.createUpdate(
+        item,
+        String(args.body),
+        actor(ctx),
+      );
+      return updateView(update, ctx.model);
+    }),
+    delete_update: mutation("delete_update", (args, ctx) => {
+      const update = ctx.model.requireUpdate(String(args.id));
+      ctx.model.deleteUpdate(update, actor(ctx));
+      return updateView(update, ctx.model);
+    }),
+    create_group: mutation("create_group", (args, ctx) => {
+      const board = ctx.model.requireBoard(String(args.board_id));
+      const group = ctx.model.createGroup(board, String(args.group_name), {
+        ...actor(ctx),
+        color: args.group_color as string | null | undefined ?? null,
+      });
+      return groupView(board, group);
+    }),
+    delete_group: mutation("delete_group", (args, ctx) => {
+      const board = ctx.model.requireBoard(String(args.board_id));
+      const group = ctx.model.requireGroup(board, String(args.group_id));
+      ctx.model.removeGroup(board, group, actor(ctx));
+      return groupView(board, group);
+    }),
+    archive_group: mutation("archive_group", (args, ctx) => {
+      const board = ctx.model.requireBoard(String(args.board_id));
+      const group = ctx.model.requireGroup(board, String(args.group_id));
+      ctx.model.removeGroup(board, group, { ...actor(ctx), archive: true });
+      return groupView(board, group);
+    }),
+    update_group: mutation("update_group", (args, ctx) => {
+      const board = ctx.model.requireBoard(String(args.board_id));
+      const group = ctx.model.requireGroup(board, String(args.group_id));
+      ctx.model.updateGroup(board, group, {
+        attribute: String(args.group_attribute),
+        value: String(args.new_value),
+      }, actor(ctx));
+      return groupView(board, group);
+    }),
+    create_column: mutation("create_column", (args, ctx) => {
+      const board = ctx.model.requireBoard(String(args.board_id));
+      const defaults = tryParse(args.defaults);
+      const column = ctx.model.createColumn(
+        board,
+        String(args.title),
+        String(args.column_type),
+        {
+          ...actor(ctx),
+          id: args.id as string | null | undefined ?? null,
+          description: args.description as string | null | undefined ?? null,
+          settings: defaults && typeof defaults === "object"
+            ? defaults as Record<string, unknown>
+            : null,
+          afterColumnId: args.after_column_id as string | null | undefined ??
+            null,
+        },
+      );
+      return columnView(column);
+    }),
+    change_column_title: mutation("change_column_title", (args, ctx) => {
+      const board = ctx.model.requireBoard(String(args.board_id));
+      const column = ctx.model.requireColumn(board, String(args.column_id));
+      ctx.model.updateColumn(
+        board,
+        column,
+        { title: String(args.title) },
+        actor(ctx),
+      );
+      return columnView(column);
+    }),
+    change_column_metadata: mutation("change_column_metadata", (args, ctx) => {
+      const board = ctx.model.requireBoard(String(args.board_id));
+      const column = ctx.model.requireColumn(board, String(args.column_id));
+      const property = args.column_property as string | null | undefined;
+      const value = args.value as string | null | undefined ?? null;
+      ctx.model.updateColumn(
+        board,
+        column,
+        property === "title"
+          ? { title: value ?? column.title }
+          : { description: value },
+        actor(ctx),
+      );
+      return columnView(column);
+    }),
+    update_column: mutation("update_column", (args, ctx) => {
+      const board = ctx.model.requireBoard(String(args.board_id));
+      const column = ctx.model.requireColumn(board, String(args.id));
+      if (String(args.revision) !== String(column.revision)) {
+        throw new ModelError(
+          "InvalidArgumentException",
+          `The column's revision is '${column.revision}', not '${
+            String(args.revision)
+          }': read the column again and retry`,
+          { data: { argument: "revision", column_id: column.id } },
+        );
+      }
+      if (String(args.column_type) !== column.type) {
+        throw new ModelError(
+          "InvalidArgumentException",
+          `column_type must be the column's type '${column.type}': the emulator does not retype columns through the API`,
+          { data: { argument: "column_type", column_id: column.id } },
+        );
+      }
+      const settings = tryParse(args.settings);
+      ctx.model.updateColumn(board, column, {
+        title: args.title as string | null | undefined ?? null,
+        ...(args.description === undefined
+          ? {}
+          : { description: args.description as string | null }),
+        width: args.width as number | null | undefined ?? null,
+        settings: settings && typeof settings === "object"
+          ? settings as Record<string, unknown>
+          : null,
+      }, actor(ctx));
+      return columnView(column);
+    }),
+    delete_column: mutation("delete_column", (args, ctx) => {
+      const board = ctx.model.requireBoard(String(args.board_id));
+      const column = ctx.model.requireColumn(board, String(args.column_id));
+      ctx.model.deleteColumn(board, column, actor(ctx));
+      return columnView(column);
     }),
     create_board: mutation("create_board", (args, ctx) => {
       ctx.fieldLimit("create_board");
@@ -946,9 +597,45 @@ export function createRoot(): Record<string, unknown> {
           description: args.description as string | null | undefined ?? null,
           ownerId: ctx.user.id,
           now: ctx.now,
+          workspaceId: args.workspace_id === undefined ||
+              args.workspace_id === null
+            ? null
+            : String(args.workspace_id),
+          empty: args.empty === true,
         },
       );
       return boardView(board, ctx.model);
+    }),
+    archive_board: mutation("archive_board", (args, ctx) => {
+      const board = ctx.model.requireBoard(String(args.board_id));
+      ctx.model.setBoardState(board, "archived", actor(ctx));
+      return boardView(board, ctx.model);
+    }),
+    delete_board: mutation("delete_board", (args, ctx) => {
+      const board = ctx.model.requireBoard(String(args.board_id));
+      ctx.model.setBoardState(board, "deleted", actor(ctx));
+      return boardView(board, ctx.model);
+    }),
+    update_board: mutation("update_board", (args, ctx) => {
+      const board = ctx.model.requireBoard(String(args.board_id));
+      ctx.model.updateBoard(board, {
+        attribute: String(args.board_attribute),
+        value: String(args.new_value),
+      }, actor(ctx));
+      return JSON.stringify({ success: true, undo_data: null });
+    }),
+    create_or_get_tag: mutation("create_or_get_tag", (args, ctx) => {
+      const name = String(args.tag_name ?? "").trim();
+      if (name === "") {
+        throw new ModelError(
+          "InvalidArgumentException",
+          "tag_name cannot be empty",
+          { data: { argument: "tag_name" } },
+        );
+      }
+      const tag = ctx.model.tags.find((t) => t.name === name) ??
+        ctx.model.addTag(name, "#c4c4c4");
+      return tagView(tag);
     }),
     add_file_to_column: mutation("add_file_to_column", (args, ctx) => {
       const file = args.file as { name?: unknown; size?: unknown } | null;
@@ -974,6 +661,10 @@ export function createRoot(): Record<string, unknown> {
       return assetView(asset, ctx.model);
     }),
   };
+}
+
+function actor(ctx: ResolverContext): Actor {
+  return { userId: ctx.user.id, now: ctx.now };
 }
 
 function versionView(value: string): Record<string, unknown> {

@@ -65,6 +65,26 @@ type Query {
     newest_first: Boolean
     exclude_nonactive: Boolean
   ): [Item]
+  "Updates of the account, newest first."
+  updates(
+    limit: Int = 25
+    page: Int = 1
+    ids: [ID!]
+    from_date: String
+    to_date: String
+  ): [Update!]
+  "Workspaces."
+  workspaces(
+    ids: [ID!]
+    kind: WorkspaceKind
+    limit: Int = 25
+    page: Int = 1
+    state: State = active
+  ): [Workspace]
+  "Teams."
+  teams(ids: [ID!]): [Team]
+  "The account's public tags."
+  tags(ids: [ID!]): [Tag]
   "The next page of an items_page cursor."
   next_items_page(cursor: String!, limit: Int! = 25): ItemsResponse!
   "The complexity of this query and the remaining budget."
@@ -119,8 +139,87 @@ type Mutation {
     column_values: JSON!
     create_labels_if_missing: Boolean
   ): Item
+  "Creates a subitem (and the parent board's subitems board on the first)."
+  create_subitem(
+    parent_item_id: ID!
+    item_name: String!
+    column_values: JSON
+    create_labels_if_missing: Boolean
+  ): Item
   "Deletes an item."
   delete_item(item_id: ID): Item
+  "Archives an item."
+  archive_item(item_id: ID): Item
+  "Moves an item to another group of its board."
+  move_item_to_group(group_id: String!, item_id: ID): Item
+  "Moves an item to another board."
+  move_item_to_board(
+    board_id: ID!
+    group_id: ID!
+    item_id: ID!
+    columns_mapping: [ColumnMappingInput!]
+  ): Item
+  "Writes an update on an item."
+  create_update(body: String!, item_id: ID, parent_id: ID): Update
+  "Deletes an update."
+  delete_update(id: ID!): Update
+  "Creates a group."
+  create_group(board_id: ID!, group_name: String!, group_color: String): Group
+  "Deletes a group and its items."
+  delete_group(board_id: ID!, group_id: String!): Group
+  "Archives a group and its items."
+  archive_group(board_id: ID!, group_id: String!): Group
+  "Changes a group's title, color or position."
+  update_group(
+    board_id: ID!
+    group_id: String!
+    group_attribute: GroupAttributes!
+    new_value: String!
+  ): Group
+  "Creates a column."
+  create_column(
+    board_id: ID!
+    id: String
+    title: String!
+    description: String
+    after_column_id: ID
+    defaults: JSON
+    column_type: ColumnType!
+  ): Column
+  "Changes a column's title."
+  change_column_title(board_id: ID!, column_id: String!, title: String!): Column
+  "Changes a column's title or description."
+  change_column_metadata(
+    board_id: ID!
+    column_id: String!
+    column_property: ColumnProperty
+    value: String
+  ): Column
+  "Changes a column's title, description, width or settings."
+  update_column(
+    board_id: ID!
+    id: String!
+    title: String
+    description: String
+    width: Int
+    revision: String!
+    settings: JSON
+    column_type: ColumnType!
+  ): Column
+  "Deletes a column."
+  delete_column(board_id: ID!, column_id: String!): Column
+  "Archives a board."
+  archive_board(board_id: ID!): Board
+  "Deletes a board."
+  delete_board(board_id: ID!): Board
+  "Renames a board or changes its description."
+  update_board(
+    board_id: ID!
+    board_attribute: BoardAttributes!
+    new_value: String!
+  ): JSON
+  "Finds or creates a tag."
+  create_or_get_tag(board_id: ID, tag_name: String): Tag
   "Creates a board."
   create_board(
     board_name: String!
@@ -154,6 +253,94 @@ type User {
   country_code: String
   time_zone_identifier: String
   utc_hours_diff: Float
+  teams(ids: [ID!]): [Team]
+}
+
+type Team {
+  id: ID!
+  name: String!
+  picture_url: String
+  is_guest: Boolean
+  created_at: String
+  owners(ids: [ID!]): [User!]!
+  users(ids: [ID!], limit: Int, page: Int): [User]
+}
+
+type Tag {
+  id: ID!
+  name: String!
+  color: String!
+}
+
+type Workspace {
+  id: ID
+  name: String!
+  kind: WorkspaceKind
+  state: State
+  description: String
+  created_at: Date
+  is_default_workspace: Boolean
+}
+
+enum WorkspaceKind {
+  closed
+  open
+  template
+}
+
+type Update {
+  id: ID!
+  body: String!
+  text_body: String
+  creator_id: String
+  creator: User
+  created_at: Date
+  updated_at: Date
+  edited_at: Date!
+  item_id: String
+  item: Item
+}
+
+type ActivityLogType {
+  id: String!
+  event: String!
+  entity: String!
+  data: String!
+  user_id: String!
+  account_id: String!
+  created_at: String!
+}
+
+input ColumnMappingInput {
+  source: ID!
+  target: ID
+}
+
+enum GroupAttributes {
+  color
+  position
+  relative_position_after
+  relative_position_before
+  title
+}
+
+enum ColumnProperty {
+  description
+  title
+}
+
+enum BoardAttributes {
+  communication
+  description
+  item_nickname
+  name
+}
+
+enum BoardObjectType {
+  board
+  custom_object
+  document
+  sub_items_board
 }
 
 enum UserStatus {
@@ -219,10 +406,13 @@ type Board {
   name: String!
   description: String
   board_kind: BoardKind!
+  type: BoardObjectType
   state: State!
   permissions: String!
   url: String!
   workspace_id: ID
+  workspace: Workspace
+  tags: [Tag]
   items_count: Int
   created_at: ISO8601DateTime
   updated_at: ISO8601DateTime
@@ -240,6 +430,25 @@ type Board {
     cursor: String
     query_params: ItemsQuery
   ): ItemsResponse!
+  updates(
+    limit: Int = 25
+    page: Int = 1
+    ids: [ID!]
+    board_updates_only: Boolean
+    from_date: ISO8601DateTime
+    to_date: ISO8601DateTime
+  ): [Update!]
+  "Activity on the board, newest first (limit at most 1000)."
+  activity_logs(
+    from: ISO8601DateTime
+    to: ISO8601DateTime
+    item_ids: [ID!]
+    group_ids: [String]
+    column_ids: [String]
+    user_ids: [ID!]
+    limit: Int = 25
+    page: Int = 1
+  ): [ActivityLogType]
 }
 
 type Column {
@@ -254,6 +463,7 @@ type Column {
       reason: "From version 2025-10, use settings instead. Will be removed in a future version."
     )
   settings: JSON
+  revision: String!
 }
 
 enum ColumnType {
@@ -267,6 +477,14 @@ enum ColumnType {
   checkbox
   email
   file
+  dropdown
+  timeline
+  link
+  tags
+  board_relation
+  mirror
+  formula
+  subtasks
 }
 
 type Group {
@@ -291,8 +509,15 @@ type ItemsResponse {
 input ItemsQuery {
   ids: [ID!]
   rules: [ItemsQueryRule!]
+  groups: [ItemsQueryGroup!]
   operator: ItemsQueryOperator = and
   order_by: [ItemsQueryOrderBy!]
+}
+
+input ItemsQueryGroup {
+  rules: [ItemsQueryRule!]
+  groups: [ItemsQueryGroup!]
+  operator: ItemsQueryOperator = and
 }
 
 input ItemsQueryRule {
@@ -345,6 +570,9 @@ type Item {
   creator: User
   board: Board
   group: Group
+  parent_item: Item
+  subitems: [Item]
+  updates(limit: Int = 25, page: Int = 1, ids: [ID!]): [Update!]
   column_values(ids: [String!], types: [ColumnType!]): [ColumnValue!]!
   assets(column_ids: [String]): [Asset]
 }
@@ -382,6 +610,7 @@ type StatusValue implements ColumnValue {
   index: Int
   label: String
   is_done: Boolean
+  updated_at: Date
 }
 
 type NumbersValue implements ColumnValue {
@@ -449,6 +678,101 @@ type FileValue implements ColumnValue {
   value: JSON
   column: Column!
   files: [FileValueItem!]!
+}
+
+type DropdownValue implements ColumnValue {
+  id: ID!
+  type: ColumnType!
+  text: String
+  value: JSON
+  column: Column!
+  values: [DropdownValueOption!]!
+}
+
+type DropdownValueOption {
+  id: ID!
+  label: String!
+}
+
+type TimelineValue implements ColumnValue {
+  id: ID!
+  type: ColumnType!
+  text: String
+  value: JSON
+  column: Column!
+  from: Date
+  to: Date
+  visualization_type: String
+  updated_at: Date
+}
+
+type LinkValue implements ColumnValue {
+  id: ID!
+  type: ColumnType!
+  text: String
+  value: JSON
+  column: Column!
+  url: String
+  url_text: String
+  updated_at: Date
+}
+
+type TagsValue implements ColumnValue {
+  id: ID!
+  type: ColumnType!
+  text: String
+  value: JSON
+  column: Column!
+  tag_ids: [Int!]!
+  tags: [Tag!]!
+}
+
+type BoardRelationValue implements ColumnValue {
+  id: ID!
+  type: ColumnType!
+  text: String
+  value: JSON
+  column: Column!
+  display_value: String!
+  linked_item_ids: [ID!]!
+  linked_items: [Item!]!
+  updated_at: Date
+}
+
+type MirrorValue implements ColumnValue {
+  id: ID!
+  type: ColumnType!
+  text: String
+  value: JSON
+  column: Column!
+  display_value: String!
+  mirrored_items: [MirroredItem!]!
+}
+
+type MirroredItem {
+  linked_board: Board!
+  linked_board_id: ID!
+  linked_item: Item!
+}
+
+type FormulaValue implements ColumnValue {
+  id: ID!
+  type: ColumnType!
+  text: String
+  value: JSON
+  column: Column!
+  display_value: String!
+}
+
+type SubtasksValue implements ColumnValue {
+  id: ID!
+  type: ColumnType!
+  text: String
+  value: JSON
+  column: Column!
+  display_value: String!
+  subitems: [Item!]!
+  subitems_ids: [ID!]!
 }
 
 union FileValueItem = FileAssetValue

@@ -1,28 +1,41 @@
 /**
- * The emulator's in-memory monday.com account: users, boards, groups,
- * columns and items with column values, seeded deterministically.
+ * The emulator's in-memory monday.com account (the store): users, teams,
+ * tags, workspaces, boards, groups, columns, items with column values and
+ * updates, and the changes a user can make to them. Every change records
+ * monday's activity-log event(s) on its board.
  *
  * Items are cheap records; their seeded column values are computed on demand
- * from a hash of (seed, item, column), and only values changed by a mutation
- * are stored, so a board of 100,000 items seeds in milliseconds.
+ * from a hash of (seed, board, item, column) by the codec
+ * (`_column_values.ts`), and only values changed by a mutation are stored,
+ * so a board of 100,000 items seeds in milliseconds. Seeding lives in
+ * `_seed.ts`.
  *
  * @module
  */
 
-import { createRandom, hashInts } from "./_random.ts";
+import { ActivityLog } from "./_activity_log.ts";
+import {
+  type CellValue,
+  type CodecLookups,
+  type ColumnKind,
+  type ColumnRecord,
+  ColumnValueError,
+  defaultSettings,
+  emptyCell,
+  labelOf,
+  LEGACY_COLUMN_TYPES,
+  normalizeCell,
+  parseInput,
+  READ_ONLY_KINDS,
+  renderCell,
+  seededCell,
+  STATUS_COLORS,
+} from "./_column_values.ts";
+import { hashInts } from "./_random.ts";
+import { seedAccount } from "./_seed.ts";
 
-/** Column types the emulator serves. */
-export type ColumnKind =
-  | "name"
-  | "text"
-  | "long_text"
-  | "status"
-  | "numbers"
-  | "date"
-  | "people"
-  | "checkbox"
-  | "email"
-  | "file";
+export type { CellValue, ColumnKind, ColumnRecord } from "./_column_values.ts";
+export { STATUS_LABELS } from "./_column_values.ts";
 
 /** A user of the emulated account. */
 export interface UserRecord {
@@ -35,14 +48,42 @@ export interface UserRecord {
   timeZone: string;
 }
 
-/** A board column. */
-export interface ColumnRecord {
+/** A team. */
+export interface TeamRecord {
   id: string;
-  title: string;
-  type: ColumnKind;
+  name: string;
+  userIds: string[];
+  ownerIds: string[];
+  createdAt: number;
+}
+
+/** A tag. */
+export interface TagRecord {
+  id: string;
+  name: string;
+  color: string;
+}
+
+/** A workspace. */
+export interface WorkspaceRecord {
+  id: string;
+  name: string;
+  kind: "open" | "closed";
+  state: "active" | "archived" | "deleted";
   description: string | null;
-  width: number | null;
-  settings: Record<string, unknown>;
+  createdAt: number;
+}
+
+/** An update (a comment on an item). */
+export interface UpdateRecord {
+  id: string;
+  itemId: string;
+  boardId: string;
+  body: string;
+  creatorId: string;
+  createdAt: number;
+  updatedAt: number;
+  deleted: boolean;
 }
 
 /** A board group. */
@@ -52,6 +93,7 @@ export interface GroupRecord {
   color: string;
   position: string;
   deleted: boolean;
+  archived: boolean;
 }
 
 /** A file uploaded to a file column. */
@@ -65,18 +107,27 @@ export interface AssetRecord {
   itemId: string;
 }
 
+/** An item's state, as `Item.state` serves it. */
+export type ItemState = "active" | "archived" | "deleted";
+
 /** An item (row). */
 export interface ItemRecord {
   id: string;
-  /** Index used to compute seeded column values; -1 for created items. */
+  /** Index used to compute seeded column values; -1 once values are stored. */
   seedIndex: number;
+  /** Hash index of the board whose seed computes its values. */
+  seedBoard: number;
   boardId: string;
   groupId: string;
   name: string;
   creatorId: string;
   createdAt: number;
   updatedAt: number;
-  deleted: boolean;
+  state: ItemState;
+  /** The parent item of a subitem. */
+  parentId?: string;
+  /** Subitem ids of a parent item, in creation order. */
+  subitemIds?: string[];
   /** Column values set by mutations: column id → value JSON (null = cleared). */
   values?: Map<string, string | null>;
 }
@@ -87,13 +138,23 @@ export interface BoardRecord {
   name: string;
   description: string | null;
   kind: "public" | "private" | "share";
+  type: "board" | "sub_items_board";
   state: "active" | "archived" | "deleted";
   ownerId: string;
   createdAt: number;
   updatedAt: number;
   workspaceId: string;
+  /** Index into the seed hash (creation order). */
+  hashIndex: number;
+  /** The sub_items_board's parent board. */
+  parentBoardId?: string;
   columns: ColumnRecord[];
   groups: GroupRecord[];
+  /**
+   * Items that were ever on the board, in order. Replaced (not spliced) when
+   * an item leaves, so that cursors keep their snapshot; check `boardId` and
+   * `state` when reading.
+   */
   items: ItemRecord[];
 }
 
@@ -101,117 +162,37 @@ export interface BoardRecord {
 export interface ModelOptions {
   seed: number;
   boards: number;
+  /** Items on the first board. */
   items: number;
   users: number;
   now: number;
+  /** Items on every other board (default 5). */
+  itemsPerBoard?: number;
+  /** Subitems per item on every board (default 0: no subitems boards). */
+  subitems?: number;
+  /** The emulator clock (activity-log time); defaults to a fixed `now`. */
+  clock?: { now(): number };
+  /** Activity-log retention in ms (undefined keeps everything). */
+  activityLogRetentionMs?: number;
+  /** Random source for activity-log ids. */
+  random?: () => number;
 }
 
-/** The status labels every status column carries. */
-export const STATUS_LABELS: Record<string, string> = {
-  "0": "Working on it",
-  "1": "Done",
-  "2": "Stuck",
-  "5": "",
-};
-
-const FIRST_NAMES = [
-  "Ada",
-  "Grace",
-  "Alan",
-  "Edsger",
-  "Barbara",
-  "Donald",
-  "Frances",
-  "John",
-  "Katherine",
-  "Linus",
-  "Margaret",
-  "Niklaus",
-  "Radia",
-  "Tim",
-  "Ken",
-  "Hedy",
-];
-const LAST_NAMES = [
-  "Lovelace",
-  "Hopper",
-  "Turing",
-  "Dijkstra",
-  "Liskov",
-  "Knuth",
-  "Allen",
-  "Backus",
-  "Johnson",
-  "Torvalds",
-  "Hamilton",
-  "Wirth",
-  "Perlman",
-  "Berners",
-  "Thompson",
-  "Lamarr",
-];
-const TITLES = ["Engineer", "Designer", "Manager", "Analyst", "Director"];
-const WORDS = [
-  "Plan",
-  "Review",
-  "Ship",
-  "Draft",
-  "Fix",
-  "Design",
-  "Test",
-  "Launch",
-  "Audit",
-  "Migrate",
-  "Document",
-  "Refactor",
-];
-const NOUNS = [
-  "roadmap",
-  "invoice",
-  "landing page",
-  "API",
-  "release",
-  "budget",
-  "onboarding",
-  "report",
-  "dashboard",
-  "contract",
-];
-const TEXTS = ["Call back", "Waiting on legal", "Ready", "Blocked", "Q4"];
-const GROUP_COLORS = ["#579bfc", "#00c875", "#e2445c", "#fdab3d", "#a25ddc"];
-
-const DAY_MS = 86_400_000;
+/** Who makes a change, and when. */
+export interface Actor {
+  userId: string;
+  now: number;
+}
 
 /** Seeded item ids start here on the first board. */
 export const FIRST_ITEM_ID = 1_000_000_001;
-const FIRST_BOARD_ID = 5_000_000_001;
-const FIRST_USER_ID = 40_000_001;
 /** The account id every record belongs to. */
 export const ACCOUNT_ID = "9000001";
+/** The main workspace's id. */
+export const MAIN_WORKSPACE_ID = "1000001";
 
-function defaultColumns(): ColumnRecord[] {
-  return [
-    column("name", "Name", "name"),
-    column("person", "Person", "people"),
-    column("status", "Status", "status", { labels: STATUS_LABELS }),
-    column("date4", "Date", "date"),
-    column("numbers", "Numbers", "numbers"),
-    column("text", "Text", "text"),
-    column("long_text", "Notes", "long_text"),
-    column("checkbox", "Checkbox", "checkbox"),
-    column("email", "Email", "email"),
-    column("files", "Files", "file"),
-  ];
-}
-
-function column(
-  id: string,
-  title: string,
-  type: ColumnKind,
-  settings: Record<string, unknown> = {},
-): ColumnRecord {
-  return { id, title, type, description: null, width: null, settings };
-}
+const GROUP_COLORS = ["#579bfc", "#00c875", "#e2445c", "#fdab3d", "#a25ddc"];
+const DAY_MS = 86_400_000;
 
 /** Thrown by model operations; carries a monday error code. */
 export class ModelError extends Error {
@@ -242,21 +223,16 @@ export class ModelError extends Error {
   }
 }
 
-/** A column value as monday serves it: raw JSON string plus display text. */
-export interface CellValue {
-  value: string | null;
-  text: string;
-  /** The parsed value (absent when empty). */
-  data?: unknown;
-}
-
-const EMPTY: CellValue = Object.freeze({ value: null, text: "" });
-const STATUS_INDEXES = ["0", "1", "2", "5"];
-
 let lastIsoMs = Number.NaN;
 let lastIso = "";
 
-function isoSeconds(ms: number): string {
+/**
+ * ISO 8601 at second precision (`2026-11-01T00:00:00Z`).
+ *
+ * @param ms Milliseconds since the epoch.
+ * @returns The string.
+ */
+export function isoSeconds(ms: number): string {
   // Cells of one item are rendered one after another: remember the last one.
   if (ms !== lastIsoMs) {
     lastIsoMs = ms;
@@ -265,8 +241,53 @@ function isoSeconds(ms: number): string {
   return lastIso;
 }
 
-function isoDate(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
+/**
+ * A group record.
+ *
+ * @param id The id.
+ * @param title The title.
+ * @param position Its position index.
+ * @returns The group.
+ */
+export function newGroup(
+  id: string,
+  title: string,
+  position: number,
+): GroupRecord {
+  return {
+    id,
+    title,
+    color: GROUP_COLORS[position % GROUP_COLORS.length]!,
+    position: String(65536 * (position + 1)),
+    deleted: false,
+    archived: false,
+  };
+}
+
+/**
+ * A column record.
+ *
+ * @param id The id.
+ * @param title The title.
+ * @param type The kind.
+ * @param settings Its settings.
+ * @returns The column.
+ */
+export function newColumn(
+  id: string,
+  title: string,
+  type: ColumnKind,
+  settings: Record<string, unknown> = defaultSettings(type),
+): ColumnRecord {
+  return {
+    id,
+    title,
+    type,
+    description: null,
+    width: null,
+    settings,
+    revision: 1,
+  };
 }
 
 /**
@@ -275,16 +296,27 @@ function isoDate(ms: number): string {
 export class Model {
   readonly seed: number;
   readonly users: UserRecord[] = [];
+  readonly teams: TeamRecord[] = [];
+  readonly tags: TagRecord[] = [];
+  readonly workspaces: WorkspaceRecord[] = [];
   readonly boards: BoardRecord[] = [];
+  readonly updates: UpdateRecord[] = [];
   readonly assets: Map<string, AssetRecord> = new Map();
   readonly createdAt: number;
+  /** Start of the emulator's first day (seeded dates spread around it). */
+  readonly dayBase: number;
+  /** The boards' activity logs. */
+  readonly log: ActivityLog;
   #itemsById = new Map<string, ItemRecord>();
   #usersById = new Map<string, UserRecord>();
+  #tagsById = new Map<string, TagRecord>();
   #nextItemId = FIRST_ITEM_ID;
-  #nextBoardId = FIRST_BOARD_ID;
+  #nextBoardId = 5_000_000_001;
   #nextAssetId = 7_000_000_001;
-  #dayBase: number;
-  #firstBoardId: string;
+  #nextUpdateId = 3_000_000_001;
+  #nextTagId = 19_038_090;
+  #seq = 0;
+  #lookups: CodecLookups;
 
   /**
    * Seeds the account.
@@ -293,93 +325,145 @@ export class Model {
    */
   constructor(options: ModelOptions) {
     this.seed = options.seed;
-    const random = createRandom(options.seed);
     this.createdAt = options.now - 400 * DAY_MS;
-    this.#dayBase = Math.floor(options.now / DAY_MS) * DAY_MS;
-    for (let i = 0; i < Math.max(1, options.users); i++) {
-      const first = FIRST_NAMES[Math.floor(random() * FIRST_NAMES.length)]!;
-      const last = LAST_NAMES[Math.floor(random() * LAST_NAMES.length)]!;
-      const id = String(FIRST_USER_ID + i);
-      const user: UserRecord = {
-        id,
-        name: `${first} ${last}`,
-        email: `${first.toLowerCase()}.${last.toLowerCase()}${i}@example.com`,
-        title: TITLES[Math.floor(random() * TITLES.length)]!,
-        kind: i === 0 ? "admin" : i % 7 === 6 ? "guest" : "member",
-        createdAt: this.createdAt + i * DAY_MS,
-        timeZone: "Etc/UTC",
-      };
-      this.users.push(user);
-      this.#usersById.set(id, user);
-    }
-    const boardCount = Math.max(1, options.boards);
-    const names = ["Emulated Tasks", "Marketing Plan", "Hiring", "Budget"];
-    for (let b = 0; b < boardCount; b++) {
-      const board = this.#newBoard(
-        names[b] ?? `Board ${b + 1}`,
-        "public",
-        this.users[0]!.id,
-        this.createdAt + b * DAY_MS,
-        true,
-      );
-      const count = b === 0 ? Math.max(0, options.items) : 5;
-      const groups = board.groups;
-      const items = new Array<ItemRecord>(count);
-      for (let i = 0; i < count; i++) {
-        const h = hashInts(options.seed, b, i);
-        const id = String(this.#nextItemId++);
-        const createdAt = this.createdAt + Math.floor(i * 60_000);
-        const item: ItemRecord = {
-          id,
-          seedIndex: i,
-          boardId: board.id,
-          groupId: groups[i % groups.length]!.id,
-          name: `${WORDS[h % WORDS.length]} ${
-            NOUNS[(h >>> 8) % NOUNS.length]
-          } #${i + 1}`,
-          creatorId: this.users[(h >>> 16) % this.users.length]!.id,
-          createdAt,
-          updatedAt: createdAt,
-          deleted: false,
-        };
-        items[i] = item;
-        this.#itemsById.set(id, item);
-      }
-      board.items = items;
-    }
-    this.#firstBoardId = this.boards[0]!.id;
+    this.dayBase = Math.floor(options.now / DAY_MS) * DAY_MS;
+    const start = options.now;
+    this.log = new ActivityLog({
+      now: options.clock ? () => options.clock!.now() : () => start,
+      random: options.random ?? (() => 0.5),
+      retentionMs: options.activityLogRetentionMs,
+    });
+    this.#lookups = {
+      userName: (id) => this.#usersById.get(id)?.name,
+      tagName: (id) => this.#tagsById.get(id)?.name,
+      assetUrl: (id) => this.assetUrl(id),
+      itemExists: (id) => this.item(id) !== undefined,
+    };
+    seedAccount(this, options);
   }
 
-  #newBoard(
-    name: string,
-    kind: BoardRecord["kind"],
-    ownerId: string,
-    createdAt: number,
-    seeded: boolean,
-  ): BoardRecord {
+  // ------------------------------------------------------------ registration
+
+  /**
+   * Adds a user (seeding).
+   *
+   * @param user The user.
+   */
+  addUser(user: UserRecord): void {
+    this.users.push(user);
+    this.#usersById.set(user.id, user);
+  }
+
+  /**
+   * Adds a tag (seeding and `create_or_get_tag`).
+   *
+   * @param name The name.
+   * @param color Its color.
+   * @returns The tag.
+   */
+  addTag(name: string, color: string): TagRecord {
+    const tag = { id: String(this.#nextTagId++), name, color };
+    this.tags.push(tag);
+    this.#tagsById.set(tag.id, tag);
+    return tag;
+  }
+
+  /**
+   * Finds a tag.
+   *
+   * @param id The tag id.
+   * @returns The tag or undefined.
+   */
+  tag(id: string): TagRecord | undefined {
+    return this.#tagsById.get(id);
+  }
+
+  /**
+   * Creates a board record with columns and groups (seeding and mutations).
+   *
+   * @param fields Name, kind, type, owner, time, workspace, columns, groups.
+   * @returns The board.
+   */
+  addBoard(fields: {
+    name: string;
+    kind: BoardRecord["kind"];
+    type?: BoardRecord["type"];
+    ownerId: string;
+    createdAt: number;
+    workspaceId: string;
+    description?: string | null;
+    columns: ColumnRecord[];
+    groups: GroupRecord[];
+    parentBoardId?: string;
+  }): BoardRecord {
     const board: BoardRecord = {
       id: String(this.#nextBoardId++),
-      name,
-      description: seeded ? `Seeded board '${name}'` : null,
-      kind,
+      name: fields.name,
+      description: fields.description ?? null,
+      kind: fields.kind,
+      type: fields.type ?? "board",
       state: "active",
-      ownerId,
-      createdAt,
-      updatedAt: createdAt,
-      workspaceId: "1000001",
-      columns: defaultColumns(),
-      groups: seeded
-        ? [
-          group("topics", "This week", 0),
-          group("group_next", "Next week", 1),
-          group("group_later", "Later", 2),
-        ]
-        : [group("topics", "Group Title", 0)],
+      ownerId: fields.ownerId,
+      createdAt: fields.createdAt,
+      updatedAt: fields.createdAt,
+      workspaceId: fields.workspaceId,
+      hashIndex: this.boards.length,
+      columns: fields.columns,
+      groups: fields.groups,
       items: [],
     };
+    if (fields.parentBoardId) board.parentBoardId = fields.parentBoardId;
     this.boards.push(board);
     return board;
   }
+
+  /**
+   * Registers a new item record on its board (seeding and mutations).
+   *
+   * @param board The board.
+   * @param fields The item's fields (the id is assigned here).
+   * @returns The item.
+   */
+  addItem(
+    board: BoardRecord,
+    fields: Omit<ItemRecord, "id" | "seedBoard" | "boardId" | "state">,
+  ): ItemRecord {
+    const item: ItemRecord = {
+      ...fields,
+      id: String(this.#nextItemId++),
+      seedBoard: board.hashIndex,
+      boardId: board.id,
+      state: "active",
+    };
+    board.items.push(item);
+    this.#itemsById.set(item.id, item);
+    return item;
+  }
+
+  /**
+   * Adds an update record (seeding and `create_update`).
+   *
+   * @param item The item.
+   * @param body The HTML body.
+   * @param actor Who writes it and when.
+   * @returns The update.
+   */
+  addUpdate(item: ItemRecord, body: string, actor: Actor): UpdateRecord {
+    const update: UpdateRecord = {
+      id: String(this.#nextUpdateId++),
+      itemId: item.id,
+      boardId: item.boardId,
+      body,
+      creatorId: actor.userId,
+      createdAt: actor.now,
+      updatedAt: actor.now,
+      deleted: false,
+    };
+    this.updates.push(update);
+    return update;
+  }
+
+  // ------------------------------------------------------------ lookups
 
   /**
    * Finds a user.
@@ -402,14 +486,58 @@ export class Model {
   }
 
   /**
-   * Finds an item that is not deleted.
+   * Finds a board in any state.
+   *
+   * @param id The board id.
+   * @returns The board or undefined.
+   */
+  anyBoard(id: string): BoardRecord | undefined {
+    return this.boards.find((b) => b.id === id);
+  }
+
+  /**
+   * Finds an active item.
    *
    * @param id The item id.
    * @returns The item or undefined.
    */
   item(id: string): ItemRecord | undefined {
     const item = this.#itemsById.get(id);
-    return item && !item.deleted ? item : undefined;
+    return item && item.state === "active" ? item : undefined;
+  }
+
+  /**
+   * Finds an item in any state (root `items(ids)` returns archived and
+   * deleted items with their state).
+   *
+   * @param id The item id.
+   * @returns The item or undefined.
+   */
+  anyItem(id: string): ItemRecord | undefined {
+    return this.#itemsById.get(id);
+  }
+
+  /**
+   * Whether an item shows on a board: active and still on it.
+   *
+   * @param board The board.
+   * @param item The item.
+   * @returns True if it does.
+   */
+  onBoard(board: BoardRecord, item: ItemRecord): boolean {
+    return item.state === "active" && item.boardId === board.id;
+  }
+
+  /**
+   * The subitems board of a board, if it has one.
+   *
+   * @param board The parent board.
+   * @returns The sub_items_board or undefined.
+   */
+  subitemsBoard(board: BoardRecord): BoardRecord | undefined {
+    const column = board.columns.find((c) => c.type === "subtasks");
+    const id = (column?.settings.boardIds as number[] | undefined)?.[0];
+    return id === undefined ? undefined : this.anyBoard(String(id));
   }
 
   /**
@@ -421,132 +549,118 @@ export class Model {
    */
   cell(item: ItemRecord, column: ColumnRecord): CellValue {
     const stored = item.values?.get(column.id);
-    if (stored !== undefined) return this.#render(column, stored);
-    if (item.seedIndex < 0) return EMPTY;
+    if (stored !== undefined) return renderCell(column, stored, this.#lookups);
+    if (column.type === "name") return { value: null, text: item.name };
+    if (item.seedIndex < 0) return emptyCell(column.type);
     return this.#seeded(item, column);
   }
 
   #seeded(item: ItemRecord, column: ColumnRecord): CellValue {
-    const board = item.boardId === this.#firstBoardId
-      ? 0
-      : this.boards.findIndex((b) => b.id === item.boardId);
     const colIndex = column.id.length * 31 + column.id.charCodeAt(0);
-    const h = hashInts(this.seed, board, item.seedIndex, colIndex);
-    if (column.type !== "status" && column.type !== "name" && h % 10 === 0) {
-      return EMPTY;
+    const hash = hashInts(this.seed, item.seedBoard, item.seedIndex, colIndex);
+    let linkable: readonly { id: string }[] = [];
+    if (column.type === "board_relation") {
+      const target = this.board(
+        String((column.settings.boardIds as number[] | undefined)?.[0]),
+      );
+      linkable = target ? target.items.slice(0, 50) : [];
     }
-    const changedAt = isoSeconds(item.createdAt);
+    return seededCell(column, {
+      hash,
+      index: item.seedIndex,
+      changedAt: isoSeconds(item.createdAt),
+      dayBase: this.dayBase,
+      users: this.users,
+      tags: this.tags,
+      linkable,
+    });
+  }
+
+  /**
+   * The `display_value` of a mirror, formula, board-relation or subtasks
+   * cell: what monday computes across boards.
+   *
+   * @param item The item.
+   * @param column The column.
+   * @returns The display value ("" when empty).
+   */
+  displayValue(item: ItemRecord, column: ColumnRecord): string {
     switch (column.type) {
-      case "name":
-        return { value: null, text: item.name };
-      case "text": {
-        const text = TEXTS[h % TEXTS.length]!;
-        return { value: `"${text}"`, text, data: text };
-      }
-      case "long_text": {
-        const text = `Note ${item.seedIndex + 1}: ${TEXTS[h % TEXTS.length]}`;
-        return {
-          value: `{"text":"${text}","changed_at":"${changedAt}"}`,
-          text,
-          data: { text, changed_at: changedAt },
+      case "board_relation":
+        return this.linkedItems(item, column).map((i) => i.name).join(", ");
+      case "mirror": {
+        const settings = column.settings as {
+          relation_column?: Record<string, boolean>;
+          displayed_linked_columns?: Record<string, string[]>;
         };
+        const relationId = Object.keys(settings.relation_column ?? {})[0];
+        const relation = this.#boardOf(item)?.columns.find((c) =>
+          c.id === relationId
+        );
+        if (!relation) return "";
+        const mirrored = Object.values(
+          settings.displayed_linked_columns ?? {},
+        )[0]?.[0];
+        return this.linkedItems(item, relation).flatMap((linked) => {
+          const board = this.board(linked.boardId);
+          const source = board?.columns.find((c) => c.id === mirrored);
+          const text = source ? this.cell(linked, source).text : "";
+          return text ? [text] : [];
+        }).join(", ");
       }
-      case "status": {
-        const index = STATUS_INDEXES[h % 4]!;
-        return {
-          value:
-            `{"index":${index},"post_id":null,"changed_at":"${changedAt}"}`,
-          text: STATUS_LABELS[index]!,
-          data: { index: Number(index), post_id: null, changed_at: changedAt },
-        };
+      case "formula": {
+        // The emulator evaluates formulas of the form {column}*factor.
+        const match = /^\{(\w+)\}\s*\*\s*([\d.]+)$/.exec(
+          String(column.settings.formula ?? ""),
+        );
+        const source = match &&
+          this.#boardOf(item)?.columns.find((c) => c.id === match[1]);
+        const text = source ? this.cell(item, source).text : "";
+        if (text === null || text === "" || !Number.isFinite(Number(text))) {
+          return "";
+        }
+        return String(Number(text) * Number(match![2]));
       }
-      case "numbers": {
-        const text = String(h % 1000);
-        return { value: `"${text}"`, text, data: text };
-      }
-      case "date": {
-        const date = isoDate(this.#dayBase + ((h % 120) - 60) * DAY_MS);
-        return {
-          value: `{"date":"${date}","icon":null,"changed_at":"${changedAt}"}`,
-          text: date,
-          data: { date, icon: null, changed_at: changedAt },
-        };
-      }
-      case "people": {
-        const user = this.users[h % this.users.length]!;
-        return {
-          value:
-            `{"personsAndTeams":[{"id":${user.id},"kind":"person"}],"changed_at":"${changedAt}"}`,
-          text: user.name,
-          data: {
-            personsAndTeams: [{ id: Number(user.id), kind: "person" }],
-            changed_at: changedAt,
-          },
-        };
-      }
-      case "checkbox":
-        return h % 2 === 0
-          ? {
-            value: `{"checked":true,"changed_at":"${changedAt}"}`,
-            text: "v",
-            data: { checked: true, changed_at: changedAt },
-          }
-          : EMPTY;
-      case "email": {
-        const user = this.users[h % this.users.length]!;
-        return {
-          value: `{"email":"${user.email}","text":"${user.email}"}`,
-          text: user.email,
-          data: { email: user.email, text: user.email },
-        };
-      }
-      case "file":
-        return EMPTY;
+      case "subtasks":
+        return this.subitems(item).map((s) => s.name).join(", ");
+      default:
+        return this.cell(item, column).text ?? "";
     }
   }
 
-  #render(column: ColumnRecord, value: string | null): CellValue {
-    if (value === null) return EMPTY;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(value);
-    } catch {
-      return { value, text: "" };
-    }
-    const obj = (parsed ?? {}) as Record<string, unknown>;
-    const out = (text: string): CellValue => ({ value, text, data: parsed });
-    switch (column.type) {
-      case "name":
-        return { value: null, text: String(parsed) };
-      case "text":
-      case "numbers":
-        return out(parsed === null ? "" : String(parsed));
-      case "long_text":
-        return out(String(obj.text ?? ""));
-      case "status":
-        return out(STATUS_LABELS[String(obj.index)] ?? "");
-      case "date":
-        return out(
-          obj.time ? `${obj.date} ${obj.time}` : String(obj.date ?? ""),
-        );
-      case "people": {
-        const list = (obj.personsAndTeams ?? []) as { id: number }[];
-        return out(
-          list.map((p) => this.user(String(p.id))?.name ?? "")
-            .filter((n) => n).join(", "),
-        );
-      }
-      case "checkbox":
-        return out(obj.checked ? "v" : "");
-      case "email":
-        return out(String(obj.text ?? obj.email ?? ""));
-      case "file": {
-        const files = (obj.files ?? []) as { assetId: number }[];
-        return out(
-          files.map((f) => this.assetUrl(String(f.assetId))).join(", "),
-        );
-      }
-    }
+  /**
+   * The items a board-relation cell links to (active ones).
+   *
+   * @param item The item.
+   * @param column The board-relation column.
+   * @returns The linked items.
+   */
+  linkedItems(item: ItemRecord, column: ColumnRecord): ItemRecord[] {
+    const cell = this.cell(item, column);
+    const links =
+      (cell.data as { linkedPulseIds?: { linkedPulseId: number }[] })
+        ?.linkedPulseIds ?? [];
+    return links.flatMap((l) => {
+      const linked = this.item(String(l.linkedPulseId));
+      return linked ? [linked] : [];
+    });
+  }
+
+  /**
+   * The active subitems of an item.
+   *
+   * @param item The parent item.
+   * @returns Its subitems.
+   */
+  subitems(item: ItemRecord): ItemRecord[] {
+    return (item.subitemIds ?? []).flatMap((id) => {
+      const sub = this.item(id);
+      return sub ? [sub] : [];
+    });
+  }
+
+  #boardOf(item: ItemRecord): BoardRecord | undefined {
+    return this.anyBoard(item.boardId);
   }
 
   /**
@@ -560,6 +674,8 @@ export class Model {
       encodeURIComponent(this.assets.get(id)?.name ?? "file")
     }`;
   }
+
+  // ------------------------------------------------------------ require
 
   /**
    * Finds a board or throws monday's error.
@@ -581,7 +697,7 @@ export class Model {
   }
 
   /**
-   * Finds an item or throws monday's error.
+   * Finds an active item or throws monday's error.
    *
    * @param id The item id.
    * @param board When given, the item must be on this board.
@@ -589,7 +705,7 @@ export class Model {
    * @throws {ModelError} `InvalidItemIdException` if there is none.
    */
   requireItem(id: string | undefined | null, board?: BoardRecord): ItemRecord {
-    const item = id ? this.item(id) : undefined;
+    const item = id ? this.item(String(id)) : undefined;
     if (!item || (board && item.boardId !== board.id)) {
       throw new ModelError(
         "InvalidItemIdException",
@@ -621,11 +737,36 @@ export class Model {
   }
 
   /**
+   * Finds a visible group or throws monday's error.
+   *
+   * @param board The board.
+   * @param id The group id.
+   * @returns The group.
+   * @throws {ModelError} `InvalidGroupIdException` if there is none.
+   */
+  requireGroup(board: BoardRecord, id: string): GroupRecord {
+    const group = board.groups.find((g) =>
+      g.id === id && !g.deleted && !g.archived
+    );
+    if (!group) {
+      throw new ModelError(
+        "InvalidGroupIdException",
+        "Group not found",
+        { data: { group_id: id, board_id: Number(board.id) } },
+      );
+    }
+    return group;
+  }
+
+  // ------------------------------------------------------------ items
+
+  /**
    * Creates an item.
    *
    * @param board The board.
    * @param name The item name (1-255 characters).
-   * @param options Group, column values and who creates it.
+   * @param options Group, column values, who creates it and when, and the
+   * parent of a subitem.
    * @returns The new item.
    * @throws {ModelError} On a bad name, group or column value.
    */
@@ -637,12 +778,13 @@ export class Model {
       columnValues?: unknown;
       userId: string;
       now: number;
+      parent?: ItemRecord;
     },
   ): ItemRecord {
     checkItemName(name);
     const group = options.groupId
-      ? board.groups.find((g) => g.id === options.groupId && !g.deleted)
-      : board.groups.find((g) => !g.deleted);
+      ? this.requireGroup(board, options.groupId)
+      : board.groups.find((g) => !g.deleted && !g.archived);
     if (!group) {
       throw new ModelError(
         "InvalidGroupIdException",
@@ -654,35 +796,110 @@ export class Model {
         options.columnValues === null
       ? undefined
       : this.#prepareValues(board, options.columnValues);
-    const item: ItemRecord = {
-      id: String(this.#nextItemId++),
+    let itemName = name;
+    if (values?.has("name")) {
+      itemName = JSON.parse(values.get("name") ?? '""');
+      values.delete("name");
+    }
+    const item = this.addItem(board, {
       seedIndex: -1,
-      boardId: board.id,
       groupId: group.id,
-      name,
+      name: itemName,
       creatorId: options.userId,
       createdAt: options.now,
       updatedAt: options.now,
-      deleted: false,
-    };
-    if (values) item.values = values;
-    if (values?.has("name")) {
-      item.name = JSON.parse(values.get("name") ?? '""');
-      values.delete("name");
+    });
+    if (values && values.size > 0) item.values = values;
+    if (options.parent) {
+      item.parentId = options.parent.id;
+      (options.parent.subitemIds ??= []).push(item.id);
     }
-    board.items.push(item);
     board.updatedAt = options.now;
-    this.#itemsById.set(item.id, item);
+    const columnValues: Record<string, unknown> = {};
+    for (const [id, value] of values ?? []) {
+      columnValues[id] = value === null ? null : JSON.parse(value);
+    }
+    this.#pulseEvent(board, item, "create_pulse", options, {
+      group_name: group.title,
+      group_color: group.color,
+      column_values_json: JSON.stringify(columnValues),
+    });
     return item;
   }
 
   /**
-   * Sets several column values of an item (all or nothing).
+   * Creates a subitem under an item, creating the parent board's subitems
+   * board (and its `subitems` column) on the first one, as monday does.
+   *
+   * @param parent The parent item.
+   * @param name The subitem name.
+   * @param options Column values, who creates it and when.
+   * @returns The subitem.
+   * @throws {ModelError} On a bad name or value, or a parent that is itself a subitem.
+   */
+  createSubitem(
+    parent: ItemRecord,
+    name: string,
+    options: { columnValues?: unknown; userId: string; now: number },
+  ): ItemRecord {
+    if (parent.parentId) {
+      throw new ModelError(
+        "InvalidArgumentException",
+        "A subitem cannot have subitems on a classic board",
+        { data: { parent_item_id: Number(parent.id) } },
+      );
+    }
+    const board = this.requireBoard(parent.boardId);
+    const sub = this.subitemsBoard(board) ??
+      this.addSubitemsBoard(board, options.now);
+    const item = this.createItem(sub, name, { ...options, parent });
+    board.updatedAt = options.now;
+    return item;
+  }
+
+  /**
+   * Adds the subitems board of a board and the board's `subitems` column.
+   *
+   * @param board The parent board.
+   * @param now When.
+   * @returns The sub_items_board.
+   */
+  addSubitemsBoard(board: BoardRecord, now: number): BoardRecord {
+    const sub = this.addBoard({
+      name: `Subitems of ${board.name}`,
+      kind: board.kind,
+      type: "sub_items_board",
+      ownerId: board.ownerId,
+      createdAt: now,
+      workspaceId: board.workspaceId,
+      columns: [
+        newColumn("name", "Name", "name"),
+        newColumn("person", "Owner", "people"),
+        newColumn("status", "Status", "status"),
+        newColumn("date0", "Date", "date"),
+      ],
+      groups: [newGroup("topics", "Subitems", 0)],
+      parentBoardId: board.id,
+    });
+    board.columns.push(
+      newColumn("subitems", "Subitems", "subtasks", {
+        allowMultipleItems: true,
+        itemTypeName: "column.subtasks.title",
+        displayType: "BOARD_INLINE",
+        boardIds: [Number(sub.id)],
+      }),
+    );
+    return sub;
+  }
+
+  /**
+   * Sets several column values of an item (all or nothing). `name` renames.
    *
    * @param board The board.
    * @param item The item.
    * @param columnValues `{column_id: value}` as an object or a JSON string.
    * @param now The emulator time.
+   * @param userId Who changes it (default: the board owner).
    * @throws {ModelError} On a bad column id or value.
    */
   setValues(
@@ -690,18 +907,19 @@ export class Model {
     item: ItemRecord,
     columnValues: unknown,
     now: number,
+    userId: string = board.ownerId,
   ): void {
     const values = this.#prepareValues(board, columnValues);
+    const actor = { userId, now };
     for (const [id, value] of values) {
       if (id === "name") {
-        const name = JSON.parse(value ?? '""');
-        checkItemName(name);
-        item.name = name;
+        this.#rename(board, item, JSON.parse(value ?? '""'), actor);
         continue;
       }
-      (item.values ??= new Map()).set(id, value);
+      this.#store(board, item, this.requireColumn(board, id), value, actor);
     }
     item.updatedAt = now;
+    board.updatedAt = now;
   }
 
   /**
@@ -712,6 +930,7 @@ export class Model {
    * @param column The column.
    * @param text The simple value, or null to clear.
    * @param now The emulator time.
+   * @param userId Who changes it (default: the board owner).
    * @throws {ModelError} On a value the column cannot hold.
    */
   setSimple(
@@ -720,18 +939,80 @@ export class Model {
     column: ColumnRecord,
     text: string | null,
     now: number,
+    userId: string = board.ownerId,
   ): void {
-    if (column.type === "name") {
-      checkItemName(text ?? "");
-      item.name = text ?? "";
-    } else {
-      (item.values ??= new Map()).set(
-        column.id,
+    const actor = { userId, now };
+    if (column.type === "name") this.#rename(board, item, text ?? "", actor);
+    else {
+      this.#store(
+        board,
+        item,
+        column,
         text === null || text === "" ? null : this.#normalize(column, text),
+        actor,
       );
     }
     item.updatedAt = now;
     board.updatedAt = now;
+  }
+
+  #rename(
+    board: BoardRecord,
+    item: ItemRecord,
+    name: string,
+    actor: Actor,
+  ): void {
+    checkItemName(name);
+    if (name === item.name) return;
+    const previous = item.name;
+    item.name = name;
+    this.#pulseEvent(board, item, "update_name", actor, {
+      value: { name },
+      previous_value: { name: previous },
+    });
+  }
+
+  #store(
+    board: BoardRecord,
+    item: ItemRecord,
+    column: ColumnRecord,
+    value: string | null,
+    actor: Actor,
+  ): void {
+    const before = this.cell(item, column);
+    (item.values ??= new Map()).set(column.id, value);
+    const after = this.cell(item, column);
+    if (before.value === after.value) return;
+    this.#pulseEvent(board, item, "update_column_value", actor, {
+      column_id: column.id,
+      column_type: LEGACY_COLUMN_TYPES[column.type],
+      column_title: column.title,
+      value: this.#logValue(column, after),
+      previous_value: this.#logValue(column, before),
+      is_column_with_hide_permissions: false,
+    }, column.id);
+  }
+
+  #logValue(column: ColumnRecord, cell: CellValue): unknown {
+    if (cell.value === null) return null;
+    const data = { ...(cell.data as Record<string, unknown>) };
+    if (column.type === "status") {
+      const index = String(data.index);
+      return {
+        label: {
+          index: Number(index),
+          text: labelOf(column, index) ?? "",
+          style: { color: STATUS_COLORS[index] ?? "#c4c4c4" },
+          is_done: index === "1",
+        },
+        post_id: null,
+      };
+    }
+    if (typeof cell.data !== "object" || cell.data === null) {
+      return { value: cell.data };
+    }
+    delete data.changed_at;
+    return data;
   }
 
   #prepareValues(
@@ -781,157 +1062,617 @@ export class Model {
    * @throws {ModelError} `ColumnValueException` on a value the column cannot hold.
    */
   normalizeValue(column: ColumnRecord, raw: unknown): string | null {
-    let value = raw;
-    if (typeof value === "string" && column.type !== "text") {
-      const trimmed = value.trim();
-      if (trimmed.startsWith("{") || trimmed.startsWith('"')) {
-        try {
-          value = JSON.parse(trimmed);
-        } catch {
-          // a plain string
-        }
-      }
-    } else if (typeof value === "string" && value.startsWith('"')) {
-      try {
-        value = JSON.parse(value);
-      } catch {
-        // a plain string
-      }
-    }
-    return this.#normalize(column, value);
+    return this.#normalize(column, parseInput(column, raw));
   }
 
   #normalize(column: ColumnRecord, raw: unknown): string | null {
-    if (raw === null || raw === undefined || raw === "") return null;
-    const obj = typeof raw === "object" ? raw as Record<string, unknown> : {};
-    const bad = (why: string): never => {
-      throw new ModelError(
-        "ColumnValueException",
-        `invalid value for column '${column.id}': ${why}`,
-        { data: { column_id: column.id, column_type: column.type } },
-      );
-    };
-    switch (column.type) {
-      case "name":
-      case "text":
-        return JSON.stringify(
-          typeof raw === "object" ? JSON.stringify(raw) : String(raw),
-        );
-      case "long_text":
-        return JSON.stringify({
-          text: typeof raw === "object" ? String(obj.text ?? "") : String(raw),
-        });
-      case "numbers": {
-        const text = typeof raw === "object" ? "" : String(raw).trim();
-        if (text === "" || !Number.isFinite(Number(text))) {
-          bad(`'${text}' is not a number`);
-        }
-        return JSON.stringify(text);
-      }
-      case "status": {
-        let index: string | undefined;
-        if (typeof raw === "object") {
-          if (obj.index !== undefined) index = String(obj.index);
-          else if (obj.label !== undefined) {
-            index = Object.entries(STATUS_LABELS).find(([, l]) =>
-              l === String(obj.label)
-            )?.[0];
-            if (index === undefined) {
-              bad(`label '${String(obj.label)}' does not exist`);
-            }
-          }
-        } else {
-          const text = String(raw);
-          index = Object.entries(STATUS_LABELS).find(([, l]) => l === text)
-            ?.[0] ?? (STATUS_LABELS[text] !== undefined ? text : undefined);
-          if (index === undefined) bad(`label '${text}' does not exist`);
-        }
-        if (index === undefined || STATUS_LABELS[index] === undefined) {
-          bad(`index '${index}' does not exist`);
-        }
-        return JSON.stringify({ index: Number(index), post_id: null });
-      }
-      case "date": {
-        const date = typeof raw === "object"
-          ? String(obj.date ?? "")
-          : String(raw).split(" ")[0]!;
-        const time = typeof raw === "object"
-          ? obj.time
-          : String(raw).split(" ")[1];
-        if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || isNaN(Date.parse(date))) {
-          bad(`'${date}' is not a date (YYYY-MM-DD)`);
-        }
-        return JSON.stringify(
-          time
-            ? { date, time: String(time), icon: null }
-            : { date, icon: null },
-        );
-      }
-      case "people": {
-        let ids: string[] = [];
-        if (typeof raw === "object") {
-          const list = (obj.personsAndTeams ?? obj.ids ?? []) as unknown[];
-          ids = list.map((p) =>
-            typeof p === "object" && p !== null
-              ? String((p as { id: unknown }).id)
-              : String(p)
-          );
-        } else ids = String(raw).split(",").map((s) => s.trim());
-        for (const id of ids) {
-          if (!this.user(id)) bad(`user '${id}' does not exist`);
-        }
-        return JSON.stringify({
-          personsAndTeams: ids.map((id) => ({
-            id: Number(id),
-            kind: "person",
-          })),
+    try {
+      return normalizeCell(column, raw, this.#lookups);
+    } catch (error) {
+      if (error instanceof ColumnValueError) {
+        throw new ModelError("ColumnValueException", error.message, {
+          data: { column_id: column.id, column_type: column.type },
         });
       }
-      case "checkbox": {
-        const checked = typeof raw === "object"
-          ? String(obj.checked) === "true"
-          : String(raw) === "true" || String(raw) === "v";
-        return checked ? JSON.stringify({ checked: true }) : null;
-      }
-      case "email": {
-        const email = typeof raw === "object"
-          ? String(obj.email ?? "")
-          : String(raw).split(" ")[0]!;
-        if (!email.includes("@")) bad(`'${email}' is not an email address`);
-        const text = typeof raw === "object"
-          ? String(obj.text ?? email)
-          : email;
-        return JSON.stringify({ email, text });
-      }
-      case "file":
-        return bad("files can only be added with add_file_to_column");
+      throw error;
     }
   }
 
   /**
-   * Deletes an item.
+   * Archives an item (and its subitems).
+   *
+   * @param item The item.
+   * @param actor Who and when.
+   */
+  archiveItem(item: ItemRecord, actor: Actor): void {
+    this.#setState(item, "archived", "archive_pulse", actor);
+  }
+
+  /**
+   * Deletes an item (and its subitems).
    *
    * @param item The item.
    * @param now The emulator time.
+   * @param userId Who deletes it (default: the item's creator).
    */
-  deleteItem(item: ItemRecord, now: number): void {
-    item.deleted = true;
-    item.updatedAt = now;
+  deleteItem(item: ItemRecord, now: number, userId = item.creatorId): void {
+    this.#setState(item, "deleted", "delete_pulse", { userId, now });
   }
+
+  /**
+   * Restores an archived or deleted item (monday's UI "restore"; the API has
+   * no mutation for it).
+   *
+   * @param item The item.
+   * @param actor Who and when.
+   * @throws {ModelError} `InvalidItemIdException` if it is active or its board is gone.
+   */
+  restoreItem(item: ItemRecord, actor: Actor): void {
+    const board = this.board(item.boardId);
+    if (item.state === "active" || !board) {
+      throw new ModelError(
+        "InvalidItemIdException",
+        "Only an archived or deleted item on an existing board can be restored",
+        { data: { item_id: Number(item.id) } },
+      );
+    }
+    if (!board.groups.some((g) => g.id === item.groupId && !g.deleted)) {
+      item.groupId = board.groups.find((g) => !g.deleted)?.id ?? item.groupId;
+    }
+    this.#setState(item, "active", "restore_pulse", actor);
+  }
+
+  #setState(
+    item: ItemRecord,
+    state: ItemState,
+    event: string,
+    actor: Actor,
+  ): void {
+    const board = this.anyBoard(item.boardId)!;
+    if (item.state === state) return;
+    const from = item.state;
+    item.state = state;
+    item.updatedAt = actor.now;
+    board.updatedAt = actor.now;
+    this.#pulseEvent(board, item, event, actor, {});
+    for (const id of item.subitemIds ?? []) {
+      const sub = this.#itemsById.get(id);
+      if (sub && sub.state === from) this.#setState(sub, state, event, actor);
+    }
+  }
+
+  /**
+   * Moves an item to another group of its board.
+   *
+   * @param item The item.
+   * @param groupId The target group.
+   * @param actor Who and when.
+   * @throws {ModelError} `InvalidGroupIdException` for an unknown group.
+   */
+  moveToGroup(item: ItemRecord, groupId: string, actor: Actor): void {
+    const board = this.requireBoard(item.boardId);
+    const target = this.requireGroup(board, groupId);
+    if (target.id === item.groupId) return;
+    const source = board.groups.find((g) => g.id === item.groupId);
+    item.groupId = target.id;
+    item.updatedAt = actor.now;
+    board.updatedAt = actor.now;
+    const data = {
+      source_group: source
+        ? { id: source.id, title: source.title, color: source.color }
+        : null,
+      dest_group: { id: target.id, title: target.title, color: target.color },
+    };
+    this.#pulseEvent(
+      board,
+      item,
+      "move_pulse_from_group",
+      actor,
+      data,
+      undefined,
+      [
+        source?.id ?? "",
+        target.id,
+      ],
+    );
+    this.#pulseEvent(
+      board,
+      item,
+      "move_pulse_into_group",
+      actor,
+      data,
+      undefined,
+      [
+        source?.id ?? "",
+        target.id,
+      ],
+    );
+  }
+
+  /**
+   * Moves an item (and its subitems' parent link) to another board: values
+   * of columns with the same id carry over, unless `columnsMapping` maps
+   * them (`{source, target}`; a null target drops the value).
+   *
+   * @param item The item.
+   * @param target The target board.
+   * @param groupId The target group.
+   * @param options Column mapping, who and when.
+   * @throws {ModelError} On an unknown group or column.
+   */
+  moveToBoard(
+    item: ItemRecord,
+    target: BoardRecord,
+    groupId: string,
+    options: Actor & {
+      columnsMapping?: { source: string; target: string | null }[];
+    },
+  ): void {
+    const source = this.requireBoard(item.boardId);
+    const group = this.requireGroup(target, groupId);
+    if (
+      source.type === "sub_items_board" || target.type === "sub_items_board"
+    ) {
+      throw new ModelError(
+        "InvalidArgumentException",
+        "Subitems cannot be moved between boards with move_item_to_board",
+        { data: { item_id: Number(item.id) } },
+      );
+    }
+    const mapping = new Map<string, string | null>();
+    for (const m of options.columnsMapping ?? []) {
+      this.requireColumn(source, m.source);
+      if (m.target !== null) this.requireColumn(target, m.target);
+      mapping.set(m.source, m.target);
+    }
+    const values = new Map<string, string | null>();
+    for (const column of source.columns) {
+      if (column.type === "name" || READ_ONLY_KINDS.has(column.type)) continue;
+      const to = mapping.has(column.id) ? mapping.get(column.id)! : column.id;
+      const targetColumn = to === null
+        ? undefined
+        : target.columns.find((c) => c.id === to && c.type === column.type);
+      if (!targetColumn) continue;
+      const value = this.cell(item, column).value;
+      if (value !== null) values.set(targetColumn.id, value);
+    }
+    const sourceGroup = item.groupId;
+    item.values = values;
+    item.seedIndex = -1;
+    source.items = source.items.filter((i) => i !== item);
+    item.boardId = target.id;
+    item.groupId = group.id;
+    target.items.push(item);
+    item.updatedAt = options.now;
+    source.updatedAt = options.now;
+    target.updatedAt = options.now;
+    const data = {
+      source_board: { id: Number(source.id), name: source.name },
+      dest_board: { id: Number(target.id), name: target.name },
+      source_group_id: sourceGroup,
+      dest_group_id: group.id,
+    };
+    this.#pulseEvent(
+      source,
+      item,
+      "move_pulse_from_board",
+      options,
+      data,
+      undefined,
+      [
+        sourceGroup,
+      ],
+    );
+    this.#pulseEvent(target, item, "move_pulse_into_board", options, data);
+  }
+
+  /**
+   * Writes an update on an item.
+   *
+   * @param item The item.
+   * @param body The HTML body.
+   * @param actor Who and when.
+   * @returns The update.
+   * @throws {ModelError} `InvalidArgumentException` for an empty body.
+   */
+  createUpdate(item: ItemRecord, body: string, actor: Actor): UpdateRecord {
+    if (body.trim() === "") {
+      throw new ModelError(
+        "InvalidArgumentException",
+        "An update's body cannot be empty",
+        { data: { argument: "body" } },
+      );
+    }
+    const update = this.addUpdate(item, body, actor);
+    const board = this.anyBoard(item.boardId)!;
+    item.updatedAt = actor.now;
+    board.updatedAt = actor.now;
+    this.#pulseEvent(board, item, "create_update", actor, {
+      update_id: Number(update.id),
+      body: stripHtml(body),
+    });
+    return update;
+  }
+
+  /**
+   * Deletes an update.
+   *
+   * @param update The update.
+   * @param actor Who and when.
+   */
+  deleteUpdate(update: UpdateRecord, actor: Actor): void {
+    update.deleted = true;
+    update.updatedAt = actor.now;
+    const item = this.#itemsById.get(update.itemId);
+    const board = this.anyBoard(update.boardId);
+    if (item && board) {
+      this.#pulseEvent(board, item, "delete_update", actor, {
+        update_id: Number(update.id),
+      });
+    }
+  }
+
+  /**
+   * Finds an update that is not deleted.
+   *
+   * @param id The update id.
+   * @returns The update.
+   * @throws {ModelError} `ResourceNotFoundException` if there is none.
+   */
+  requireUpdate(id: string): UpdateRecord {
+    const update = this.updates.find((u) => u.id === id && !u.deleted);
+    if (!update) {
+      throw new ModelError(
+        "ResourceNotFoundException",
+        `Update '${id}' not found`,
+        { data: { update_id: Number(id) || id } },
+      );
+    }
+    return update;
+  }
+
+  // ------------------------------------------------------------ structure
+
+  /**
+   * Creates a group.
+   *
+   * @param board The board.
+   * @param title Its title.
+   * @param options Color, whether it goes first, who and when.
+   * @returns The group.
+   * @throws {ModelError} `InvalidArgumentException` for an empty title.
+   */
+  createGroup(
+    board: BoardRecord,
+    title: string,
+    options: Actor & { color?: string | null; top?: boolean },
+  ): GroupRecord {
+    if (title.trim() === "") {
+      throw new ModelError(
+        "InvalidArgumentException",
+        "A group's name cannot be empty",
+        { data: { argument: "group_name" } },
+      );
+    }
+    const group = newGroup(
+      `group_mk${(++this.#seq).toString(36).padStart(6, "0")}`,
+      title,
+      board.groups.length,
+    );
+    if (options.color) group.color = options.color;
+    if (options.top) {
+      const first = Math.min(...board.groups.map((g) => Number(g.position)));
+      group.position = String(first / 2);
+      board.groups.unshift(group);
+    } else board.groups.push(group);
+    this.#boardEvent(board, "create_group", options, {
+      group_id: group.id,
+      group_title: group.title,
+      group_color: group.color,
+    }, { groupIds: [group.id] });
+    return group;
+  }
+
+  /**
+   * Deletes (or archives) a group and the items in it.
+   *
+   * @param board The board.
+   * @param group The group.
+   * @param options Archive instead of delete, who and when.
+   * @throws {ModelError} `DeleteLastGroupException` for the board's last group.
+   */
+  removeGroup(
+    board: BoardRecord,
+    group: GroupRecord,
+    options: Actor & { archive?: boolean },
+  ): void {
+    const visible = board.groups.filter((g) => !g.deleted && !g.archived);
+    if (visible.length <= 1) {
+      throw new ModelError(
+        "DeleteLastGroupException",
+        "The board's last group cannot be deleted or archived",
+        { statusCode: 409, data: { group_id: group.id } },
+      );
+    }
+    const state: ItemState = options.archive ? "archived" : "deleted";
+    for (const item of board.items) {
+      if (item.groupId === group.id && this.onBoard(board, item)) {
+        this.#setState(
+          item,
+          state,
+          options.archive ? "archive_group_pulse" : "delete_group_pulse",
+          options,
+        );
+      }
+    }
+    if (options.archive) group.archived = true;
+    else group.deleted = true;
+    this.#boardEvent(
+      board,
+      options.archive ? "archive_group" : "delete_group",
+      options,
+      {
+        group_id: group.id,
+        group_title: group.title,
+        group_color: group.color,
+      },
+      { groupIds: [group.id] },
+    );
+  }
+
+  /**
+   * Changes a group's title or color.
+   *
+   * @param board The board.
+   * @param group The group.
+   * @param change The attribute and new value.
+   * @param actor Who and when.
+   * @throws {ModelError} `InvalidArgumentException` for an unsupported attribute.
+   */
+  updateGroup(
+    board: BoardRecord,
+    group: GroupRecord,
+    change: { attribute: string; value: string },
+    actor: Actor,
+  ): void {
+    if (change.attribute === "title") {
+      const previous = group.title;
+      group.title = change.value;
+      this.#boardEvent(board, "update_group_name", actor, {
+        group_id: group.id,
+        group_title: group.title,
+        previous_title: previous,
+      }, { groupIds: [group.id] });
+    } else if (change.attribute === "color") {
+      const previous = group.color;
+      group.color = change.value;
+      this.#boardEvent(board, "update_group_color", actor, {
+        group_id: group.id,
+        group_color: group.color,
+        previous_color: previous,
+      }, { groupIds: [group.id] });
+    } else if (change.attribute === "position") {
+      group.position = change.value;
+      board.updatedAt = actor.now;
+    } else {
+      throw new ModelError(
+        "InvalidArgumentException",
+        `group_attribute '${change.attribute}' is not supported by the emulator`,
+        { data: { argument: "group_attribute" } },
+      );
+    }
+  }
+
+  /**
+   * Creates a column.
+   *
+   * @param board The board.
+   * @param title Its title.
+   * @param type Its kind.
+   * @param options Id, description, settings (`defaults`), position, who and when.
+   * @returns The column.
+   * @throws {ModelError} On a taken id or a kind the emulator cannot create.
+   */
+  createColumn(
+    board: BoardRecord,
+    title: string,
+    type: string,
+    options: Actor & {
+      id?: string | null;
+      description?: string | null;
+      settings?: Record<string, unknown> | null;
+      afterColumnId?: string | null;
+    },
+  ): ColumnRecord {
+    if (type === "name" || type === "subtasks" || !isKind(type)) {
+      throw new ModelError(
+        "InvalidArgumentException",
+        `The emulator cannot create a column of type '${type}'`,
+        { data: { argument: "column_type", value: type } },
+      );
+    }
+    const id = options.id ??
+      `${type}_mk${(++this.#seq).toString(36).padStart(5, "0")}`;
+    if (!/^[a-z][a-z0-9_]{0,19}$/.test(id)) {
+      throw new ModelError(
+        "InvalidArgumentException",
+        `Column id '${id}' must be 1-20 lowercase letters, digits or underscores, starting with a letter`,
+        { data: { argument: "id", value: id } },
+      );
+    }
+    if (board.columns.some((c) => c.id === id)) {
+      throw new ModelError(
+        "InvalidArgumentException",
+        `Column id '${id}' already exists on the board`,
+        { data: { argument: "id", value: id } },
+      );
+    }
+    const column = newColumn(id, title, type as ColumnKind, {
+      ...defaultSettings(type as ColumnKind),
+      ...options.settings,
+    });
+    column.description = options.description ?? null;
+    const after = options.afterColumnId
+      ? board.columns.findIndex((c) => c.id === options.afterColumnId)
+      : -1;
+    if (after >= 0) board.columns.splice(after + 1, 0, column);
+    else board.columns.push(column);
+    this.#boardEvent(board, "create_column", options, {
+      column_id: column.id,
+      column_title: column.title,
+      column_type: LEGACY_COLUMN_TYPES[column.type],
+    }, { columnId: column.id });
+    return column;
+  }
+
+  /**
+   * Changes a column's title, description or settings.
+   *
+   * @param board The board.
+   * @param column The column.
+   * @param change What changes.
+   * @param actor Who and when.
+   */
+  updateColumn(
+    board: BoardRecord,
+    column: ColumnRecord,
+    change: {
+      title?: string | null;
+      description?: string | null;
+      settings?: Record<string, unknown> | null;
+      width?: number | null;
+    },
+    actor: Actor,
+  ): void {
+    if (
+      change.title !== undefined && change.title !== null &&
+      change.title !== column.title
+    ) {
+      const previous = column.title;
+      column.title = change.title;
+      column.revision++;
+      this.#boardEvent(board, "update_column_name", actor, {
+        column_id: column.id,
+        column_title: column.title,
+        previous_title: previous,
+        column_type: LEGACY_COLUMN_TYPES[column.type],
+      }, { columnId: column.id });
+    }
+    if (change.description !== undefined) {
+      column.description = change.description;
+      column.revision++;
+      board.updatedAt = actor.now;
+    }
+    if (change.width !== undefined && change.width !== null) {
+      column.width = change.width;
+    }
+    if (change.settings) {
+      column.settings = { ...column.settings, ...change.settings };
+      column.revision++;
+      this.#boardEvent(board, "change_column_settings", actor, {
+        column_id: column.id,
+        column_title: column.title,
+        column_type: LEGACY_COLUMN_TYPES[column.type],
+      }, { columnId: column.id });
+    }
+  }
+
+  /**
+   * Changes a column's type (a UI-only change: monday's API cannot retype a
+   * column). Stored values that the new type cannot read are dropped.
+   *
+   * @param board The board.
+   * @param column The column.
+   * @param type The new kind.
+   * @param actor Who and when.
+   * @throws {ModelError} `InvalidArgumentException` for a kind the emulator cannot create.
+   */
+  changeColumnType(
+    board: BoardRecord,
+    column: ColumnRecord,
+    type: ColumnKind,
+    actor: Actor,
+  ): void {
+    if (
+      type === "name" || type === "subtasks" || column.type === "name" ||
+      column.type === "subtasks" || !isKind(type)
+    ) {
+      throw new ModelError(
+        "InvalidArgumentException",
+        `Column '${column.id}' cannot be changed to type '${type}'`,
+        { data: { column_id: column.id, column_type: type } },
+      );
+    }
+    const previous = column.type;
+    for (const item of board.items) {
+      if (item.boardId !== board.id) continue;
+      const text = this.cell(item, column).text;
+      let value: string | null = null;
+      column.type = type;
+      try {
+        value = text ? normalizeCell(column, text, this.#lookups) : null;
+      } catch {
+        value = null;
+      }
+      column.type = previous;
+      (item.values ??= new Map()).set(column.id, value);
+    }
+    column.type = type;
+    column.settings = defaultSettings(type);
+    column.revision++;
+    this.#boardEvent(board, "change_column_settings", actor, {
+      column_id: column.id,
+      column_title: column.title,
+      column_type: LEGACY_COLUMN_TYPES[type],
+      previous_column_type: LEGACY_COLUMN_TYPES[previous],
+    }, { columnId: column.id });
+  }
+
+  /**
+   * Deletes a column.
+   *
+   * @param board The board.
+   * @param column The column.
+   * @param actor Who and when.
+   * @throws {ModelError} `InvalidArgumentException` for the name column.
+   */
+  deleteColumn(board: BoardRecord, column: ColumnRecord, actor: Actor): void {
+    if (column.type === "name") {
+      throw new ModelError(
+        "InvalidArgumentException",
+        "The name column cannot be deleted",
+        { data: { column_id: column.id } },
+      );
+    }
+    board.columns = board.columns.filter((c) => c !== column);
+    this.#boardEvent(board, "delete_column", actor, {
+      column_id: column.id,
+      column_title: column.title,
+      column_type: LEGACY_COLUMN_TYPES[column.type],
+    }, { columnId: column.id });
+  }
+
+  // ------------------------------------------------------------ boards
 
   /**
    * Creates a board with the default columns and one group.
    *
    * @param name The board name.
    * @param kind Public, private or share.
-   * @param options Description, owner and time.
+   * @param options Description, owner, workspace and time.
    * @returns The board.
    * @throws {ModelError} `CreateBoardException` on an empty name.
    */
   createBoard(
     name: string,
     kind: BoardRecord["kind"],
-    options: { description?: string | null; ownerId: string; now: number },
+    options: {
+      description?: string | null;
+      ownerId: string;
+      now: number;
+      workspaceId?: string | null;
+      empty?: boolean;
+    },
   ): BoardRecord {
     if (name.trim() === "") {
       throw new ModelError(
@@ -939,15 +1680,81 @@ export class Model {
         "Board name can't be blank",
       );
     }
-    const board = this.#newBoard(
+    const board = this.addBoard({
       name,
       kind,
-      options.ownerId,
-      options.now,
-      false,
-    );
-    board.description = options.description ?? null;
+      ownerId: options.ownerId,
+      createdAt: options.now,
+      workspaceId: options.workspaceId ?? MAIN_WORKSPACE_ID,
+      description: options.description ?? null,
+      columns: options.empty
+        ? [newColumn("name", "Name", "name")]
+        : basicColumns(),
+      groups: [newGroup("topics", "Group Title", 0)],
+    });
+    this.#boardEvent(board, "create_board", {
+      userId: options.ownerId,
+      now: options.now,
+    }, { board_name: name });
     return board;
+  }
+
+  /**
+   * Archives or deletes a board (and its subitems board).
+   *
+   * @param board The board.
+   * @param state `archived` or `deleted`.
+   * @param actor Who and when.
+   */
+  setBoardState(
+    board: BoardRecord,
+    state: "archived" | "deleted" | "active",
+    actor: Actor,
+  ): void {
+    if (board.state === state) return;
+    board.state = state;
+    board.updatedAt = actor.now;
+    const event = state === "archived"
+      ? "board_archived"
+      : state === "deleted"
+      ? "board_deleted"
+      : "board_state_changed";
+    this.#boardEvent(board, event, actor, { board_name: board.name, state });
+    const sub = this.subitemsBoard(board);
+    if (sub) this.setBoardState(sub, state, actor);
+  }
+
+  /**
+   * Renames a board or changes its description.
+   *
+   * @param board The board.
+   * @param change The attribute (`name`, `description`) and value.
+   * @param actor Who and when.
+   * @throws {ModelError} `InvalidArgumentException` for another attribute.
+   */
+  updateBoard(
+    board: BoardRecord,
+    change: { attribute: string; value: string },
+    actor: Actor,
+  ): void {
+    if (change.attribute === "name") {
+      const previous = board.name;
+      board.name = change.value;
+      board.updatedAt = actor.now;
+      this.#boardEvent(board, "update_board_name", actor, {
+        board_name: board.name,
+        previous_name: previous,
+      });
+    } else if (change.attribute === "description") {
+      board.description = change.value;
+      board.updatedAt = actor.now;
+    } else {
+      throw new ModelError(
+        "InvalidArgumentException",
+        `board_attribute '${change.attribute}' is not supported by the emulator`,
+        { data: { argument: "board_attribute" } },
+      );
+    }
   }
 
   /**
@@ -998,18 +1805,127 @@ export class Model {
     });
     (item.values ??= new Map()).set(column.id, JSON.stringify({ files }));
     item.updatedAt = options.now;
+    const board = this.anyBoard(item.boardId);
+    if (board) {
+      board.updatedAt = options.now;
+      this.#pulseEvent(board, item, "add_file", options, {
+        column_id: column.id,
+        asset_id: Number(asset.id),
+        file_name: asset.name,
+      }, column.id);
+    }
     return asset;
+  }
+
+  // ------------------------------------------------------------ events
+
+  #pulseEvent(
+    board: BoardRecord,
+    item: ItemRecord,
+    event: string,
+    actor: Actor,
+    extra: Record<string, unknown>,
+    columnId?: string,
+    groupIds: string[] = [item.groupId],
+  ): void {
+    const top = board.groups.find((g) => !g.deleted && !g.archived);
+    this.log.record({
+      event,
+      entity: "pulse",
+      boardId: board.id,
+      userId: actor.userId,
+      itemId: item.id,
+      groupIds,
+      ...(columnId === undefined ? {} : { columnId }),
+      data: {
+        board_id: Number(board.id),
+        group_id: item.groupId,
+        is_top_group: top?.id === item.groupId,
+        pulse_id: Number(item.id),
+        pulse_name: item.name,
+        ...(item.parentId ? { parent_item_id: Number(item.parentId) } : {}),
+        ...extra,
+      },
+    });
+  }
+
+  #boardEvent(
+    board: BoardRecord,
+    event: string,
+    actor: Actor,
+    extra: Record<string, unknown>,
+    filters: { groupIds?: string[]; columnId?: string } = {},
+  ): void {
+    board.updatedAt = actor.now;
+    this.log.record({
+      event,
+      entity: "board",
+      boardId: board.id,
+      userId: actor.userId,
+      groupIds: filters.groupIds ?? [],
+      ...(filters.columnId === undefined ? {} : { columnId: filters.columnId }),
+      data: { board_id: Number(board.id), ...extra },
+    });
   }
 }
 
-function group(id: string, title: string, position: number): GroupRecord {
-  return {
-    id,
-    title,
-    color: GROUP_COLORS[position % GROUP_COLORS.length]!,
-    position: String(65536 * (position + 1)),
-    deleted: false,
-  };
+/**
+ * The columns of a new (non-empty) board and of the first seeded board.
+ *
+ * @returns Fresh column records.
+ */
+export function basicColumns(): ColumnRecord[] {
+  return [
+    newColumn("name", "Name", "name"),
+    newColumn("person", "Person", "people"),
+    newColumn("status", "Status", "status"),
+    newColumn("date4", "Date", "date"),
+    newColumn("numbers", "Numbers", "numbers"),
+    newColumn("text", "Text", "text"),
+    newColumn("long_text", "Notes", "long_text"),
+    newColumn("checkbox", "Checkbox", "checkbox"),
+    newColumn("email", "Email", "email"),
+    newColumn("files", "Files", "file"),
+  ];
+}
+
+const KINDS = new Set<string>([
+  "name",
+  "text",
+  "long_text",
+  "status",
+  "numbers",
+  "date",
+  "people",
+  "checkbox",
+  "email",
+  "file",
+  "dropdown",
+  "timeline",
+  "link",
+  "tags",
+  "board_relation",
+  "mirror",
+  "formula",
+  "subtasks",
+]);
+
+function isKind(type: string): type is ColumnKind {
+  return KINDS.has(type);
+}
+
+function stripHtml(body: string): string {
+  return body.replace(/<[^>]*>/g, "").replace(/\s+/g, " ").trim();
+}
+
+/**
+ * The text of an update body without its HTML (`text_body`).
+ *
+ * @param body The HTML body.
+ * @returns The text.
+ */
+export function textBody(body: string): string {
+  return stripHtml(body);
 }
 
 function checkItemName(name: string): void {

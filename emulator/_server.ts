@@ -31,6 +31,7 @@ import { ACCOUNT_ID, Model } from "./_model.ts";
 import { OAuthService } from "./_oauth.ts";
 import { createRandom, randomString } from "./_random.ts";
 import { TokenRegistry } from "./_tokens.ts";
+import { createUi, type EmulatorUi } from "./_ui.ts";
 
 /** Options of {@linkcode startEmulator}. */
 export interface EmulatorOptions {
@@ -58,6 +59,25 @@ export interface EmulatorOptions {
    * @default {100}
    */
   items?: number;
+  /**
+   * Items on every board but the first.
+   *
+   * @default {5}
+   */
+  itemsPerBoard?: number;
+  /**
+   * Subitems of every item; above 0, every board gets a `sub_items_board`.
+   *
+   * @default {0}
+   */
+  subitems?: number;
+  /**
+   * How long board activity logs are kept, in ms of emulator time (older
+   * entries are gone, as when a plan's retention passes).
+   *
+   * @default {undefined (kept forever)}
+   */
+  activityLogRetentionMs?: number;
   /**
    * Audit-log entries to seed.
    *
@@ -178,6 +198,13 @@ export interface Emulator {
   inject(route: EmulatorRoute, fault: Fault): void;
   /** Changes limits for the rest of the run. */
   setLimits(limits: Partial<EmulatorLimits>): void;
+  /**
+   * Changes data as a user in monday's web UI would, including what the API
+   * cannot do (restore an item, retype a column); see `docs/emulator.md`.
+   */
+  readonly ui: EmulatorUi;
+  /** Sets the activity-log retention in ms (undefined keeps everything). */
+  setActivityLogRetention(ms: number | undefined): void;
   /** Stops the server and drops open connections. */
   close(): Promise<void>;
   /** Same as {@linkcode Emulator.close}. */
@@ -258,6 +285,21 @@ export async function startServer(
   }
   const boards = intOption("boards", options.boards, 3, 1);
   const items = intOption("items", options.items, 100, 0);
+  const itemsPerBoard = intOption(
+    "itemsPerBoard",
+    options.itemsPerBoard,
+    5,
+    0,
+  );
+  const subitems = intOption("subitems", options.subitems, 0, 0);
+  const retention = options.activityLogRetentionMs;
+  if (
+    retention !== undefined && (!Number.isFinite(retention) || retention < 0)
+  ) {
+    throw new RangeError(
+      `Cannot start emulator: 'activityLogRetentionMs' must be a finite number of 0 or more, got '${retention}'`,
+    );
+  }
   const users = intOption("users", options.users, 20, 1);
   const auditEntries = intOption("auditEntries", options.auditEntries, 1000, 0);
   const plan = options.plan ?? "enterprise";
@@ -300,6 +342,13 @@ export async function startServer(
     items,
     users,
     now: clock.now(),
+    itemsPerBoard,
+    subitems,
+    clock,
+    random: createRandom(seed + 404),
+    ...(options.activityLogRetentionMs === undefined
+      ? {}
+      : { activityLogRetentionMs: options.activityLogRetentionMs }),
   });
   const tokens = new TokenRegistry(clock, {
     random: createRandom(seed + 101),
@@ -618,6 +667,10 @@ export async function startServer(
           limits.limits.auditWindowMs,
         );
       }
+    },
+    ui: createUi(model, clock),
+    setActivityLogRetention(ms) {
+      model.log.setRetention(ms);
     },
     close,
     [Symbol.asyncDispose]: close,

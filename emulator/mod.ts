@@ -38,6 +38,8 @@ export type {
   EmulatorStats,
 } from "./_server.ts";
 export type { EmulatorRoute, Fault } from "./_faults.ts";
+export type { EmulatorUi, UiActor } from "./_ui.ts";
+export type { ColumnKind } from "./_column_values.ts";
 export type { EmulatorLimits, EmulatorPlan } from "./_limits.ts";
 export { planLimits } from "./_limits.ts";
 export { EMULATOR_SDL } from "./_graphql_schema.ts";

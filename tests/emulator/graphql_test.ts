@@ -421,9 +421,15 @@ Deno.test("graphql: delete_item removes the item from reads and pages", async ()
   });
   const after = await gql(
     emulator,
-    "{ items(ids: [1000000002]) { id } boards(limit: 1) { items_count items_page(limit: 500) { items { id } } } }",
+    "{ items(ids: [1000000002]) { id state } active: items(ids: [1000000002], exclude_nonactive: true) { id } boards(limit: 1) { items_count items_page(limit: 500) { items { id } } } }",
   );
-  assert.deepEqual(after.body.data.items, []);
+  // Root items(ids) returns deleted items with their state, as monday does
+  // (SYNC-FACTS §7), unless exclude_nonactive is set.
+  assert.deepEqual(after.body.data.items, [{
+    id: "1000000002",
+    state: "deleted",
+  }]);
+  assert.deepEqual(after.body.data.active, []);
   assert.equal(after.body.data.boards[0].items_count, 29);
   assert.ok(
     !after.body.data.boards[0].items_page.items.some((i: { id: string }) =>
