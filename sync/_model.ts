@@ -437,3 +437,17 @@ export function linkedIds(value: string | null): string[] {
   }
   return out;
 }
+
+/**
+ * The boards a link column's settings name (`boardIds`), or `undefined`
+ * when they name none (then it may link anywhere).
+ */
+export function linkedBoards(settings: unknown): string[] | undefined {
+  const parsed = record(
+    typeof settings === "string" ? parseJson(settings) : settings,
+  );
+  const ids = parsed.boardIds ?? parsed.boardId;
+  const list = Array.isArray(ids) ? ids : ids === undefined ? [] : [ids];
+  const out = list.map((id) => String(id)).filter((id) => /^\d+$/.test(id));
+  return out.length ? out : undefined;
+}

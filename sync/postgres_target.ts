@@ -185,12 +185,13 @@ class PostgresTarget implements SyncTarget {
   async readValues(types: string[]): Promise<StoredValue[]> {
     if (types.length === 0) return [];
     const rows = await this.#sql.unsafe(
-      "SELECT item_id, board_id, value::text AS value FROM column_values WHERE value IS NOT NULL AND type = ANY($1::text[])",
+      "SELECT item_id, board_id, column_id, value::text AS value FROM column_values WHERE value IS NOT NULL AND type = ANY($1::text[])",
       [types],
     );
     return rows.map((r) => ({
       itemId: String(r.item_id),
       boardId: String(r.board_id),
+      columnId: String(r.column_id),
       value: r.value === null ? null : String(r.value),
     }));
   }

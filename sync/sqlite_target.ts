@@ -137,13 +137,14 @@ class SqliteTarget implements SyncTarget {
   readValues(types: string[]): Promise<StoredValue[]> {
     if (types.length === 0) return Promise.resolve([]);
     const rows = this.#db.prepare(
-      `SELECT item_id, board_id, value FROM column_values WHERE value IS NOT NULL AND type IN (${
+      `SELECT item_id, board_id, column_id, value FROM column_values WHERE value IS NOT NULL AND type IN (${
         types.map(() => "?").join(", ")
       })`,
     ).all(...types) as Record<string, string | null>[];
     return Promise.resolve(rows.map((r) => ({
       itemId: String(r.item_id),
       boardId: String(r.board_id),
+      columnId: String(r.column_id),
       value: r.value ?? null,
     })));
   }

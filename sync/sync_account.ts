@@ -22,6 +22,7 @@ import {
   boardTableName,
   itemRows,
   LINK_TYPES,
+  linkedBoards,
   linkedIds,
   type MondayColumn,
   type MondayItem,
@@ -672,13 +673,31 @@ export async function syncAccount(
     !p.fullReason &&
     (p.structure.columns ?? []).some((c) => LINK_TYPES.includes(c.type))
   );
-  if (changed.size && linking) {
+  // A link column pointing at a board read whole (whose deleted items the
+  // logs may not name, e.g. a deleted group's) has all its links re-read.
+  const wholeBoards = new Set(
+    all.filter((p) => p.fullReason).map((p) => p.board.id),
+  );
+  const hot = new Set<string>();
+  for (const plan of all) {
+    if (plan.fullReason) continue;
+    for (const column of plan.structure.columns ?? []) {
+      if (!LINK_TYPES.includes(column.type)) continue;
+      const targets = linkedBoards(column.settings);
+      if (
+        wholeBoards.size &&
+        (targets === undefined || targets.some((b) => wholeBoards.has(b)))
+      ) hot.add(`${plan.board.id}/${column.id}`);
+    }
+  }
+  if ((changed.size || hot.size) && linking) {
     for (const stored of await target.readValues(LINK_TYPES)) {
       const plan = plans.get(stored.boardId);
       if (!plan || plan.fullReason || plan.itemIds.has(stored.itemId)) continue;
-      if (linkedIds(stored.value).some((id) => changed.has(id))) {
-        plan.itemIds.add(stored.itemId);
-      }
+      if (
+        hot.has(`${stored.boardId}/${stored.columnId}`) ||
+        linkedIds(stored.value).some((id) => changed.has(id))
+      ) plan.itemIds.add(stored.itemId);
     }
   }
   const wanted = new Set<string>();

@@ -109,6 +109,8 @@ export interface StoredValue {
   itemId: string;
   /** Its board's id. */
   boardId: string;
+  /** The column's id. */
+  columnId: string;
   /** monday's raw value JSON, or `null`. */
   value: string | null;
 }
