@@ -30,6 +30,17 @@ export const BOARDS_DOCUMENT =
 export const USERS_DOCUMENT =
   `query SyncUsers($limit: Int!, $page: Int!) { users(limit: $limit, page: $page) { id name email title kind status created_at } }`;
 
+/** The account's workspaces, every state, one page. */
+export const WORKSPACES_DOCUMENT =
+  `query SyncWorkspaces($limit: Int!, $page: Int!) { workspaces(limit: $limit, page: $page, state: all) { id name kind state description created_at } }`;
+
+/** Workspaces per page. */
+export const WORKSPACES_PAGE = 100;
+
+/** The account's teams and their members, and its public tags. */
+export const TEAMS_TAGS_DOCUMENT =
+  `query SyncTeamsTags { teams { id name is_guest created_at users { id } } tags { id name color } }`;
+
 const STRUCTURE =
   "id groups { id title color position } columns { id title type description settings }";
 

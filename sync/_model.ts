@@ -99,6 +99,37 @@ export const USERS: TableSpec = spec("users", [
   ["created_at", "timestamp"],
 ], ["id"]);
 
+/** `workspaces`: the account's workspaces (every state). */
+export const WORKSPACES: TableSpec = spec("workspaces", [
+  ["id", "text"],
+  ["name", "text"],
+  ["kind", "text"],
+  ["state", "text"],
+  ["description", "text"],
+  ["created_at", "timestamp"],
+], ["id"]);
+
+/** `teams`: the account's teams. */
+export const TEAMS: TableSpec = spec("teams", [
+  ["id", "text"],
+  ["name", "text"],
+  ["is_guest", "boolean"],
+  ["created_at", "timestamp"],
+], ["id"]);
+
+/** `team_users`: who is in which team. */
+export const TEAM_USERS: TableSpec = spec("team_users", [
+  ["team_id", "text"],
+  ["user_id", "text"],
+], ["team_id", "user_id"]);
+
+/** `tags`: the account's public tags. */
+export const TAGS: TableSpec = spec("tags", [
+  ["id", "text"],
+  ["name", "text"],
+  ["color", "text"],
+], ["id"]);
+
 /** The normalized tables the sync writes, in creation order. */
 export const NORMALIZED: TableSpec[] = [
   BOARDS,
@@ -107,6 +138,10 @@ export const NORMALIZED: TableSpec[] = [
   ITEMS,
   COLUMN_VALUES,
   USERS,
+  WORKSPACES,
+  TEAMS,
+  TEAM_USERS,
+  TAGS,
 ];
 
 /** The tables that hold per-board rows (kept in one transaction per board). */
@@ -119,7 +154,13 @@ export const BOARD_TABLES: readonly string[] = [
 ];
 
 /** The tables replaced whole from account-wide lists. */
-export const ACCOUNT_TABLES: readonly string[] = ["users"];
+export const ACCOUNT_TABLES: readonly string[] = [
+  "users",
+  "workspaces",
+  "teams",
+  "team_users",
+  "tags",
+];
 
 /** The fixed leading columns of every board table. */
 const BOARD_TABLE_FIXED: TableColumn[] = [

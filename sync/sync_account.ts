@@ -49,8 +49,11 @@ import {
   nextItemsDocument,
   STRUCTURE_BATCH,
   STRUCTURE_LOGS_DOCUMENT,
+  TEAMS_TAGS_DOCUMENT,
   USERS_DOCUMENT,
   USERS_PAGE,
+  WORKSPACES_DOCUMENT,
+  WORKSPACES_PAGE,
 } from "./_documents.ts";
 
 /** Progress of a sync, reported after each step. */
@@ -116,7 +119,8 @@ export interface SyncAccountOptions {
   /**
    * Only the tables named: `board_<id>` names a board; `boards`, `groups`,
    * `columns`, `items` or `column_values` name every board in scope;
-   * `users` names the account tables.
+   * `users`, `workspaces`, `teams`, `team_users` or `tags` name the account
+   * tables.
    *
    * @default {every table}
    */
@@ -361,7 +365,56 @@ export async function syncAccount(
       }
       if (list.length < USERS_PAGE) break;
     }
-    await target.applyAccount({ tables: { users } });
+    const workspaces: Cell[][] = [];
+    for (let page = 1;; page++) {
+      const data = await request<
+        { workspaces: (Record<string, string | null> | null)[] | null }
+      >(WORKSPACES_DOCUMENT, { limit: WORKSPACES_PAGE, page });
+      const list = data.workspaces ?? [];
+      for (const w of list) {
+        if (!w?.id) continue;
+        workspaces.push([
+          w.id,
+          w.name ?? null,
+          w.kind ?? null,
+          w.state ?? null,
+          w.description ?? null,
+          w.created_at ?? null,
+        ]);
+      }
+      if (list.length < WORKSPACES_PAGE) break;
+    }
+    const teamsTags = await request<{
+      teams: ({
+        id: string;
+        name: string;
+        is_guest: boolean | null;
+        created_at: string | null;
+        users: ({ id: string } | null)[] | null;
+      } | null)[] | null;
+      tags: ({ id: string; name: string; color: string } | null)[] | null;
+    }>(TEAMS_TAGS_DOCUMENT, {});
+    const teams: Cell[][] = [];
+    const teamUsers = new Map<string, Cell[]>();
+    for (const t of teamsTags.teams ?? []) {
+      if (!t) continue;
+      teams.push([t.id, t.name, t.is_guest ?? null, t.created_at ?? null]);
+      for (const u of t.users ?? []) {
+        if (u) teamUsers.set(`${t.id}/${u.id}`, [t.id, u.id]);
+      }
+    }
+    const tags: Cell[][] = (teamsTags.tags ?? []).filter((t) => !!t).map((
+      t,
+    ) => [t!.id, t!.name, t!.color ?? null]);
+    await target.applyAccount({
+      tables: {
+        users,
+        workspaces,
+        teams,
+        team_users: [...teamUsers.values()],
+        tags,
+      },
+    });
   }
 
   if (boardFilter === "none") {

@@ -9,7 +9,9 @@ import {
   LOGS_DOCUMENT,
   nextItemsDocument,
   STRUCTURE_LOGS_DOCUMENT,
+  TEAMS_TAGS_DOCUMENT,
   USERS_DOCUMENT,
+  WORKSPACES_DOCUMENT,
 } from "../../sync/_documents.ts";
 
 const SCHEMA_URL = new URL(
@@ -45,6 +47,8 @@ Deno.test({
     const documents: [string, string][] = [
       ["boards", BOARDS_DOCUMENT],
       ["users", USERS_DOCUMENT],
+      ["workspaces", WORKSPACES_DOCUMENT],
+      ["teams and tags", TEAMS_TAGS_DOCUMENT],
       ["structure and logs", STRUCTURE_LOGS_DOCUMENT],
       ["more logs", LOGS_DOCUMENT],
       ["group items", groupItemsDocument(all)],

@@ -70,8 +70,17 @@ for (const { name, open, ignore } of TARGETS) {
         typed.rows[0]![1] === true || typed.rows[0]![1] === false ||
           typed.rows[0]![1] === 0 || typed.rows[0]![1] === 1,
       );
-      const users = await target.query("SELECT count(*) FROM users");
-      assert.ok(Number(users.rows[0]![0]) > 0);
+      for (
+        const table of ["users", "workspaces", "teams", "team_users", "tags"]
+      ) {
+        const rows = await target.query(`SELECT count(*) FROM ${table}`);
+        assert.ok(Number(rows.rows[0]![0]) > 0, `${table} is empty`);
+      }
+      // Every board's workspace is in workspaces.
+      const orphans = await target.query(
+        "SELECT count(*) FROM boards b LEFT JOIN workspaces w ON w.id = b.workspace_id WHERE b.workspace_id IS NOT NULL AND w.id IS NULL",
+      );
+      assert.equal(Number(orphans.rows[0]![0]), 0);
     },
   });
 
