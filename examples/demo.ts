@@ -55,7 +55,7 @@ const connection = {
   oauthClientId: oauth.clientId,
   oauthClientSecret: oauth.clientSecret,
   callbackUrl,
-  scope: "me:read boards:read users:read",
+  scope: "me:read boards:read users:read workspaces:read teams:read tags:read",
   apiUrl: emulator.apiUrl,
   authUrl: emulator.authUrl,
   oauthSettingsLocation: settings,

@@ -6,7 +6,7 @@
  */
 
 import type { MondayClient } from "../graphql/mod.ts";
-import { CursorExpiredError } from "../graphql/mod.ts";
+import { CursorExpiredError, PermissionError } from "../graphql/mod.ts";
 import type {
   BoardPatch,
   BoardSyncState,
@@ -94,6 +94,8 @@ export interface SyncSummary {
   fullReasons: Record<string, string>;
   /** Milliseconds the sync took. */
   durationMs: number;
+  /** What was left out and why (e.g. a list the token may not read). */
+  warnings: string[];
 }
 
 /** Options of {@linkcode syncAccount}. */
@@ -301,6 +303,7 @@ export async function syncAccount(
     cursorRestarts: 0,
     fullReasons: {},
     durationMs: 0,
+    warnings: [],
   };
   let boardsDone = 0;
   const report = () =>
@@ -365,56 +368,70 @@ export async function syncAccount(
       }
       if (list.length < USERS_PAGE) break;
     }
+    const tablesRead: Record<string, Cell[][]> = { users };
+    // A token without a list's scope (workspaces:read, teams:read,
+    // tags:read) leaves that table as it was, with a warning; the rest syncs.
+    const optional = async (names: string[], read: () => Promise<void>) => {
+      try {
+        await read();
+      } catch (error) {
+        if (!(error instanceof PermissionError)) throw error;
+        summary.warnings.push(
+          `Skipped ${names.join(", ")}: ${error.message}`,
+        );
+        for (const name of names) delete tablesRead[name];
+      }
+    };
     const workspaces: Cell[][] = [];
-    for (let page = 1;; page++) {
-      const data = await request<
-        { workspaces: (Record<string, string | null> | null)[] | null }
-      >(WORKSPACES_DOCUMENT, { limit: WORKSPACES_PAGE, page });
-      const list = data.workspaces ?? [];
-      for (const w of list) {
-        if (!w?.id) continue;
-        workspaces.push([
-          w.id,
-          w.name ?? null,
-          w.kind ?? null,
-          w.state ?? null,
-          w.description ?? null,
-          w.created_at ?? null,
-        ]);
+    await optional(["workspaces"], async () => {
+      for (let page = 1;; page++) {
+        const data = await request<
+          { workspaces: (Record<string, string | null> | null)[] | null }
+        >(WORKSPACES_DOCUMENT, { limit: WORKSPACES_PAGE, page });
+        const list = data.workspaces ?? [];
+        for (const w of list) {
+          if (!w?.id) continue;
+          workspaces.push([
+            w.id,
+            w.name ?? null,
+            w.kind ?? null,
+            w.state ?? null,
+            w.description ?? null,
+            w.created_at ?? null,
+          ]);
+        }
+        if (list.length < WORKSPACES_PAGE) break;
       }
-      if (list.length < WORKSPACES_PAGE) break;
-    }
-    const teamsTags = await request<{
-      teams: ({
-        id: string;
-        name: string;
-        is_guest: boolean | null;
-        created_at: string | null;
-        users: ({ id: string } | null)[] | null;
-      } | null)[] | null;
-      tags: ({ id: string; name: string; color: string } | null)[] | null;
-    }>(TEAMS_TAGS_DOCUMENT, {});
-    const teams: Cell[][] = [];
-    const teamUsers = new Map<string, Cell[]>();
-    for (const t of teamsTags.teams ?? []) {
-      if (!t) continue;
-      teams.push([t.id, t.name, t.is_guest ?? null, t.created_at ?? null]);
-      for (const u of t.users ?? []) {
-        if (u) teamUsers.set(`${t.id}/${u.id}`, [t.id, u.id]);
-      }
-    }
-    const tags: Cell[][] = (teamsTags.tags ?? []).filter((t) => !!t).map((
-      t,
-    ) => [t!.id, t!.name, t!.color ?? null]);
-    await target.applyAccount({
-      tables: {
-        users,
-        workspaces,
-        teams,
-        team_users: [...teamUsers.values()],
-        tags,
-      },
+      tablesRead.workspaces = workspaces;
     });
+    await optional(["teams", "team_users", "tags"], async () => {
+      const teamsTags = await request<{
+        teams: ({
+          id: string;
+          name: string;
+          is_guest: boolean | null;
+          created_at: string | null;
+          users: ({ id: string } | null)[] | null;
+        } | null)[] | null;
+        tags: ({ id: string; name: string; color: string } | null)[] | null;
+      }>(TEAMS_TAGS_DOCUMENT, {});
+      const teams: Cell[][] = [];
+      const teamUsers = new Map<string, Cell[]>();
+      for (const t of teamsTags.teams ?? []) {
+        if (!t) continue;
+        teams.push([t.id, t.name, t.is_guest ?? null, t.created_at ?? null]);
+        for (const u of t.users ?? []) {
+          if (u) teamUsers.set(`${t.id}/${u.id}`, [t.id, u.id]);
+        }
+      }
+      const tags: Cell[][] = (teamsTags.tags ?? []).filter((t) => !!t).map((
+        t,
+      ) => [t!.id, t!.name, t!.color ?? null]);
+      tablesRead.teams = teams;
+      tablesRead.team_users = [...teamUsers.values()];
+      tablesRead.tags = tags;
+    });
+    await target.applyAccount({ tables: tablesRead });
   }
 
   if (boardFilter === "none") {

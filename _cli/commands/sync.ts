@@ -197,6 +197,7 @@ export async function runSync(context: CommandContext): Promise<number> {
     options.fullEvery = parseDuration(every, "full-every", spec.name);
   }
   const { summary, label } = await runSyncTo(context, location, options);
+  for (const warning of summary.warnings) await context.out.warn(warning);
   await context.out.result(
     { ...summary, database: label },
     summaryLine(summary, label),
