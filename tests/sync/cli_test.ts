@@ -206,3 +206,43 @@ Deno.test({
     assert.match(write.stderr, /read-only transaction/);
   },
 });
+
+Deno.test({
+  name:
+    "cli: the compiled binary's --allow-env list lets the PostgreSQL driver connect",
+  ignore: !!postgresSkip,
+  async fn() {
+    const root = new URL("../../", import.meta.url);
+    const config = JSON.parse(
+      await Deno.readTextFile(new URL("deno.json", root)),
+    );
+    const allowEnv = /--allow-env=(\S+)/.exec(config.tasks.compile)?.[0];
+    assert.ok(allowEnv);
+    const env = (name: string) => Deno.env.get(name) ?? "";
+    const url = `postgres://${env("PGUSER")}@${env("PGHOST")}:${
+      env("PGPORT")
+    }/${env("PGDATABASE")}`;
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--no-check",
+        "--allow-net",
+        "--allow-read",
+        "--allow-write",
+        allowEnv,
+        new URL("cli.ts", root).pathname,
+        "sql",
+        "--db",
+        url,
+        "--format",
+        "csv",
+        "SELECT 41 + 1 AS answer",
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stderr = new TextDecoder().decode(output.stderr);
+    assert.equal(output.code, 0, stderr);
+    assert.equal(new TextDecoder().decode(output.stdout), "answer\r\n42\r\n");
+  },
+});
