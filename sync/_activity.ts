@@ -51,11 +51,17 @@ const ITEM_EVENTS = new Set([
   "duplicate_pulse",
   "add_file",
   "delete_file",
+  "create_update",
+  "edit_update",
+  "delete_update",
+  "create_reply",
+  "edit_reply",
+  "delete_reply",
 ]);
 
 /**
  * Events whose change the sync sees without the logs: the board row, groups
- * and columns are re-read on every run, and updates are not mirrored.
+ * and columns are re-read on every run.
  */
 const SEEN_ANYWAY = new Set([
   "create_group",
@@ -77,11 +83,6 @@ const SEEN_ANYWAY = new Set([
   "set_entity_board_role",
   "update_board_permissions",
   "update_board_granular_permissions",
-  "create_update",
-  "edit_update",
-  "delete_update",
-  "create_reply",
-  "delete_reply",
 ]);
 
 const ID_KEYS = new Set([

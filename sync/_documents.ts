@@ -52,13 +52,36 @@ export const STRUCTURE_LOGS_DOCUMENT =
 export const LOGS_DOCUMENT =
   `query SyncLogs($ids: [ID!], $from: ISO8601DateTime, $limit: Int!, $page: Int!) { boards(ids: $ids) { id activity_logs(from: $from, limit: $limit, page: $page) { id event entity created_at data } } }`;
 
-/** The selection of an item, with display values for the types named. */
-export function itemFields(displayTypes: Iterable<string>): string {
+/** An update's selection. */
+export const UPDATE_FIELDS =
+  "id item_id creator_id body text_body created_at updated_at";
+
+/** Updates per page (monday's maximum). */
+export const UPDATES_PAGE = 100;
+
+/** One page of a board's updates. */
+export const BOARD_UPDATES_DOCUMENT =
+  `query SyncBoardUpdates($ids: [ID!], $limit: Int!, $page: Int!) { boards(ids: $ids) { updates(limit: $limit, page: $page) { ${UPDATE_FIELDS} } } }`;
+
+/** One page of an item's updates. */
+export const ITEM_UPDATES_DOCUMENT =
+  `query SyncItemUpdates($ids: [ID!], $limit: Int!, $page: Int!) { items(ids: $ids) { id updates(limit: $limit, page: $page) { ${UPDATE_FIELDS} } } }`;
+
+/**
+ * The selection of an item, with display values for the types named, and
+ * its first page of updates when asked.
+ */
+export function itemFields(
+  displayTypes: Iterable<string>,
+  updates = false,
+): string {
   const fragments = [...new Set(displayTypes)].filter((t) => t in DISPLAY_TYPES)
     .sort().map((t) => ` ... on ${DISPLAY_TYPES[t]} { display_value }`).join(
       "",
     );
-  return `id name state created_at updated_at creator_id group { id } board { id } parent_item { id } column_values { id type text value${fragments} }`;
+  return `id name state created_at updated_at creator_id group { id } board { id } parent_item { id } column_values { id type text value${fragments} }${
+    updates ? ` updates(limit: ${UPDATES_PAGE}) { ${UPDATE_FIELDS} }` : ""
+  }`;
 }
 
 /** The first page of one group's items. */

@@ -88,6 +88,18 @@ export const COLUMN_VALUES: TableSpec = spec("column_values", [
   ["value", "json"],
 ], ["item_id", "column_id"]);
 
+/** `updates`: the updates (comments) on the items of each active board. */
+export const UPDATES: TableSpec = spec("updates", [
+  ["id", "text"],
+  ["item_id", "text"],
+  ["board_id", "text"],
+  ["creator_id", "text"],
+  ["body", "text"],
+  ["text_body", "text"],
+  ["created_at", "timestamp"],
+  ["updated_at", "timestamp"],
+], ["id"]);
+
 /** `users`: the account's users (active, pending and inactive). */
 export const USERS: TableSpec = spec("users", [
   ["id", "text"],
@@ -137,6 +149,7 @@ export const NORMALIZED: TableSpec[] = [
   COLUMNS,
   ITEMS,
   COLUMN_VALUES,
+  UPDATES,
   USERS,
   WORKSPACES,
   TEAMS,
@@ -151,6 +164,7 @@ export const BOARD_TABLES: readonly string[] = [
   "columns",
   "items",
   "column_values",
+  "updates",
 ];
 
 /** The tables replaced whole from account-wide lists. */
@@ -190,6 +204,31 @@ export interface MondayValue {
   display_value?: string | null;
 }
 
+/** An update as read from monday. */
+export interface MondayUpdate {
+  id: string;
+  item_id?: string | null;
+  creator_id?: string | null;
+  body?: string | null;
+  text_body?: string | null;
+  created_at?: string | null;
+  updated_at?: string | null;
+}
+
+/** An update's row in `updates`. */
+export function updateRow(update: MondayUpdate, boardId: string): Cell[] {
+  return [
+    update.id,
+    update.item_id ?? null,
+    boardId,
+    update.creator_id ?? null,
+    update.body ?? null,
+    update.text_body ?? null,
+    update.created_at ?? null,
+    update.updated_at ?? null,
+  ];
+}
+
 /** An item as read from monday. */
 export interface MondayItem {
   id: string;
@@ -202,6 +241,7 @@ export interface MondayItem {
   board?: { id: string } | null;
   parent_item?: { id: string } | null;
   column_values: MondayValue[];
+  updates?: MondayUpdate[] | null;
 }
 
 /** How one board column maps to SQL columns. */

@@ -156,6 +156,9 @@ class PostgresTarget implements SyncTarget {
       await tx.unsafe(
         "CREATE INDEX IF NOT EXISTS column_values_board_id ON column_values (board_id)",
       );
+      await tx.unsafe(
+        "CREATE INDEX IF NOT EXISTS updates_item_id ON updates (item_id)",
+      );
     });
   }
 
@@ -203,6 +206,7 @@ class PostgresTarget implements SyncTarget {
     await this.#sql.begin(async (tx) => {
       await upsert(tx, this.#spec("boards"), [patch.board]);
       if (patch.mode !== "incremental") {
+        await tx.unsafe("DELETE FROM updates WHERE board_id = $1", [id]);
         await tx.unsafe("DELETE FROM column_values WHERE board_id = $1", [id]);
         await tx.unsafe("DELETE FROM items WHERE board_id = $1", [id]);
         await tx.unsafe(`DROP TABLE IF EXISTS ${tableName}`);
@@ -217,6 +221,10 @@ class PostgresTarget implements SyncTarget {
         if (patch.mode === "full") await tx.unsafe(createSql(patch.table));
         if (patch.removedItemIds.length) {
           const ids = patch.removedItemIds;
+          await tx.unsafe(
+            "DELETE FROM updates WHERE board_id = $1 AND item_id = ANY($2::text[])",
+            [id, ids],
+          );
           await tx.unsafe(
             "DELETE FROM column_values WHERE board_id = $1 AND item_id = ANY($2::text[])",
             [id, ids],
@@ -245,7 +253,20 @@ class PostgresTarget implements SyncTarget {
             patch.items.flatMap((r) => r.values),
           );
           await upsert(tx, patch.table, patch.items.map((r) => r.row));
+          const refreshed = patch.items.filter((r) => r.updates);
+          if (refreshed.length) {
+            await tx.unsafe(
+              "DELETE FROM updates WHERE item_id = ANY($1::text[])",
+              [refreshed.map((r) => r.id)],
+            );
+            await upsert(
+              tx,
+              this.#spec("updates"),
+              refreshed.flatMap((r) => r.updates!),
+            );
+          }
         }
+        await upsert(tx, this.#spec("updates"), patch.updates);
       }
       if (patch.state) {
         const s = patch.state;

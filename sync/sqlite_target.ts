@@ -109,6 +109,9 @@ class SqliteTarget implements SyncTarget {
       this.#db.exec(
         `CREATE INDEX IF NOT EXISTS column_values_board_id ON column_values (board_id)`,
       );
+      this.#db.exec(
+        `CREATE INDEX IF NOT EXISTS updates_item_id ON updates (item_id)`,
+      );
     });
     return Promise.resolve();
   }
@@ -156,7 +159,7 @@ class SqliteTarget implements SyncTarget {
     this.#transaction(() => {
       this.#upsert("boards", [patch.board]);
       if (patch.mode !== "incremental") {
-        for (const name of ["column_values", "items"]) {
+        for (const name of ["updates", "column_values", "items"]) {
           db.prepare(`DELETE FROM ${quote(name)} WHERE board_id = ?`).run(id);
         }
         db.exec(`DROP TABLE IF EXISTS ${quote(tableName)}`);
@@ -179,7 +182,11 @@ class SqliteTarget implements SyncTarget {
         const removeRow = db.prepare(
           `DELETE FROM ${quote(tableName)} WHERE id = ?`,
         );
+        const removeUpdates = db.prepare(
+          "DELETE FROM updates WHERE item_id = ? AND board_id = ?",
+        );
         for (const itemId of patch.removedItemIds) {
+          removeUpdates.run(itemId, id);
           removeValues.run(itemId, id);
           removeItem.run(itemId, id);
           removeRow.run(itemId);
@@ -190,12 +197,21 @@ class SqliteTarget implements SyncTarget {
         const item = db.prepare(upsertSql(this.#spec("items")));
         const value = db.prepare(upsertSql(this.#spec("column_values")));
         const row = db.prepare(upsertSql(patch.table));
+        const clearUpdates = db.prepare(
+          "DELETE FROM updates WHERE item_id = ?",
+        );
+        const update = db.prepare(upsertSql(this.#spec("updates")));
         for (const rows of patch.items) {
           item.run(...rows.item.map(bind));
           clearValues.run(rows.id);
           for (const v of rows.values) value.run(...v.map(bind));
           row.run(...rows.row.map(bind));
+          if (rows.updates) {
+            clearUpdates.run(rows.id);
+            for (const u of rows.updates) update.run(...u.map(bind));
+          }
         }
+        for (const u of patch.updates) update.run(...u.map(bind));
       }
       if (patch.state) {
         const s = patch.state;

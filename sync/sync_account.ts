@@ -26,8 +26,10 @@ import {
   linkedIds,
   type MondayColumn,
   type MondayItem,
+  type MondayUpdate,
   NORMALIZED,
   tableSignature,
+  updateRow,
 } from "./_model.ts";
 import {
   type ActivityLog,
@@ -36,10 +38,12 @@ import {
   markToIso,
 } from "./_activity.ts";
 import {
+  BOARD_UPDATES_DOCUMENT,
   BOARDS_DOCUMENT,
   BOARDS_PAGE,
   groupItemsDocument,
   IDS_BATCH,
+  ITEM_UPDATES_DOCUMENT,
   itemFields,
   ITEMS_PAGE,
   itemsByIdDocument,
@@ -50,6 +54,7 @@ import {
   STRUCTURE_BATCH,
   STRUCTURE_LOGS_DOCUMENT,
   TEAMS_TAGS_DOCUMENT,
+  UPDATES_PAGE,
   USERS_DOCUMENT,
   USERS_PAGE,
   WORKSPACES_DOCUMENT,
@@ -476,6 +481,7 @@ export async function syncAccount(
       columns: [],
       table: null,
       items: [],
+      updates: [],
       removedItemIds: [],
       state: null,
     });
@@ -620,7 +626,36 @@ export async function syncAccount(
     const rows: ItemRows[] = [];
     for (const item of items) {
       if (full && item.group && !groupIds.has(item.group.id)) continue;
-      rows.push(itemRows(item, plan.board.id, plan.table));
+      const row = itemRows(item, plan.board.id, plan.table);
+      if (!full) {
+        row.updates = (item.updates ?? []).map((u) =>
+          updateRow({ ...u, item_id: item.id }, plan.board.id)
+        );
+      }
+      rows.push(row);
+    }
+    // A whole read takes the board's updates in pages, keeping those of the
+    // items it wrote (as an item's re-read does).
+    const updates: Cell[][] = [];
+    if (full) {
+      const written = new Set(rows.map((r) => r.id));
+      const seen = new Set<string>();
+      for (let page = 1;; page++) {
+        const data = await request<
+          { boards: ({ updates: MondayUpdate[] | null } | null)[] | null }
+        >(BOARD_UPDATES_DOCUMENT, {
+          ids: [plan.board.id],
+          limit: UPDATES_PAGE,
+          page,
+        });
+        const list = data.boards?.[0]?.updates ?? [];
+        for (const u of list) {
+          if (!u.item_id || !written.has(u.item_id) || seen.has(u.id)) continue;
+          seen.add(u.id);
+          updates.push(updateRow(u, plan.board.id));
+        }
+        if (list.length < UPDATES_PAGE) break;
+      }
     }
     const at = new Date(now()).toISOString();
     const patch: BoardPatch = {
@@ -646,6 +681,7 @@ export async function syncAccount(
       ]),
       table: plan.table.spec,
       items: rows,
+      updates,
       removedItemIds: full ? [] : [...plan.removals],
       state: {
         boardId: plan.board.id,
@@ -775,9 +811,10 @@ export async function syncAccount(
     if (!plan.fullReason) { for (const id of plan.itemIds) wanted.add(id); }
   }
   const fresh = new Map<string, MondayItem>();
+  const withUpdates = itemsByIdDocument(itemFields(displayTypes, true));
   for (const batch of chunks([...wanted], IDS_BATCH)) {
     const data = await request<{ items: (MondayItem | null)[] | null }>(
-      itemsByIdDocument(fields),
+      withUpdates,
       { ids: batch, limit: IDS_BATCH },
     );
     for (const item of data.items ?? []) {
@@ -785,6 +822,17 @@ export async function syncAccount(
     }
     summary.itemsRead += batch.length;
     report();
+  }
+  // An item with a full page of updates has more: page through them.
+  for (const item of fresh.values()) {
+    const updates = item.updates ?? [];
+    for (let page = 2; updates.length === (page - 1) * UPDATES_PAGE; page++) {
+      const data = await request<
+        { items: ({ updates: MondayUpdate[] | null } | null)[] | null }
+      >(ITEM_UPDATES_DOCUMENT, { ids: [item.id], limit: UPDATES_PAGE, page });
+      updates.push(...(data.items?.[0]?.updates ?? []));
+    }
+    item.updates = updates;
   }
   for (const plan of plans.values()) {
     if (plan.fullReason) continue;

@@ -51,6 +51,12 @@ export interface ItemRows {
   values: Cell[][];
   /** Its row in the board's own table. */
   row: Cell[];
+  /**
+   * Its rows in `updates` (replacing the stored ones), or `undefined` to
+   * leave them (a whole read writes the board's updates in
+   * {@linkcode BoardPatch.updates}).
+   */
+  updates?: Cell[][];
 }
 
 /** The sync state a target keeps per board, in the same transaction. */
@@ -91,6 +97,8 @@ export interface BoardPatch {
   table: TableSpec | null;
   /** Items to write (all of them when `full`). */
   items: ItemRows[];
+  /** The board's rows in `updates` (`full` only). */
+  updates: Cell[][];
   /** Items to remove from this board (incremental only). */
   removedItemIds: string[];
   /** The state to store with the changes, or `null` to forget it. */

@@ -2,8 +2,10 @@
 // monday's published schema (../shared/monday/schema-2026-10.graphql).
 import assert from "node:assert/strict";
 import {
+  BOARD_UPDATES_DOCUMENT,
   BOARDS_DOCUMENT,
   groupItemsDocument,
+  ITEM_UPDATES_DOCUMENT,
   itemFields,
   itemsByIdDocument,
   LOGS_DOCUMENT,
@@ -55,6 +57,9 @@ Deno.test({
       ["next items", nextItemsDocument(all)],
       ["items by id", itemsByIdDocument(all)],
       ["items by id, no fragments", itemsByIdDocument(none)],
+      ["items by id with updates", itemsByIdDocument(itemFields([], true))],
+      ["board updates", BOARD_UPDATES_DOCUMENT],
+      ["item updates", ITEM_UPDATES_DOCUMENT],
     ];
     for (const [what, text] of documents) {
       const errors = validate(schema, parse(text));

@@ -76,6 +76,9 @@ async function randomChange(
     "deleteColumn",
     "addGroup",
     "deleteGroup",
+    "update",
+    "update",
+    "deleteUpdate",
   ];
   const op = pick(ops)!;
   const json = (value: unknown) => JSON.stringify(JSON.stringify(value));
@@ -208,6 +211,22 @@ async function randomChange(
         `delete_column(board_id: ${board.id}, column_id: "${column.id}") { id }`,
       );
       return `delete column ${column.id} of ${board.id}`;
+    }
+    case "update": {
+      if (!item) return "update: no item";
+      await mutate(
+        `create_update(item_id: ${item.id}, body: "<p>Note ${label()}</p>") { id }`,
+      );
+      return `update on ${item.id}`;
+    }
+    case "deleteUpdate": {
+      const { updates } = await client.request<{ updates: { id: string }[] }>(
+        "query { updates(limit: 100) { id } }",
+      );
+      const update = pick(updates);
+      if (!update) return "deleteUpdate: none";
+      await mutate(`delete_update(id: ${update.id}) { id }`);
+      return `delete update ${update.id}`;
     }
     case "addGroup": {
       await mutate(
