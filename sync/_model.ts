@@ -142,6 +142,30 @@ export const TAGS: TableSpec = spec("tags", [
   ["color", "text"],
 ], ["id"]);
 
+/**
+ * `audit_logs`: the Audit Log API's entries, oldest first (`seq`), each with
+ * its id (the SHA-256 of its canonical JSON; identical entries share it),
+ * appended by the audit export when an audit source is given.
+ */
+export const AUDIT_LOGS: TableSpec = spec("audit_logs", [
+  ["seq", "integer"],
+  ["id", "text"],
+  ["timestamp", "timestamp"],
+  ["account_id", "text"],
+  ["user_id", "text"],
+  ["event", "text"],
+  ["slug", "text"],
+  ["ip_address", "text"],
+  ["user_agent", "text"],
+  ["client_name", "text"],
+  ["client_version", "text"],
+  ["os_name", "text"],
+  ["os_version", "text"],
+  ["device_name", "text"],
+  ["device_type", "text"],
+  ["activity_metadata", "json"],
+], ["seq"]);
+
 /** The normalized tables the sync writes, in creation order. */
 export const NORMALIZED: TableSpec[] = [
   BOARDS,
@@ -155,6 +179,7 @@ export const NORMALIZED: TableSpec[] = [
   TEAMS,
   TEAM_USERS,
   TAGS,
+  AUDIT_LOGS,
 ];
 
 /** The tables that hold per-board rows (kept in one transaction per board). */

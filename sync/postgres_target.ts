@@ -37,6 +37,7 @@ export interface OpenPostgresTargetOptions {
 }
 
 const STATE_TABLE = "_mondaykit_sync_state";
+const SETTINGS_TABLE = "_mondaykit_settings";
 /** Bind parameters per statement (PostgreSQL allows 65,535). */
 const MAX_PARAMS = 30_000;
 
@@ -149,6 +150,9 @@ class PostgresTarget implements SyncTarget {
       }
       await tx.unsafe(
         `CREATE TABLE IF NOT EXISTS ${STATE_TABLE} (board_id text PRIMARY KEY, log_mark text, full_at text NOT NULL, synced_at text NOT NULL, table_signature text NOT NULL)`,
+      );
+      await tx.unsafe(
+        `CREATE TABLE IF NOT EXISTS ${SETTINGS_TABLE} (key text PRIMARY KEY, value text)`,
       );
       await tx.unsafe(
         "CREATE INDEX IF NOT EXISTS items_board_id ON items (board_id)",
@@ -292,6 +296,55 @@ class PostgresTarget implements SyncTarget {
         await upsert(tx, spec, rows);
       }
     });
+  }
+
+  async appendRows(
+    table: string,
+    rows: Cell[][],
+    setting?: { key: string; value: string | null },
+  ): Promise<void> {
+    this.#writable();
+    await this.#sql.begin(async (tx) => {
+      await upsert(tx, this.#spec(table), rows);
+      if (setting) {
+        await tx.unsafe(
+          `INSERT INTO ${SETTINGS_TABLE} (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
+          [setting.key, setting.value],
+        );
+      }
+    });
+  }
+
+  async trimRows(
+    table: string,
+    column: string,
+    after: number,
+  ): Promise<number> {
+    this.#writable();
+    const name = quote(this.#spec(table).name);
+    return await this.#sql.begin(async (tx) => {
+      await tx.unsafe(`DELETE FROM ${name} WHERE ${quote(column)} > $1`, [
+        after,
+      ]);
+      const rows = await tx.unsafe(
+        `SELECT coalesce(max(${quote(column)}), 0) AS m FROM ${name}`,
+      );
+      return Number(rows[0]?.m ?? 0);
+    });
+  }
+
+  async readSetting(key: string): Promise<string | undefined> {
+    const exists = await this.#sql.unsafe(
+      "SELECT to_regclass($1) IS NOT NULL AS present",
+      [SETTINGS_TABLE],
+    );
+    if (!exists[0]?.present) return undefined;
+    const rows = await this.#sql.unsafe(
+      `SELECT value FROM ${SETTINGS_TABLE} WHERE key = $1`,
+      [key],
+    );
+    const value = rows[0]?.value;
+    return value === null || value === undefined ? undefined : String(value);
   }
 
   async query(sql: string, options: QueryOptions = {}): Promise<QueryResult> {

@@ -32,6 +32,7 @@ export interface OpenSqliteTargetOptions {
 }
 
 const STATE_TABLE = "_mondaykit_sync_state";
+const SETTINGS_TABLE = "_mondaykit_settings";
 
 const TYPES: Record<SqlType, string> = {
   text: "TEXT",
@@ -102,6 +103,9 @@ class SqliteTarget implements SyncTarget {
       }
       this.#db.exec(
         `CREATE TABLE IF NOT EXISTS ${STATE_TABLE} (board_id TEXT PRIMARY KEY, log_mark TEXT, full_at TEXT NOT NULL, synced_at TEXT NOT NULL, table_signature TEXT NOT NULL)`,
+      );
+      this.#db.exec(
+        `CREATE TABLE IF NOT EXISTS ${SETTINGS_TABLE} (key TEXT PRIMARY KEY, value TEXT)`,
       );
       this.#db.exec(
         `CREATE INDEX IF NOT EXISTS items_board_id ON items (board_id)`,
@@ -236,6 +240,48 @@ class SqliteTarget implements SyncTarget {
       }
     });
     return Promise.resolve();
+  }
+
+  appendRows(
+    table: string,
+    rows: Cell[][],
+    setting?: { key: string; value: string | null },
+  ): Promise<void> {
+    this.#transaction(() => {
+      this.#upsert(table, rows);
+      if (setting) {
+        this.#db.prepare(
+          `INSERT OR REPLACE INTO ${SETTINGS_TABLE} (key, value) VALUES (?, ?)`,
+        ).run(setting.key, setting.value);
+      }
+    });
+    return Promise.resolve();
+  }
+
+  trimRows(table: string, column: string, after: number): Promise<number> {
+    const name = quote(this.#spec(table).name);
+    let max = 0;
+    this.#transaction(() => {
+      this.#db.prepare(`DELETE FROM ${name} WHERE ${quote(column)} > ?`).run(
+        after,
+      );
+      const rows = this.#db.prepare(
+        `SELECT coalesce(max(${quote(column)}), 0) AS m FROM ${name}`,
+      ).all() as { m: number }[];
+      max = Number(rows[0]?.m ?? 0);
+    });
+    return Promise.resolve(max);
+  }
+
+  readSetting(key: string): Promise<string | undefined> {
+    const exists = this.#db.prepare(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?",
+    ).all(SETTINGS_TABLE);
+    if (exists.length === 0) return Promise.resolve(undefined);
+    const rows = this.#db.prepare(
+      `SELECT value FROM ${SETTINGS_TABLE} WHERE key = ?`,
+    ).all(key) as { value: string | null }[];
+    return Promise.resolve(rows[0]?.value ?? undefined);
   }
 
   query(sql: string, options: QueryOptions = {}): Promise<QueryResult> {

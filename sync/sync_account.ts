@@ -6,6 +6,8 @@
  */
 
 import type { MondayClient } from "../graphql/mod.ts";
+import type { AuditLogSource } from "../auditlog/mod.ts";
+import { syncAuditLogs } from "./_audit.ts";
 import { CursorExpiredError, PermissionError } from "../graphql/mod.ts";
 import type {
   BoardPatch,
@@ -101,6 +103,8 @@ export interface SyncSummary {
   durationMs: number;
   /** What was left out and why (e.g. a list the token may not read). */
   warnings: string[];
+  /** Audit log entries added to `audit_logs` (0 without an audit source). */
+  auditEntries: number;
 }
 
 /** Options of {@linkcode syncAccount}. */
@@ -127,7 +131,7 @@ export interface SyncAccountOptions {
    * Only the tables named: `board_<id>` names a board; `boards`, `groups`,
    * `columns`, `items` or `column_values` name every board in scope;
    * `users`, `workspaces`, `teams`, `team_users` or `tags` name the account
-   * tables.
+   * tables; `audit_logs` the audit log.
    *
    * @default {every table}
    */
@@ -146,6 +150,13 @@ export interface SyncAccountOptions {
    * @default {4}
    */
   concurrency?: number;
+  /**
+   * Where `audit_logs` comes from: an `AuditLogClient` (with the audit
+   * token) or a `GraphQLAuditLogSource`. Without it the table stays empty.
+   *
+   * @default {undefined}
+   */
+  audit?: AuditLogSource;
   /** Cancels the sync; boards already applied stay applied. */
   signal?: AbortSignal;
   /** Called after each step. */
@@ -309,6 +320,7 @@ export async function syncAccount(
     fullReasons: {},
     durationMs: 0,
     warnings: [],
+    auditEntries: 0,
   };
   let boardsDone = 0;
   const report = () =>
@@ -329,20 +341,23 @@ export async function syncAccount(
   const tables = options.tables;
   let boardFilter: Set<string> | "all" | "none" = "all";
   let accountTables = true;
+  let auditTable = true;
   if (tables) {
     const named = new Set<string>();
     let allBoards = false;
     accountTables = false;
+    auditTable = false;
     for (const raw of tables) {
       const name = raw.trim().toLowerCase();
       const match = /^board_(\d+)$/.exec(name);
       if (match) named.add(match[1]!);
+      else if (name === "audit_logs") auditTable = true;
       else if (BOARD_TABLES.includes(name)) allBoards = true;
       else if (ACCOUNT_TABLES.includes(name)) accountTables = true;
       else {
         throw new TypeError(
           `Invalid table '${raw}': expected board_<id>, ${
-            [...BOARD_TABLES, ...ACCOUNT_TABLES].join(", ")
+            [...BOARD_TABLES, ...ACCOUNT_TABLES, "audit_logs"].join(", ")
           }`,
         );
       }
@@ -437,6 +452,10 @@ export async function syncAccount(
       tablesRead.tags = tags;
     });
     await target.applyAccount({ tables: tablesRead });
+  }
+
+  if (auditTable && options.audit) {
+    summary.auditEntries = await syncAuditLogs(options.audit, target, signal);
   }
 
   if (boardFilter === "none") {

@@ -182,6 +182,35 @@ export interface SyncTarget {
    */
   applyAccount(patch: AccountPatch): Promise<void>;
   /**
+   * Writes rows (replacing those with the same primary key) and, in the same
+   * transaction, a keyed setting of the sync's own.
+   *
+   * @param table The normalized table, e.g. `audit_logs`.
+   * @param rows The rows.
+   * @param setting A setting to store with them.
+   */
+  appendRows(
+    table: string,
+    rows: Cell[][],
+    setting?: { key: string; value: string | null },
+  ): Promise<void>;
+  /**
+   * Removes the rows whose integer `column` is above `after` and returns the
+   * highest value left (0 when none): how an appending writer rewinds to
+   * its last acknowledged batch.
+   *
+   * @param table The normalized table.
+   * @param column An integer column.
+   * @param after Keep rows up to this value.
+   */
+  trimRows(table: string, column: string, after: number): Promise<number>;
+  /**
+   * Reads a keyed setting of the sync's own (e.g. the audit checkpoint).
+   *
+   * @param key The key.
+   */
+  readSetting(key: string): Promise<string | undefined>;
+  /**
    * Runs one SQL statement and returns its rows.
    *
    * @param sql The statement.

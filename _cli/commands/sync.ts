@@ -103,7 +103,9 @@ function eta(progress: SyncProgress): string {
  * @returns The line.
  */
 export function summaryLine(summary: SyncSummary, label: string): string {
-  return `Synced ${summary.boards} boards to ${label} (${summary.fullBoards} read whole, ${summary.incrementalBoards} incremental, ${summary.inactiveBoards} archived/deleted): ${summary.itemsWritten} items written, ${summary.itemsRemoved} removed, ${summary.requests} requests in ${
+  return `Synced ${summary.boards} boards to ${label} (${summary.fullBoards} read whole, ${summary.incrementalBoards} incremental, ${summary.inactiveBoards} archived/deleted): ${summary.itemsWritten} items written, ${summary.itemsRemoved} removed${
+    summary.auditEntries ? `, ${summary.auditEntries} audit log entries` : ""
+  }, ${summary.requests} requests in ${
     (summary.durationMs / 1000).toFixed(1)
   }s`;
 }
@@ -119,8 +121,9 @@ export function summaryLine(summary: SyncSummary, label: string): string {
 export async function runSyncTo(
   context: CommandContext,
   location: string,
-  options: SyncAccountOptions,
+  syncOptions: SyncAccountOptions,
 ): Promise<{ summary: SyncSummary; label: string }> {
+  let options = syncOptions;
   const connection = resolveConnection(context, "graphql");
   const client = graphqlClient(context, connection);
   let target;
@@ -138,6 +141,13 @@ export async function runSyncTo(
     );
   }
   const out = context.out;
+  // With an audit token, audit_logs fills from the Audit Log API.
+  const auditToken = context.flags.string("audit-token") ??
+    context.io.env("MONDAY_AUDIT_TOKEN");
+  if (auditToken !== undefined && options.audit === undefined) {
+    const { source } = await import("./auditlog_export.ts");
+    options = { ...options, audit: source(context, "rest") };
+  }
   let last = 0;
   try {
     const summary = await syncAccount(client, target, {

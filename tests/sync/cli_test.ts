@@ -141,6 +141,24 @@ Deno.test("cli: sync then sql, in every format, read-only, formula-safe", async 
       /Synced 1 boards .*\(0 read whole, 1 incremental/,
     );
 
+    // With an audit token, audit_logs fills from the Audit Log API.
+    const withAudit = await run([
+      "sync",
+      "--to",
+      db,
+      "--tables",
+      "audit_logs",
+      "--domain",
+      emulator.domain,
+      "--audit-token",
+      emulator.credentials.auditToken,
+      "--json",
+    ], env);
+    assert.equal(withAudit.code, 0, withAudit.stderr);
+    const audited = JSON.parse(withAudit.stdout);
+    assert.ok(audited.auditEntries > 0);
+    assert.ok(!withAudit.stdout.includes(emulator.credentials.auditToken));
+
     // Bad flags are usage errors.
     const bad = await run(["sync", "--to", db, "--full-every", "soon"], env);
     assert.equal(bad.code, 2);
