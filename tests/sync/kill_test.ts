@@ -44,7 +44,7 @@ Deno.test(`SIGKILL at random instants leaves every board before or after (seed $
     state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
     return state / 4294967296;
   };
-  await using emulator = await startEmulator({ items: 600, boards: 3, seed });
+  await using emulator = await startEmulator({ items: 400, boards: 3, seed });
   const client = new MondayClient({
     token: emulator.credentials.apiToken,
     apiUrl: emulator.apiUrl,
@@ -54,7 +54,7 @@ Deno.test(`SIGKILL at random instants leaves every board before or after (seed $
   const child = new URL("./_sync_child.ts", import.meta.url).pathname;
   let killedMidway = 0;
   try {
-    for (let round = 0; round < 8; round++) {
+    for (let round = 0; round < 7; round++) {
       // Some changes for the run to pick up.
       const { boards } = await client.request<
         { boards: { id: string; items_page: { items: { id: string }[] } }[] }
