@@ -20,7 +20,21 @@ export interface OpenTargetOptions {
   readOnly?: boolean;
 }
 
-/** Whether a target string names a PostgreSQL server. */
+/**
+ * Whether a target string names a PostgreSQL server (`postgres://` or
+ * `postgresql://`) rather than a SQLite file.
+ *
+ * @param value A `--to`/`--db` value.
+ * @returns `true` for a PostgreSQL URL.
+ * @example Tell the two apart
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isPostgresUrl } from "./open_target.ts";
+ *
+ * assert.equal(isPostgresUrl("postgresql://db.internal/monday"), true);
+ * assert.equal(isPostgresUrl("monday.db"), false);
+ * ```
+ */
 export function isPostgresUrl(value: string): boolean {
   return /^postgres(ql)?:\/\//i.test(value);
 }

@@ -78,7 +78,23 @@ function createSql(table: TableSpec): string {
   }, PRIMARY KEY (${table.primaryKey.map(quote).join(", ")}))`;
 }
 
-/** Masks the password of a PostgreSQL URL. */
+/**
+ * Masks the password of a PostgreSQL URL, for messages and labels.
+ *
+ * @param url The URL.
+ * @returns The URL with its password replaced by `****` (a string that is
+ * not a URL comes back as `postgres://…`).
+ * @example Mask a password
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { maskPostgresUrl } from "./postgres_target.ts";
+ *
+ * assert.equal(
+ *   maskPostgresUrl("postgres://mirror:hunter22@db.internal/monday"),
+ *   "postgres://mirror:****@db.internal/monday",
+ * );
+ * ```
+ */
 export function maskPostgresUrl(url: string): string {
   try {
     const parsed = new URL(url);

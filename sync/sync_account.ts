@@ -233,14 +233,26 @@ async function pool<T>(
   limit: number,
   work: (value: T) => Promise<void>,
 ): Promise<void> {
+  // On a failure no new work starts, the running work finishes (so nothing
+  // writes to the target after the sync returns), then the first error wins.
   let next = 0;
+  let failed = false;
+  let first: unknown;
   const workers = Array.from(
     { length: Math.min(limit, list.length) },
     async () => {
-      while (next < list.length) await work(list[next++]!);
+      while (!failed && next < list.length) {
+        try {
+          await work(list[next++]!);
+        } catch (error) {
+          if (!failed) first = error;
+          failed = true;
+        }
+      }
     },
   );
   await Promise.all(workers);
+  if (failed) throw first;
 }
 
 /**

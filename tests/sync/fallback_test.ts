@@ -95,3 +95,40 @@ Deno.test("a change made during a whole read is picked up by the next run", asyn
   assert.deepEqual(rows, [["edited mid-sync"]]);
   await assertEqualsFresh(plain, target);
 });
+
+Deno.test("a refused read fails the run cleanly; boards applied stay, the next run completes", async () => {
+  const emulator = await startEmulator({ items: 600, boards: 3 });
+  await using _ = emulator;
+  const client = new MondayClient({
+    token: emulator.credentials.apiToken,
+    apiUrl: emulator.apiUrl,
+    retry: false,
+  });
+  const now = () => emulator.now();
+  await using target = await openSqliteTarget(":memory:");
+  let reads = 0;
+  const failing = new MondayClient({
+    token: emulator.credentials.apiToken,
+    apiUrl: emulator.apiUrl,
+    retry: false,
+    fetch: (input, init) => {
+      const body = typeof init?.body === "string" ? init.body : "";
+      // The fourth group read is refused by the server.
+      if (body.includes("SyncGroupItems") && ++reads === 4) {
+        emulator.inject("graphql", { status: 500, body: "boom" });
+      }
+      return fetch(input, init);
+    },
+  });
+  await assert.rejects(syncAccount(failing, target, { now, concurrency: 1 }));
+  // Whatever was applied is whole: every board's table matches its items.
+  const { rows } = await target.query(
+    "SELECT b.id, (SELECT count(*) FROM items i WHERE i.board_id = b.id) FROM boards b WHERE b.table_name IS NOT NULL",
+  );
+  for (const [id, count] of rows) {
+    const table = await target.query(`SELECT count(*) FROM "board_${id}"`);
+    assert.equal(table.rows[0]![0], count);
+  }
+  await syncAccount(client, target, { now });
+  await assertEqualsFresh(client, target);
+});
