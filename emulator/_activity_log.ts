@@ -41,6 +41,8 @@ export interface ActivityEvent {
   itemId?: string;
   groupIds?: string[];
   columnId?: string;
+  /** When it happened, ms (default: the clock's now). */
+  at?: number;
 }
 
 /** Filters of `Board.activity_logs`. */
@@ -110,13 +112,14 @@ export class ActivityLog {
   }
 
   /**
-   * Records an event at the clock's now.
+   * Records an event at its `at` or the clock's now. Events must come in
+   * time order (the emulator clock only moves forward).
    *
    * @param event The event, its board, user and data.
    * @returns The entry.
    */
   record(event: ActivityEvent): ActivityLogEntry {
-    const at = this.#now();
+    const at = event.at ?? this.#now();
     if (at === this.#lastMs) this.#seq++;
     else {
       this.#lastMs = at;

@@ -120,7 +120,7 @@ export const STATUS_COLORS: Record<string, string> = {
 };
 
 /** The labels every seeded dropdown column carries. */
-export const DROPDOWN_LABELS: readonly { id: number; name: string }[] = [
+const DROPDOWN_LABELS: readonly { id: number; name: string }[] = [
   { id: 1, name: "Alpha" },
   { id: 2, name: "Beta" },
   { id: 3, name: "Gamma" },
@@ -165,15 +165,23 @@ function isoDate(ms: number): string {
 }
 
 /**
- * The empty cell of a column kind (mirror, formula and subtasks have a null
- * text; the others an empty one).
+ * The empty cell of a column kind (status, dropdown, mirror, formula and
+ * subtasks have a null text; the others an empty one).
  *
  * @param kind The column kind.
  * @returns The empty cell.
  */
 export function emptyCell(kind: ColumnKind): CellValue {
-  return READ_ONLY_KINDS.has(kind) ? NULL_TEXT : EMPTY;
+  return READ_ONLY_KINDS.has(kind) || NULL_WHEN_EMPTY.has(kind)
+    ? NULL_TEXT
+    : EMPTY;
 }
+
+/** Kinds whose empty cell has a null `text` (SYNC-FACTS §5). */
+const NULL_WHEN_EMPTY: ReadonlySet<ColumnKind> = new Set([
+  "status",
+  "dropdown",
+]);
 
 /**
  * Computes a seeded value: about one in ten is empty (status never is).
@@ -186,7 +194,7 @@ export function seededCell(column: ColumnRecord, seed: SeedInput): CellValue {
   const h = seed.hash;
   if (READ_ONLY_KINDS.has(column.type)) return NULL_TEXT;
   if (column.type !== "status" && column.type !== "name" && h % 10 === 0) {
-    return EMPTY;
+    return emptyCell(column.type);
   }
   const changedAt = seed.changedAt;
   const stamp = `"changed_at":"${changedAt}"`;

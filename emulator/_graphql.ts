@@ -262,13 +262,15 @@ export class GraphQLEndpoint {
         const cost = complexityOf(document, operation, body.variables);
         const charge = limits.charge(cost, meta.bucket);
         if (!charge.ok) throw breachRefusal(charge.breach);
+        const now = this.#options.clock.now();
+        this.#options.model.tick(now);
         const ctx: ResolverContext = {
           model: this.#options.model,
           user: auth.user,
           scopes: auth.scopes,
           tokenKind: auth.kind,
           version: servedVersion,
-          now: this.#options.clock.now(),
+          now,
           complexity: {
             before: charge.before,
             after: charge.after,

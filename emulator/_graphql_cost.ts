@@ -6,7 +6,9 @@
  * `items_page`/`next_items_page`: `limit` (25); root `boards`: number of
  * `ids`, else `limit` (25); root `users`: number of `ids`, else `limit`
  * (200); root `items`: number of `ids`, else `limit` (25); `audit_logs`:
- * `limit` (25);
+ * `limit` (25); `activity_logs`: `limit` (25); `updates`: number of `ids`,
+ * else `limit` (25); root `workspaces`: number of `ids`, else `limit` (25);
+ * `subitems`: 10;
  * `column_values` and `columns`: number of `ids`, else 10; `groups`: number
  * of `ids`, else 5; anything else: 1. Each mutation field adds 10 points,
  * `create_board` 1,000.
@@ -33,6 +35,10 @@ const LIST_DEFAULTS: Record<
   users: { limit: 200, ids: true, root: true },
   items: { limit: 25, ids: true, root: true },
   audit_logs: { limit: 25, root: true },
+  activity_logs: { limit: 25 },
+  updates: { limit: 25, ids: true },
+  workspaces: { limit: 25, ids: true, root: true },
+  subitems: { limit: 10 },
   column_values: { limit: 10, ids: true },
   columns: { limit: 10, ids: true },
   groups: { limit: 5, ids: true },

@@ -82,7 +82,7 @@ export class CursorStore {
    *
    * @param token The cursor token.
    * @returns Its state.
-   * @throws {ModelError} `CursorExpiredError` after 60 minutes,
+   * @throws {ModelError} `CursorException` (message `CursorExpiredError: ...`) after 60 minutes,
    * `InvalidArgumentException` for an unknown cursor.
    */
   read(token: string): CursorState {
@@ -96,8 +96,8 @@ export class CursorStore {
     }
     if (this.#clock.now() - state.createdAt >= CURSOR_TTL_MS) {
       throw new ModelError(
-        "CursorExpiredError",
-        "CursorExpiredError: The cursor has expired, please restart pagination with items_page (cursors live 60 minutes)",
+        "CursorException",
+        "CursorExpiredError: The cursor provided for pagination has expired. Please restart pagination with items_page (cursors live 60 minutes)",
         { data: {} },
       );
     }

@@ -349,7 +349,8 @@ function matches(
  * @param args `limit`, `cursor`, `query_params`.
  * @param ctx The request context.
  * @returns `{cursor, items}`.
- * @throws {ModelError} On bad arguments, an unknown column, an expired cursor.
+ * @throws {ModelError} On bad arguments, an unknown column, an expired
+ * cursor; `INTERNAL_SERVER_ERROR` for a deleted board.
  */
 export function itemsPage(
   board: BoardRecord,
@@ -358,6 +359,15 @@ export function itemsPage(
   ctx: ResolverContext,
 ): Record<string, unknown> {
   checkLimit(args.limit);
+  if (board.state === "deleted") {
+    // A real connector (Estuary) sees INTERNAL_SERVER_ERROR for the items of
+    // a deleted board and skips them (SYNC-FACTS §2).
+    throw new ModelError(
+      "INTERNAL_SERVER_ERROR",
+      "Internal server error",
+      { statusCode: 500, data: { board_id: Number(board.id) } },
+    );
+  }
   if (args.cursor && args.query_params) {
     throw new ModelError(
       "InvalidArgumentException",

@@ -51,6 +51,7 @@ type Query {
   boards(
     ids: [ID!]
     board_kind: BoardKind
+    hierarchy_types: [BoardHierarchy!]
     state: State = active
     workspace_ids: [ID]
     order_by: BoardsOrderBy
@@ -148,6 +149,8 @@ type Mutation {
   ): Item
   "Deletes an item."
   delete_item(item_id: ID): Item
+  "Duplicates an item (its values, optionally its updates)."
+  duplicate_item(board_id: ID!, item_id: ID, with_updates: Boolean): Item
   "Archives an item."
   archive_item(item_id: ID): Item
   "Moves an item to another group of its board."
@@ -336,6 +339,11 @@ enum BoardAttributes {
   name
 }
 
+enum BoardHierarchy {
+  classic
+  multi_level
+}
+
 enum BoardObjectType {
   board
   custom_object
@@ -407,6 +415,7 @@ type Board {
   description: String
   board_kind: BoardKind!
   type: BoardObjectType
+  hierarchy_type: BoardHierarchy
   state: State!
   permissions: String!
   url: String!

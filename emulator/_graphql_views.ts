@@ -448,22 +448,15 @@ export function updatesList(
   const ids = args.ids as string[] | null | undefined;
   const from = parseIsoArg("from_date", args.from_date);
   const to = parseIsoArg("to_date", args.to_date);
-  const out: View[] = [];
-  let skip = offset;
-  for (let i = model.updates.length - 1; i >= 0; i--) {
-    const u = model.updates[i]!;
-    if (u.deleted || !keep(u)) continue;
-    if (ids && !ids.includes(u.id)) continue;
-    if (from !== undefined && u.createdAt < from) continue;
-    if (to !== undefined && u.createdAt > to) continue;
-    if (skip > 0) {
-      skip--;
-      continue;
-    }
-    out.push(updateView(u, model));
-    if (out.length >= limit) break;
-  }
-  return out;
+  return model.updates
+    .filter((u) =>
+      !u.deleted && keep(u) && (!ids || ids.includes(u.id)) &&
+      (from === undefined || u.createdAt >= from) &&
+      (to === undefined || u.createdAt <= to)
+    )
+    .sort((a, b) => b.createdAt - a.createdAt || Number(b.id) - Number(a.id))
+    .slice(offset, offset + limit)
+    .map((u) => updateView(u, model));
 }
 
 /**
@@ -608,6 +601,7 @@ export function boardView(board: BoardRecord, model: Model): View {
     description: board.description,
     board_kind: board.kind,
     type: board.type,
+    hierarchy_type: "classic",
     state: board.state,
     permissions: "everyone",
     url: `https://emulated.monday.com/boards/${board.id}`,

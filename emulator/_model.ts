@@ -22,15 +22,14 @@ import {
   ColumnValueError,
   defaultSettings,
   emptyCell,
-  labelOf,
   LEGACY_COLUMN_TYPES,
   normalizeCell,
   parseInput,
   READ_ONLY_KINDS,
   renderCell,
   seededCell,
-  STATUS_COLORS,
 } from "./_column_values.ts";
+import { logValue, pulseEvent } from "./_model_events.ts";
 import { hashInts } from "./_random.ts";
 import { seedAccount } from "./_seed.ts";
 
@@ -316,7 +315,9 @@ export class Model {
   #nextUpdateId = 3_000_000_001;
   #nextTagId = 19_038_090;
   #seq = 0;
-  #lookups: CodecLookups;
+  #ticker: ((now: number) => void) | undefined;
+  /** Name and id lookups for the codec. */
+  readonly lookups: CodecLookups;
   /** Seeded board-relation targets per board, fixed on first use. */
   #linkable = new Map<string, readonly { id: string }[]>();
 
@@ -335,7 +336,7 @@ export class Model {
       random: options.random ?? (() => 0.5),
       retentionMs: options.activityLogRetentionMs,
     });
-    this.#lookups = {
+    this.lookups = {
       userName: (id) => this.#usersById.get(id)?.name,
       tagName: (id) => this.#tagsById.get(id)?.name,
       assetUrl: (id) => this.assetUrl(id),
@@ -465,6 +466,34 @@ export class Model {
     return update;
   }
 
+  /**
+   * Sets what runs before each read or change at a time (background
+   * activity catching up to the clock).
+   *
+   * @param ticker The hook.
+   */
+  setTicker(ticker: (now: number) => void): void {
+    this.#ticker = ticker;
+  }
+
+  /**
+   * Brings the model up to `now` (runs the ticker, if any).
+   *
+   * @param now The emulator clock's now.
+   */
+  tick(now: number): void {
+    this.#ticker?.(now);
+  }
+
+  /**
+   * The next number of a per-model sequence (new group and column ids).
+   *
+   * @returns A number, 1 and up.
+   */
+  nextSeq(): number {
+    return ++this.#seq;
+  }
+
   // ------------------------------------------------------------ lookups
 
   /**
@@ -551,7 +580,7 @@ export class Model {
    */
   cell(item: ItemRecord, column: ColumnRecord): CellValue {
     const stored = item.values?.get(column.id);
-    if (stored !== undefined) return renderCell(column, stored, this.#lookups);
+    if (stored !== undefined) return renderCell(column, stored, this.lookups);
     if (column.type === "name") return { value: null, text: item.name };
     if (item.seedIndex < 0) return emptyCell(column.type);
     return this.#seeded(item, column);
@@ -816,7 +845,15 @@ export class Model {
       createdAt: options.now,
       updatedAt: options.now,
     });
-    if (values && values.size > 0) item.values = values;
+    if (values && values.size > 0) {
+      for (const [id, value] of values) {
+        const column = board.columns.find((c) => c.id === id);
+        if (column) {
+          values.set(id, stampChangedAt(column, value, options.now));
+        }
+      }
+      item.values = values;
+    }
     if (options.parent) {
       item.parentId = options.parent.id;
       (options.parent.subitemIds ??= []).push(item.id);
@@ -826,7 +863,7 @@ export class Model {
     for (const [id, value] of values ?? []) {
       columnValues[id] = value === null ? null : JSON.parse(value);
     }
-    this.#pulseEvent(board, item, "create_pulse", options, {
+    pulseEvent(this, board, item, "create_pulse", options, {
       group_name: group.title,
       group_color: group.color,
       column_values_json: JSON.stringify(columnValues),
@@ -973,7 +1010,7 @@ export class Model {
     if (name === item.name) return;
     const previous = item.name;
     item.name = name;
-    this.#pulseEvent(board, item, "update_name", actor, {
+    pulseEvent(this, board, item, "update_name", actor, {
       value: { name },
       previous_value: { name: previous },
     });
@@ -987,39 +1024,29 @@ export class Model {
     actor: Actor,
   ): void {
     const before = this.cell(item, column);
-    (item.values ??= new Map()).set(column.id, value);
+    const previous = item.values?.get(column.id);
+    (item.values ??= new Map()).set(
+      column.id,
+      stampChangedAt(column, value, actor.now),
+    );
     const after = this.cell(item, column);
-    if (before.value === after.value) return;
-    this.#pulseEvent(board, item, "update_column_value", actor, {
+    if (
+      JSON.stringify(logValue(column, before)) ===
+        JSON.stringify(logValue(column, after))
+    ) {
+      // Unchanged: keep the old value and its changed_at, log nothing.
+      if (previous === undefined) item.values.delete(column.id);
+      else item.values.set(column.id, previous);
+      return;
+    }
+    pulseEvent(this, board, item, "update_column_value", actor, {
       column_id: column.id,
       column_type: LEGACY_COLUMN_TYPES[column.type],
       column_title: column.title,
-      value: this.#logValue(column, after),
-      previous_value: this.#logValue(column, before),
+      value: logValue(column, after),
+      previous_value: logValue(column, before),
       is_column_with_hide_permissions: false,
     }, column.id);
-  }
-
-  #logValue(column: ColumnRecord, cell: CellValue): unknown {
-    if (cell.value === null) return null;
-    const data = { ...(cell.data as Record<string, unknown>) };
-    if (column.type === "status") {
-      const index = String(data.index);
-      return {
-        label: {
-          index: Number(index),
-          text: labelOf(column, index) ?? "",
-          style: { color: STATUS_COLORS[index] ?? "#c4c4c4" },
-          is_done: index === "1",
-        },
-        post_id: null,
-      };
-    }
-    if (typeof cell.data !== "object" || cell.data === null) {
-      return { value: cell.data };
-    }
-    delete data.changed_at;
-    return data;
   }
 
   #prepareValues(
@@ -1074,7 +1101,7 @@ export class Model {
 
   #normalize(column: ColumnRecord, raw: unknown): string | null {
     try {
-      return normalizeCell(column, raw, this.#lookups);
+      return normalizeCell(column, raw, this.lookups);
     } catch (error) {
       if (error instanceof ColumnValueError) {
         throw new ModelError("ColumnValueException", error.message, {
@@ -1086,13 +1113,63 @@ export class Model {
   }
 
   /**
+   * Duplicates an item below it in its group: same name with " (copy)",
+   * same values, optionally its updates. Like monday, the copy keeps the
+   * original's `updated_at` (SYNC-FACTS §1: duplicates can carry an old
+   * stamp, so an `updated_at` watermark misses them) and the log records
+   * `batch_duplicate_pulses`.
+   *
+   * @param item The item.
+   * @param options Copy the updates too, who and when.
+   * @returns The copy.
+   */
+  duplicateItem(
+    item: ItemRecord,
+    options: Actor & { withUpdates?: boolean },
+  ): ItemRecord {
+    const board = this.requireBoard(item.boardId);
+    const values = new Map<string, string | null>();
+    for (const column of board.columns) {
+      if (column.type === "name" || READ_ONLY_KINDS.has(column.type)) continue;
+      const value = this.cell(item, column).value;
+      if (value !== null) values.set(column.id, value);
+    }
+    const name = `${item.name} (copy)`.slice(0, 255);
+    const copy = this.addItem(board, {
+      seedIndex: -1,
+      groupId: item.groupId,
+      name,
+      creatorId: options.userId,
+      createdAt: options.now,
+      updatedAt: item.updatedAt,
+    });
+    if (values.size > 0) copy.values = values;
+    if (options.withUpdates) {
+      for (const update of this.updates.filter((u) => u.itemId === item.id)) {
+        if (update.deleted) continue;
+        const clone = this.addUpdate(copy, update.body, {
+          userId: update.creatorId,
+          now: update.createdAt,
+        });
+        clone.updatedAt = update.updatedAt;
+      }
+    }
+    board.updatedAt = options.now;
+    pulseEvent(this, board, item, "batch_duplicate_pulses", options, {
+      pulse_ids: [Number(item.id)],
+      duplicated_pulse_ids: [Number(copy.id)],
+    });
+    return copy;
+  }
+
+  /**
    * Archives an item (and its subitems).
    *
    * @param item The item.
    * @param actor Who and when.
    */
   archiveItem(item: ItemRecord, actor: Actor): void {
-    this.#setState(item, "archived", "archive_pulse", actor);
+    this.setItemState(item, "archived", "archive_pulse", actor);
   }
 
   /**
@@ -1103,7 +1180,7 @@ export class Model {
    * @param userId Who deletes it (default: the item's creator).
    */
   deleteItem(item: ItemRecord, now: number, userId = item.creatorId): void {
-    this.#setState(item, "deleted", "delete_pulse", { userId, now });
+    this.setItemState(item, "deleted", "delete_pulse", { userId, now });
   }
 
   /**
@@ -1126,10 +1203,18 @@ export class Model {
     if (!board.groups.some((g) => g.id === item.groupId && !g.deleted)) {
       item.groupId = board.groups.find((g) => !g.deleted)?.id ?? item.groupId;
     }
-    this.#setState(item, "active", "restore_pulse", actor);
+    this.setItemState(item, "active", "restore_pulse", actor);
   }
 
-  #setState(
+  /**
+   * Sets an item's state (and its subitems'), logging `event`.
+   *
+   * @param item The item.
+   * @param state The new state.
+   * @param event The activity-log event.
+   * @param actor Who and when.
+   */
+  setItemState(
     item: ItemRecord,
     state: ItemState,
     event: string,
@@ -1141,10 +1226,12 @@ export class Model {
     item.state = state;
     item.updatedAt = actor.now;
     board.updatedAt = actor.now;
-    this.#pulseEvent(board, item, event, actor, {});
+    pulseEvent(this, board, item, event, actor, {});
     for (const id of item.subitemIds ?? []) {
       const sub = this.#itemsById.get(id);
-      if (sub && sub.state === from) this.#setState(sub, state, event, actor);
+      if (sub && sub.state === from) {
+        this.setItemState(sub, state, event, actor);
+      }
     }
   }
 
@@ -1170,7 +1257,8 @@ export class Model {
         : null,
       dest_group: { id: target.id, title: target.title, color: target.color },
     };
-    this.#pulseEvent(
+    pulseEvent(
+      this,
       board,
       item,
       "move_pulse_from_group",
@@ -1182,7 +1270,8 @@ export class Model {
         target.id,
       ],
     );
-    this.#pulseEvent(
+    pulseEvent(
+      this,
       board,
       item,
       "move_pulse_into_group",
@@ -1259,7 +1348,8 @@ export class Model {
       source_group_id: sourceGroup,
       dest_group_id: group.id,
     };
-    this.#pulseEvent(
+    pulseEvent(
+      this,
       source,
       item,
       "move_pulse_from_board",
@@ -1270,7 +1360,7 @@ export class Model {
         sourceGroup,
       ],
     );
-    this.#pulseEvent(target, item, "move_pulse_into_board", options, data);
+    pulseEvent(this, target, item, "move_pulse_into_board", options, data);
   }
 
   /**
@@ -1294,7 +1384,7 @@ export class Model {
     const board = this.anyBoard(item.boardId)!;
     item.updatedAt = actor.now;
     board.updatedAt = actor.now;
-    this.#pulseEvent(board, item, "create_update", actor, {
+    pulseEvent(this, board, item, "create_update", actor, {
       update_id: Number(update.id),
       body: stripHtml(body),
     });
@@ -1313,7 +1403,7 @@ export class Model {
     const item = this.#itemsById.get(update.itemId);
     const board = this.anyBoard(update.boardId);
     if (item && board) {
-      this.#pulseEvent(board, item, "delete_update", actor, {
+      pulseEvent(this, board, item, "delete_update", actor, {
         update_id: Number(update.id),
       });
     }
@@ -1336,432 +1426,6 @@ export class Model {
       );
     }
     return update;
-  }
-
-  // ------------------------------------------------------------ structure
-
-  /**
-   * Creates a group.
-   *
-   * @param board The board.
-   * @param title Its title.
-   * @param options Color, whether it goes first, who and when.
-   * @returns The group.
-   * @throws {ModelError} `InvalidArgumentException` for an empty title.
-   */
-  createGroup(
-    board: BoardRecord,
-    title: string,
-    options: Actor & { color?: string | null; top?: boolean },
-  ): GroupRecord {
-    if (title.trim() === "") {
-      throw new ModelError(
-        "InvalidArgumentException",
-        "A group's name cannot be empty",
-        { data: { argument: "group_name" } },
-      );
-    }
-    const group = newGroup(
-      `group_mk${(++this.#seq).toString(36).padStart(6, "0")}`,
-      title,
-      board.groups.length,
-    );
-    if (options.color) group.color = options.color;
-    if (options.top) {
-      const first = Math.min(...board.groups.map((g) => Number(g.position)));
-      group.position = String(first / 2);
-      board.groups.unshift(group);
-    } else board.groups.push(group);
-    this.#boardEvent(board, "create_group", options, {
-      group_id: group.id,
-      group_title: group.title,
-      group_color: group.color,
-    }, { groupIds: [group.id] });
-    return group;
-  }
-
-  /**
-   * Deletes (or archives) a group and the items in it.
-   *
-   * @param board The board.
-   * @param group The group.
-   * @param options Archive instead of delete, who and when.
-   * @throws {ModelError} `DeleteLastGroupException` for the board's last group.
-   */
-  removeGroup(
-    board: BoardRecord,
-    group: GroupRecord,
-    options: Actor & { archive?: boolean },
-  ): void {
-    const visible = board.groups.filter((g) => !g.deleted && !g.archived);
-    if (visible.length <= 1) {
-      throw new ModelError(
-        "DeleteLastGroupException",
-        "The board's last group cannot be deleted or archived",
-        { statusCode: 409, data: { group_id: group.id } },
-      );
-    }
-    const state: ItemState = options.archive ? "archived" : "deleted";
-    for (const item of board.items) {
-      if (item.groupId === group.id && this.onBoard(board, item)) {
-        this.#setState(
-          item,
-          state,
-          options.archive ? "archive_group_pulse" : "delete_group_pulse",
-          options,
-        );
-      }
-    }
-    if (options.archive) group.archived = true;
-    else group.deleted = true;
-    this.#boardEvent(
-      board,
-      options.archive ? "archive_group" : "delete_group",
-      options,
-      {
-        group_id: group.id,
-        group_title: group.title,
-        group_color: group.color,
-      },
-      { groupIds: [group.id] },
-    );
-  }
-
-  /**
-   * Changes a group's title or color.
-   *
-   * @param board The board.
-   * @param group The group.
-   * @param change The attribute and new value.
-   * @param actor Who and when.
-   * @throws {ModelError} `InvalidArgumentException` for an unsupported attribute.
-   */
-  updateGroup(
-    board: BoardRecord,
-    group: GroupRecord,
-    change: { attribute: string; value: string },
-    actor: Actor,
-  ): void {
-    if (change.attribute === "title") {
-      const previous = group.title;
-      group.title = change.value;
-      this.#boardEvent(board, "update_group_name", actor, {
-        group_id: group.id,
-        group_title: group.title,
-        previous_title: previous,
-      }, { groupIds: [group.id] });
-    } else if (change.attribute === "color") {
-      const previous = group.color;
-      group.color = change.value;
-      this.#boardEvent(board, "update_group_color", actor, {
-        group_id: group.id,
-        group_color: group.color,
-        previous_color: previous,
-      }, { groupIds: [group.id] });
-    } else if (change.attribute === "position") {
-      group.position = change.value;
-      board.updatedAt = actor.now;
-    } else {
-      throw new ModelError(
-        "InvalidArgumentException",
-        `group_attribute '${change.attribute}' is not supported by the emulator`,
-        { data: { argument: "group_attribute" } },
-      );
-    }
-  }
-
-  /**
-   * Creates a column.
-   *
-   * @param board The board.
-   * @param title Its title.
-   * @param type Its kind.
-   * @param options Id, description, settings (`defaults`), position, who and when.
-   * @returns The column.
-   * @throws {ModelError} On a taken id or a kind the emulator cannot create.
-   */
-  createColumn(
-    board: BoardRecord,
-    title: string,
-    type: string,
-    options: Actor & {
-      id?: string | null;
-      description?: string | null;
-      settings?: Record<string, unknown> | null;
-      afterColumnId?: string | null;
-    },
-  ): ColumnRecord {
-    if (type === "name" || type === "subtasks" || !isKind(type)) {
-      throw new ModelError(
-        "InvalidArgumentException",
-        `The emulator cannot create a column of type '${type}'`,
-        { data: { argument: "column_type", value: type } },
-      );
-    }
-    const id = options.id ??
-      `${type}_mk${(++this.#seq).toString(36).padStart(5, "0")}`;
-    if (!/^[a-z][a-z0-9_]{0,19}$/.test(id)) {
-      throw new ModelError(
-        "InvalidArgumentException",
-        `Column id '${id}' must be 1-20 lowercase letters, digits or underscores, starting with a letter`,
-        { data: { argument: "id", value: id } },
-      );
-    }
-    if (board.columns.some((c) => c.id === id)) {
-      throw new ModelError(
-        "InvalidArgumentException",
-        `Column id '${id}' already exists on the board`,
-        { data: { argument: "id", value: id } },
-      );
-    }
-    const column = newColumn(id, title, type as ColumnKind, {
-      ...defaultSettings(type as ColumnKind),
-      ...options.settings,
-    });
-    column.description = options.description ?? null;
-    const after = options.afterColumnId
-      ? board.columns.findIndex((c) => c.id === options.afterColumnId)
-      : -1;
-    if (after >= 0) board.columns.splice(after + 1, 0, column);
-    else board.columns.push(column);
-    this.#boardEvent(board, "create_column", options, {
-      column_id: column.id,
-      column_title: column.title,
-      column_type: LEGACY_COLUMN_TYPES[column.type],
-    }, { columnId: column.id });
-    return column;
-  }
-
-  /**
-   * Changes a column's title, description or settings.
-   *
-   * @param board The board.
-   * @param column The column.
-   * @param change What changes.
-   * @param actor Who and when.
-   */
-  updateColumn(
-    board: BoardRecord,
-    column: ColumnRecord,
-    change: {
-      title?: string | null;
-      description?: string | null;
-      settings?: Record<string, unknown> | null;
-      width?: number | null;
-    },
-    actor: Actor,
-  ): void {
-    if (
-      change.title !== undefined && change.title !== null &&
-      change.title !== column.title
-    ) {
-      const previous = column.title;
-      column.title = change.title;
-      column.revision++;
-      this.#boardEvent(board, "update_column_name", actor, {
-        column_id: column.id,
-        column_title: column.title,
-        previous_title: previous,
-        column_type: LEGACY_COLUMN_TYPES[column.type],
-      }, { columnId: column.id });
-    }
-    if (change.description !== undefined) {
-      column.description = change.description;
-      column.revision++;
-      board.updatedAt = actor.now;
-    }
-    if (change.width !== undefined && change.width !== null) {
-      column.width = change.width;
-    }
-    if (change.settings) {
-      column.settings = { ...column.settings, ...change.settings };
-      column.revision++;
-      this.#boardEvent(board, "change_column_settings", actor, {
-        column_id: column.id,
-        column_title: column.title,
-        column_type: LEGACY_COLUMN_TYPES[column.type],
-      }, { columnId: column.id });
-    }
-  }
-
-  /**
-   * Changes a column's type (a UI-only change: monday's API cannot retype a
-   * column). Stored values that the new type cannot read are dropped.
-   *
-   * @param board The board.
-   * @param column The column.
-   * @param type The new kind.
-   * @param actor Who and when.
-   * @throws {ModelError} `InvalidArgumentException` for a kind the emulator cannot create.
-   */
-  changeColumnType(
-    board: BoardRecord,
-    column: ColumnRecord,
-    type: ColumnKind,
-    actor: Actor,
-  ): void {
-    if (
-      type === "name" || type === "subtasks" || column.type === "name" ||
-      column.type === "subtasks" || !isKind(type)
-    ) {
-      throw new ModelError(
-        "InvalidArgumentException",
-        `Column '${column.id}' cannot be changed to type '${type}'`,
-        { data: { column_id: column.id, column_type: type } },
-      );
-    }
-    const previous = column.type;
-    for (const item of board.items) {
-      if (item.boardId !== board.id) continue;
-      const text = this.cell(item, column).text;
-      let value: string | null = null;
-      column.type = type;
-      try {
-        value = text ? normalizeCell(column, text, this.#lookups) : null;
-      } catch {
-        value = null;
-      }
-      column.type = previous;
-      (item.values ??= new Map()).set(column.id, value);
-    }
-    column.type = type;
-    column.settings = defaultSettings(type);
-    column.revision++;
-    this.#boardEvent(board, "change_column_settings", actor, {
-      column_id: column.id,
-      column_title: column.title,
-      column_type: LEGACY_COLUMN_TYPES[type],
-      previous_column_type: LEGACY_COLUMN_TYPES[previous],
-    }, { columnId: column.id });
-  }
-
-  /**
-   * Deletes a column.
-   *
-   * @param board The board.
-   * @param column The column.
-   * @param actor Who and when.
-   * @throws {ModelError} `InvalidArgumentException` for the name column.
-   */
-  deleteColumn(board: BoardRecord, column: ColumnRecord, actor: Actor): void {
-    if (column.type === "name") {
-      throw new ModelError(
-        "InvalidArgumentException",
-        "The name column cannot be deleted",
-        { data: { column_id: column.id } },
-      );
-    }
-    board.columns = board.columns.filter((c) => c !== column);
-    this.#boardEvent(board, "delete_column", actor, {
-      column_id: column.id,
-      column_title: column.title,
-      column_type: LEGACY_COLUMN_TYPES[column.type],
-    }, { columnId: column.id });
-  }
-
-  // ------------------------------------------------------------ boards
-
-  /**
-   * Creates a board with the default columns and one group.
-   *
-   * @param name The board name.
-   * @param kind Public, private or share.
-   * @param options Description, owner, workspace and time.
-   * @returns The board.
-   * @throws {ModelError} `CreateBoardException` on an empty name.
-   */
-  createBoard(
-    name: string,
-    kind: BoardRecord["kind"],
-    options: {
-      description?: string | null;
-      ownerId: string;
-      now: number;
-      workspaceId?: string | null;
-      empty?: boolean;
-    },
-  ): BoardRecord {
-    if (name.trim() === "") {
-      throw new ModelError(
-        "CreateBoardException",
-        "Board name can't be blank",
-      );
-    }
-    const board = this.addBoard({
-      name,
-      kind,
-      ownerId: options.ownerId,
-      createdAt: options.now,
-      workspaceId: options.workspaceId ?? MAIN_WORKSPACE_ID,
-      description: options.description ?? null,
-      columns: options.empty
-        ? [newColumn("name", "Name", "name")]
-        : basicColumns(),
-      groups: [newGroup("topics", "Group Title", 0)],
-    });
-    this.#boardEvent(board, "create_board", {
-      userId: options.ownerId,
-      now: options.now,
-    }, { board_name: name });
-    return board;
-  }
-
-  /**
-   * Archives or deletes a board (and its subitems board).
-   *
-   * @param board The board.
-   * @param state `archived` or `deleted`.
-   * @param actor Who and when.
-   */
-  setBoardState(
-    board: BoardRecord,
-    state: "archived" | "deleted" | "active",
-    actor: Actor,
-  ): void {
-    if (board.state === state) return;
-    board.state = state;
-    board.updatedAt = actor.now;
-    const event = state === "archived"
-      ? "board_archived"
-      : state === "deleted"
-      ? "board_deleted"
-      : "board_state_changed";
-    this.#boardEvent(board, event, actor, { board_name: board.name, state });
-    const sub = this.subitemsBoard(board);
-    if (sub) this.setBoardState(sub, state, actor);
-  }
-
-  /**
-   * Renames a board or changes its description.
-   *
-   * @param board The board.
-   * @param change The attribute (`name`, `description`) and value.
-   * @param actor Who and when.
-   * @throws {ModelError} `InvalidArgumentException` for another attribute.
-   */
-  updateBoard(
-    board: BoardRecord,
-    change: { attribute: string; value: string },
-    actor: Actor,
-  ): void {
-    if (change.attribute === "name") {
-      const previous = board.name;
-      board.name = change.value;
-      board.updatedAt = actor.now;
-      this.#boardEvent(board, "update_board_name", actor, {
-        board_name: board.name,
-        previous_name: previous,
-      });
-    } else if (change.attribute === "description") {
-      board.description = change.value;
-      board.updatedAt = actor.now;
-    } else {
-      throw new ModelError(
-        "InvalidArgumentException",
-        `board_attribute '${change.attribute}' is not supported by the emulator`,
-        { data: { argument: "board_attribute" } },
-      );
-    }
   }
 
   /**
@@ -1815,64 +1479,13 @@ export class Model {
     const board = this.anyBoard(item.boardId);
     if (board) {
       board.updatedAt = options.now;
-      this.#pulseEvent(board, item, "add_file", options, {
+      pulseEvent(this, board, item, "add_file", options, {
         column_id: column.id,
         asset_id: Number(asset.id),
         file_name: asset.name,
       }, column.id);
     }
     return asset;
-  }
-
-  // ------------------------------------------------------------ events
-
-  #pulseEvent(
-    board: BoardRecord,
-    item: ItemRecord,
-    event: string,
-    actor: Actor,
-    extra: Record<string, unknown>,
-    columnId?: string,
-    groupIds: string[] = [item.groupId],
-  ): void {
-    const top = board.groups.find((g) => !g.deleted && !g.archived);
-    this.log.record({
-      event,
-      entity: "pulse",
-      boardId: board.id,
-      userId: actor.userId,
-      itemId: item.id,
-      groupIds,
-      ...(columnId === undefined ? {} : { columnId }),
-      data: {
-        board_id: Number(board.id),
-        group_id: item.groupId,
-        is_top_group: top?.id === item.groupId,
-        pulse_id: Number(item.id),
-        pulse_name: item.name,
-        ...(item.parentId ? { parent_item_id: Number(item.parentId) } : {}),
-        ...extra,
-      },
-    });
-  }
-
-  #boardEvent(
-    board: BoardRecord,
-    event: string,
-    actor: Actor,
-    extra: Record<string, unknown>,
-    filters: { groupIds?: string[]; columnId?: string } = {},
-  ): void {
-    board.updatedAt = actor.now;
-    this.log.record({
-      event,
-      entity: "board",
-      boardId: board.id,
-      userId: actor.userId,
-      groupIds: filters.groupIds ?? [],
-      ...(filters.columnId === undefined ? {} : { columnId: filters.columnId }),
-      data: { board_id: Number(board.id), ...extra },
-    });
   }
 }
 
@@ -1896,31 +1509,6 @@ export function basicColumns(): ColumnRecord[] {
   ];
 }
 
-const KINDS = new Set<string>([
-  "name",
-  "text",
-  "long_text",
-  "status",
-  "numbers",
-  "date",
-  "people",
-  "checkbox",
-  "email",
-  "file",
-  "dropdown",
-  "timeline",
-  "link",
-  "tags",
-  "board_relation",
-  "mirror",
-  "formula",
-  "subtasks",
-]);
-
-function isKind(type: string): type is ColumnKind {
-  return KINDS.has(type);
-}
-
 function stripHtml(body: string): string {
   return body.replace(/<[^>]*>/g, "").replace(/\s+/g, " ").trim();
 }
@@ -1933,6 +1521,37 @@ function stripHtml(body: string): string {
  */
 export function textBody(body: string): string {
   return stripHtml(body);
+}
+
+/** Kinds whose raw value carries `changed_at` (SYNC-FACTS §5). */
+const STAMPED = new Set<ColumnKind>([
+  "status",
+  "long_text",
+  "date",
+  "people",
+  "checkbox",
+  "dropdown",
+  "timeline",
+  "link",
+  "board_relation",
+]);
+
+/**
+ * Adds `changed_at` (ISO with milliseconds) to a stored object value, as
+ * monday's raw values carry it.
+ */
+function stampChangedAt(
+  column: ColumnRecord,
+  value: string | null,
+  now: number,
+): string | null {
+  if (value === null || !STAMPED.has(column.type)) return value;
+  const parsed = JSON.parse(value);
+  if (parsed === null || typeof parsed !== "object") return value;
+  return JSON.stringify({
+    ...parsed,
+    changed_at: new Date(now).toISOString(),
+  });
 }
 
 function checkItemName(name: string): void {

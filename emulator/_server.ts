@@ -12,6 +12,7 @@
 import http from "node:http";
 import type { Socket } from "node:net";
 import { AuditLogService } from "./_audit.ts";
+import { BackgroundActivity } from "./_background.ts";
 import { EmulatorClock } from "./_clock.ts";
 import {
   type EmulatorRoute,
@@ -78,6 +79,14 @@ export interface EmulatorOptions {
    * @default {undefined (kept forever)}
    */
   activityLogRetentionMs?: number;
+  /**
+   * Background activity: other users change items (values, names, new
+   * items, updates, moves, archives, deletes) at random times at this mean
+   * rate per hour of emulator time, from the seed. 0 turns it off.
+   *
+   * @default {0}
+   */
+  backgroundChangesPerHour?: number;
   /**
    * Audit-log entries to seed.
    *
@@ -292,6 +301,12 @@ export async function startServer(
     0,
   );
   const subitems = intOption("subitems", options.subitems, 0, 0);
+  const changesPerHour = options.backgroundChangesPerHour ?? 0;
+  if (!Number.isFinite(changesPerHour) || changesPerHour < 0) {
+    throw new RangeError(
+      `Cannot start emulator: 'backgroundChangesPerHour' must be a finite number of 0 or more, got '${changesPerHour}'`,
+    );
+  }
   const retention = options.activityLogRetentionMs;
   if (
     retention !== undefined && (!Number.isFinite(retention) || retention < 0)
@@ -350,6 +365,14 @@ export async function startServer(
       ? {}
       : { activityLogRetentionMs: options.activityLogRetentionMs }),
   });
+  if (changesPerHour > 0) {
+    const background = new BackgroundActivity(model, {
+      changesPerHour,
+      seed,
+      start: clock.now(),
+    });
+    model.setTicker((now) => background.catchUp(now));
+  }
   const tokens = new TokenRegistry(clock, {
     random: createRandom(seed + 101),
   });

@@ -8,6 +8,17 @@
  */
 
 import type { ColumnKind, Model } from "./_model.ts";
+import {
+  changeColumnType,
+  createColumn,
+  createGroup,
+  deleteColumn,
+  removeGroup,
+  setBoardState,
+  updateBoard,
+  updateColumn,
+  updateGroup,
+} from "./_model_structure.ts";
 
 /** Who acts: a user id of the emulated account (default: the admin). */
 export interface UiActor {
@@ -143,7 +154,9 @@ export function createUi(
     if (!model.user(userId)) {
       throw new TypeError(`Unknown user id '${userId}'`);
     }
-    return { userId, now: clock.now() };
+    const now = clock.now();
+    model.tick(now);
+    return { userId, now };
   };
   const anyItem = (id: string) => {
     const item = model.anyItem(id);
@@ -203,28 +216,29 @@ export function createUi(
         .id;
     },
     createGroup(boardId, title, options) {
-      return model.createGroup(board(boardId), title, who(options)).id;
+      return createGroup(model, board(boardId), title, who(options)).id;
     },
     renameGroup(boardId, groupId, title, options) {
       const b = board(boardId);
-      model.updateGroup(b, model.requireGroup(b, groupId), {
+      updateGroup(model, b, model.requireGroup(b, groupId), {
         attribute: "title",
         value: title,
       }, who(options));
     },
     deleteGroup(boardId, groupId, options) {
       const b = board(boardId);
-      model.removeGroup(b, model.requireGroup(b, groupId), who(options));
+      removeGroup(model, b, model.requireGroup(b, groupId), who(options));
     },
     createColumn(boardId, title, type, options) {
-      return model.createColumn(board(boardId), title, type, {
+      return createColumn(model, board(boardId), title, type, {
         ...who(options),
         id: options?.id ?? null,
       }).id;
     },
     renameColumn(boardId, columnId, title, options) {
       const b = board(boardId);
-      model.updateColumn(
+      updateColumn(
+        model,
         b,
         model.requireColumn(b, columnId),
         { title },
@@ -233,7 +247,8 @@ export function createUi(
     },
     changeColumnType(boardId, columnId, type, options) {
       const b = board(boardId);
-      model.changeColumnType(
+      changeColumnType(
+        model,
         b,
         model.requireColumn(b, columnId),
         type,
@@ -242,10 +257,11 @@ export function createUi(
     },
     deleteColumn(boardId, columnId, options) {
       const b = board(boardId);
-      model.deleteColumn(b, model.requireColumn(b, columnId), who(options));
+      deleteColumn(model, b, model.requireColumn(b, columnId), who(options));
     },
     renameBoard(boardId, name, options) {
-      model.updateBoard(
+      updateBoard(
+        model,
         board(boardId),
         { attribute: "name", value: name },
         who(options),
@@ -253,7 +269,7 @@ export function createUi(
     },
     setBoardState(boardId, state, options) {
       const b = model.anyBoard(boardId) ?? model.requireBoard(boardId);
-      model.setBoardState(b, state, who(options));
+      setBoardState(model, b, state, who(options));
     },
   };
 }

@@ -74,6 +74,25 @@ export { EMULATOR_SDL } from "./_graphql_schema.ts";
  * assert.equal(next.next_items_page.items.length, 10);
  * assert.equal(next.next_items_page.cursor, null);
  * ```
+ * @example Change an item as a user in the UI would, then read the board's activity log
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { startEmulator } from "./mod.ts";
+ *
+ * await using emulator = await startEmulator({ items: 5 });
+ * emulator.ui.setValues("1000000001", { status: "Done" });
+ * emulator.ui.archiveItem("1000000002");
+ * const response = await fetch(emulator.apiUrl, {
+ *   method: "POST",
+ *   headers: { Authorization: emulator.credentials.apiToken, "Content-Type": "application/json" },
+ *   body: JSON.stringify({
+ *     query: "{ boards(ids: [5000000001]) { activity_logs { event created_at data } } }",
+ *   }),
+ * });
+ * const logs = (await response.json()).data.boards[0].activity_logs;
+ * assert.deepEqual(logs.map((l: { event: string }) => l.event), ["archive_pulse", "update_column_value"]);
+ * assert.equal(Math.floor(Number(logs[0].created_at) / 10_000), emulator.now());
+ * ```
  */
 export function startEmulator(
   options: EmulatorOptions = {},

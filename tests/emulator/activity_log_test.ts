@@ -222,3 +222,51 @@ Deno.test("ActivityLog: entries within one millisecond keep their order in creat
   ]);
   assert.throws(() => log.setRetention(-1), RangeError);
 });
+
+Deno.test("activity logs: background activity changes items at their own times, the same for the same seed", async () => {
+  const run = async () => {
+    await using emulator = await startEmulator({
+      items: 50,
+      backgroundChangesPerHour: 120,
+      seed: 9,
+    });
+    const start = emulator.now();
+    emulator.advance(3_600_000);
+    const answer = await gql(
+      emulator,
+      `{ boards(limit: 3) { id activity_logs(limit: 1000) { event created_at data } } }`,
+    );
+    const boards = answer.body.data.boards as {
+      id: string;
+      activity_logs: { event: string; created_at: string; data: string }[];
+    }[];
+    const entries = boards.flatMap((b) => b.activity_logs);
+    const times = entries.map((e) => Math.floor(Number(e.created_at) / 10_000));
+    assert.ok(entries.length > 60, `${entries.length} changes in an hour`);
+    assert.ok(times.every((t) => t > start && t <= start + 3_600_000));
+    assert.ok(new Set(times).size > entries.length / 2, "spread over the hour");
+    for (const b of boards) {
+      const ms = b.activity_logs.map((e) => Number(e.created_at));
+      assert.deepEqual(ms, [...ms].sort((x, y) => y - x), "newest first");
+    }
+    // An item's updated_at is the time of its last change, to the second.
+    const change = boards[0]!.activity_logs.find((e) =>
+      e.event === "update_column_value"
+    )!;
+    const item = JSON.parse(change.data).pulse_id;
+    const read = await gql(
+      emulator,
+      `{ items(ids: [${item}]) { updated_at } }`,
+    );
+    const last = boards[0]!.activity_logs.find((e) =>
+      JSON.parse(e.data).pulse_id === item
+    )!;
+    assert.equal(
+      read.body.data.items[0].updated_at,
+      new Date(Math.floor(Number(last.created_at) / 10_000)).toISOString()
+        .slice(0, 19) + "Z",
+    );
+    return entries.map((e) => [e.event, e.created_at, e.data]);
+  };
+  assert.deepEqual(await run(), await run());
+});

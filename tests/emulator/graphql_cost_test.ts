@@ -74,3 +74,16 @@ Deno.test("complexityOf: mutations cost 10 more per root field, create_board 1,0
     1002,
   );
 });
+
+Deno.test("complexityOf: activity logs, updates and workspaces multiply by their page size", () => {
+  // boards: 1 + 1 × (activity_logs: 1 + 1000 × (id + event))
+  assert.equal(
+    cost("{ boards(ids: [1]) { activity_logs(limit: 1000) { id event } } }"),
+    2002,
+  );
+  // updates default 25
+  assert.equal(cost("{ updates { id } }"), 26);
+  assert.equal(cost("{ workspaces(limit: 100) { id } }"), 101);
+  // subitems count 10 per item
+  assert.equal(cost("{ items(ids: [1]) { subitems { id } } }"), 12);
+});

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { Model, ModelError } from "../../emulator/_model.ts";
+import { createBoard } from "../../emulator/_model_structure.ts";
 
 const NOW = Date.UTC(2026, 10, 1);
 
@@ -122,7 +123,7 @@ Deno.test("Model: bad values and ids raise monday's codes", () => {
     "InvalidGroupIdException",
   );
   assert.equal(
-    code(() => m.createBoard("  ", "public", { ownerId: "1", now: NOW })),
+    code(() => createBoard(m, "  ", "public", { ownerId: "1", now: NOW })),
     "CreateBoardException",
   );
 });
