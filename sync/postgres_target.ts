@@ -146,6 +146,7 @@ class PostgresTarget implements SyncTarget {
   #sql: Client;
   #readOnly: boolean;
   #specs = new Map<string, TableSpec>();
+  #writing: Promise<unknown> = Promise.resolve();
 
   constructor(sql: Client, label: string, readOnly: boolean) {
     this.#sql = sql;
@@ -223,95 +224,107 @@ class PostgresTarget implements SyncTarget {
     this.#writable();
     const id = patch.boardId;
     const tableName = quote(`board_${id}`);
-    await this.#sql.begin(async (tx) => {
-      await upsert(tx, this.#spec("boards"), [patch.board]);
-      if (patch.mode !== "incremental") {
-        await tx.unsafe("DELETE FROM updates WHERE board_id = $1", [id]);
-        await tx.unsafe("DELETE FROM column_values WHERE board_id = $1", [id]);
-        await tx.unsafe("DELETE FROM items WHERE board_id = $1", [id]);
-        await tx.unsafe(`DROP TABLE IF EXISTS ${tableName}`);
-      }
-      await tx.unsafe("DELETE FROM groups WHERE board_id = $1", [id]);
-      await tx.unsafe("DELETE FROM columns WHERE board_id = $1", [id]);
-      if (patch.mode !== "inactive") {
-        await upsert(tx, this.#spec("groups"), patch.groups);
-        await upsert(tx, this.#spec("columns"), patch.columns);
-      }
-      if (patch.table) {
-        if (patch.mode === "full") await tx.unsafe(createSql(patch.table));
-        if (patch.removedItemIds.length) {
-          const ids = patch.removedItemIds;
-          await tx.unsafe(
-            "DELETE FROM updates WHERE board_id = $1 AND item_id = ANY($2::text[])",
-            [id, ids],
-          );
-          await tx.unsafe(
-            "DELETE FROM column_values WHERE board_id = $1 AND item_id = ANY($2::text[])",
-            [id, ids],
-          );
-          await tx.unsafe(
-            "DELETE FROM items WHERE board_id = $1 AND id = ANY($2::text[])",
-            [id, ids],
-          );
-          await tx.unsafe(
-            `DELETE FROM ${tableName} WHERE id = ANY($1::text[])`,
-            [ids],
-          );
+    await this.#exclusive(() =>
+      this.#sql.begin(async (tx) => {
+        await upsert(tx, this.#spec("boards"), [patch.board]);
+        if (patch.mode !== "incremental") {
+          await tx.unsafe("DELETE FROM updates WHERE board_id = $1", [id]);
+          await tx.unsafe("DELETE FROM column_values WHERE board_id = $1", [
+            id,
+          ]);
+          await tx.unsafe("DELETE FROM items WHERE board_id = $1", [id]);
+          await tx.unsafe(`DROP TABLE IF EXISTS ${tableName}`);
         }
-        if (patch.items.length) {
-          const ids = patch.items.map((r) => r.id);
-          if (patch.mode === "incremental") {
+        await tx.unsafe("DELETE FROM groups WHERE board_id = $1", [id]);
+        await tx.unsafe("DELETE FROM columns WHERE board_id = $1", [id]);
+        if (patch.mode !== "inactive") {
+          await upsert(tx, this.#spec("groups"), patch.groups);
+          await upsert(tx, this.#spec("columns"), patch.columns);
+        }
+        if (patch.table) {
+          if (patch.mode === "full") await tx.unsafe(createSql(patch.table));
+          if (patch.removedItemIds.length) {
+            const ids = patch.removedItemIds;
             await tx.unsafe(
-              "DELETE FROM column_values WHERE item_id = ANY($1::text[])",
+              "DELETE FROM updates WHERE board_id = $1 AND item_id = ANY($2::text[])",
+              [id, ids],
+            );
+            await tx.unsafe(
+              "DELETE FROM column_values WHERE board_id = $1 AND item_id = ANY($2::text[])",
+              [id, ids],
+            );
+            await tx.unsafe(
+              "DELETE FROM items WHERE board_id = $1 AND id = ANY($2::text[])",
+              [id, ids],
+            );
+            await tx.unsafe(
+              `DELETE FROM ${tableName} WHERE id = ANY($1::text[])`,
               [ids],
             );
           }
-          await upsert(tx, this.#spec("items"), patch.items.map((r) => r.item));
-          await upsert(
-            tx,
-            this.#spec("column_values"),
-            patch.items.flatMap((r) => r.values),
-          );
-          await upsert(tx, patch.table, patch.items.map((r) => r.row));
-          const refreshed = patch.items.filter((r) => r.updates);
-          if (refreshed.length) {
-            await tx.unsafe(
-              "DELETE FROM updates WHERE item_id = ANY($1::text[])",
-              [refreshed.map((r) => r.id)],
+          if (patch.items.length) {
+            const ids = patch.items.map((r) => r.id);
+            if (patch.mode === "incremental") {
+              await tx.unsafe(
+                "DELETE FROM column_values WHERE item_id = ANY($1::text[])",
+                [ids],
+              );
+            }
+            await upsert(
+              tx,
+              this.#spec("items"),
+              patch.items.map((r) => r.item),
             );
             await upsert(
               tx,
-              this.#spec("updates"),
-              refreshed.flatMap((r) => r.updates!),
+              this.#spec("column_values"),
+              patch.items.flatMap((r) => r.values),
             );
+            await upsert(tx, patch.table, patch.items.map((r) => r.row));
+            const refreshed = patch.items.filter((r) => r.updates);
+            if (refreshed.length) {
+              await tx.unsafe(
+                "DELETE FROM updates WHERE item_id = ANY($1::text[])",
+                [refreshed.map((r) => r.id)],
+              );
+              await upsert(
+                tx,
+                this.#spec("updates"),
+                refreshed.flatMap((r) => r.updates!),
+              );
+            }
           }
+          await upsert(tx, this.#spec("updates"), patch.updates);
         }
-        await upsert(tx, this.#spec("updates"), patch.updates);
-      }
-      if (patch.state) {
-        const s = patch.state;
-        await tx.unsafe(
-          `INSERT INTO ${STATE_TABLE} (board_id, log_mark, full_at, synced_at, table_signature) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (board_id) DO UPDATE SET log_mark = EXCLUDED.log_mark, full_at = EXCLUDED.full_at, synced_at = EXCLUDED.synced_at, table_signature = EXCLUDED.table_signature`,
-          [s.boardId, s.logMark, s.fullAt, s.syncedAt, s.tableSignature],
-        );
-      } else {
-        await tx.unsafe(`DELETE FROM ${STATE_TABLE} WHERE board_id = $1`, [id]);
-      }
-    });
+        if (patch.state) {
+          const s = patch.state;
+          await tx.unsafe(
+            `INSERT INTO ${STATE_TABLE} (board_id, log_mark, full_at, synced_at, table_signature) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (board_id) DO UPDATE SET log_mark = EXCLUDED.log_mark, full_at = EXCLUDED.full_at, synced_at = EXCLUDED.synced_at, table_signature = EXCLUDED.table_signature`,
+            [s.boardId, s.logMark, s.fullAt, s.syncedAt, s.tableSignature],
+          );
+        } else {
+          await tx.unsafe(`DELETE FROM ${STATE_TABLE} WHERE board_id = $1`, [
+            id,
+          ]);
+        }
+      })
+    );
   }
 
   async applyAccount(patch: AccountPatch): Promise<void> {
     this.#writable();
-    await this.#sql.begin(async (tx) => {
-      for (const [name, rows] of Object.entries(patch.tables)) {
-        if (BOARD_TABLES.includes(name)) {
-          throw new TypeError(`Cannot replace per-board table '${name}'`);
+    await this.#exclusive(() =>
+      this.#sql.begin(async (tx) => {
+        for (const [name, rows] of Object.entries(patch.tables)) {
+          if (BOARD_TABLES.includes(name)) {
+            throw new TypeError(`Cannot replace per-board table '${name}'`);
+          }
+          const spec = this.#spec(name);
+          await tx.unsafe(`DELETE FROM ${quote(spec.name)}`);
+          await upsert(tx, spec, rows);
         }
-        const spec = this.#spec(name);
-        await tx.unsafe(`DELETE FROM ${quote(spec.name)}`);
-        await upsert(tx, spec, rows);
-      }
-    });
+      })
+    );
   }
 
   async appendRows(
@@ -320,15 +333,17 @@ class PostgresTarget implements SyncTarget {
     setting?: { key: string; value: string | null },
   ): Promise<void> {
     this.#writable();
-    await this.#sql.begin(async (tx) => {
-      await upsert(tx, this.#spec(table), rows);
-      if (setting) {
-        await tx.unsafe(
-          `INSERT INTO ${SETTINGS_TABLE} (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
-          [setting.key, setting.value],
-        );
-      }
-    });
+    await this.#exclusive(() =>
+      this.#sql.begin(async (tx) => {
+        await upsert(tx, this.#spec(table), rows);
+        if (setting) {
+          await tx.unsafe(
+            `INSERT INTO ${SETTINGS_TABLE} (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
+            [setting.key, setting.value],
+          );
+        }
+      })
+    );
   }
 
   async trimRows(
@@ -338,15 +353,17 @@ class PostgresTarget implements SyncTarget {
   ): Promise<number> {
     this.#writable();
     const name = quote(this.#spec(table).name);
-    return await this.#sql.begin(async (tx) => {
-      await tx.unsafe(`DELETE FROM ${name} WHERE ${quote(column)} > $1`, [
-        after,
-      ]);
-      const rows = await tx.unsafe(
-        `SELECT coalesce(max(${quote(column)}), 0) AS m FROM ${name}`,
-      );
-      return Number(rows[0]?.m ?? 0);
-    });
+    return await this.#exclusive(() =>
+      this.#sql.begin(async (tx) => {
+        await tx.unsafe(`DELETE FROM ${name} WHERE ${quote(column)} > $1`, [
+          after,
+        ]);
+        const rows = await tx.unsafe(
+          `SELECT coalesce(max(${quote(column)}), 0) AS m FROM ${name}`,
+        );
+        return Number(rows[0]?.m ?? 0);
+      })
+    );
   }
 
   async readSetting(key: string): Promise<string | undefined> {
@@ -384,6 +401,17 @@ class PostgresTarget implements SyncTarget {
 
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
+  }
+
+  /**
+   * Runs write transactions one at a time: boards are read in parallel, but
+   * two boards' transactions touching the same rows (an item moved between
+   * them) could otherwise deadlock.
+   */
+  #exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#writing.then(work, work);
+    this.#writing = run.catch(() => {});
+    return run;
   }
 
   #writable(): void {
