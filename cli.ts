@@ -81,6 +81,8 @@ export interface MainOptions {
 
 const LOADERS: Record<string, () => Promise<CommandHandler>> = {
   "query": async () => (await import("./_cli/commands/query.ts")).runQuery,
+  "sync": async () => (await import("./_cli/commands/sync.ts")).runSync,
+  "sql": async () => (await import("./_cli/commands/sql.ts")).runSql,
   "items export": async () =>
     (await import("./_cli/commands/items_export.ts")).runItemsExport,
   "auditlog export": async () =>

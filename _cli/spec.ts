@@ -218,6 +218,88 @@ export const COMMANDS: Record<string, CommandSpec> = {
       "mondaykit items export --board 1234567890 --format csv --out items.csv",
     ],
   },
+  sync: {
+    name: "sync",
+    summary: "Mirror the account into SQLite or PostgreSQL, incrementally",
+    usage:
+      "sync [--to <sqlite path | postgres://…>] [--boards <id,…>] [--workspaces <id,…>] [--full] [--full-every <duration>] [--tables <name,…>]",
+    description:
+      "Writes the account as SQL tables (boards, groups, columns, items, column_values, users, and one typed table board_<id> per board; see docs/tables.md). The first run reads each board whole; later runs read only what the boards' activity logs say changed, and read a board whole again when its columns change, when its logs cannot be trusted, or when its last whole read is older than --full-every. Each board is applied in one transaction. With an audit token (--audit-token or $MONDAY_AUDIT_TOKEN, and --domain), audit_logs fills from the Audit Log API. A PostgreSQL password may come from $PGPASSWORD and is masked in every message. Progress on a terminal, one summary line otherwise, --json for scripts.",
+    positionals: [],
+    options: {
+      to: {
+        type: "string",
+        value: "<path|url>",
+        description:
+          "SQLite file or postgres:// URL (default: monday.db in the current directory)",
+      },
+      boards: {
+        type: "string",
+        multiple: true,
+        value: "<id,…>",
+        description: "Only these boards",
+      },
+      workspaces: {
+        type: "string",
+        multiple: true,
+        value: "<id,…>",
+        description: "Only boards of these workspaces",
+      },
+      full: {
+        type: "boolean",
+        description: "Read every board whole (ignore the activity logs)",
+      },
+      "full-every": {
+        type: "string",
+        value: "<duration>",
+        description:
+          "Read a board whole when its last whole read is older than this, e.g. 12h, 7d (default: 7d)",
+      },
+      tables: {
+        type: "string",
+        multiple: true,
+        value: "<name,…>",
+        description:
+          "Only these tables: board_<id>; boards, groups, columns, items, column_values, updates (every board); users, workspaces, teams, team_users, tags; audit_logs",
+      },
+    },
+    examples: [
+      "mondaykit sync",
+      "mondaykit sync --to postgres://mirror@db.internal/monday --full-every 1d",
+      "mondaykit sync --boards 1234567890 --json",
+    ],
+  },
+  sql: {
+    name: "sql",
+    summary: "Run a read-only SQL query over the mirror",
+    usage:
+      "sql [--db <sqlite path | postgres://…>] [--refresh] [--format table|csv|json|jsonl] <SELECT …>",
+    description:
+      "Runs one statement read-only (SQLite opened read-only, PostgreSQL in a read-only transaction) and prints its rows: an aligned table on a terminal, CSV otherwise (formula-safe), or JSON/JSON Lines. --refresh first runs an incremental sync of the tables the statement names.",
+    positionals: [{ name: "statement", required: true }],
+    options: {
+      db: {
+        type: "string",
+        value: "<path|url>",
+        description:
+          "SQLite file or postgres:// URL (default: monday.db in the current directory)",
+      },
+      refresh: {
+        type: "boolean",
+        description: "Sync the tables the statement names first",
+      },
+      format: {
+        type: "string",
+        value: "<table|csv|json|jsonl>",
+        description:
+          "Output format (default: table on a terminal, CSV otherwise; json with --json)",
+      },
+    },
+    examples: [
+      `mondaykit sql "SELECT name, status FROM board_1234567890 WHERE status = 'Stuck'"`,
+      `mondaykit sql --refresh --format csv "SELECT * FROM items" > items.csv`,
+    ],
+  },
   "auditlog export": {
     name: "auditlog export",
     summary:

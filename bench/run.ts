@@ -1,4 +1,4 @@
-// `deno task bench`: runs the six benchmarks side by side and rewrites
+// `deno task bench`: runs the seven benchmarks side by side and rewrites
 // bench/REPORT.md with the figures of this run. Set BENCH_ONLY=1,3 to run some.
 
 import { clientOverhead } from "./client_overhead.ts";
@@ -6,6 +6,7 @@ import { itemsExport } from "./items_export.ts";
 import { auditExport, rateLimitUse } from "./audit_export.ts";
 import { settingsFile } from "./settings_file.ts";
 import { cliStartup } from "./cli_startup.ts";
+import { syncCost } from "./sync_cost.ts";
 
 const benches: [number, string, () => Promise<string>][] = [
   [1, "client overhead", clientOverhead],
@@ -14,6 +15,7 @@ const benches: [number, string, () => Promise<string>][] = [
   [4, "rate-limit utilisation", rateLimitUse],
   [5, "settings file", settingsFile],
   [6, "CLI start-up", cliStartup],
+  [7, "sync cost", syncCost],
 ];
 const only = Deno.env.get("BENCH_ONLY")?.split(",").map(Number);
 

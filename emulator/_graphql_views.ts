@@ -645,7 +645,12 @@ export function boardView(board: BoardRecord, model: Model): View {
     items_page: (args: ItemsPageArgs, ctx: ResolverContext) =>
       pageView(itemsPage(board, undefined, args, ctx), ctx),
     updates: (args: Record<string, unknown>) =>
-      updatesList(model, (u) => u.boardId === board.id, args),
+      // An item's updates go with it when it moves to another board.
+      updatesList(
+        model,
+        (u) => (model.anyItem(u.itemId)?.boardId ?? u.boardId) === board.id,
+        args,
+      ),
     activity_logs: (args: Record<string, unknown>) => {
       const { limit } = pageArgs(args, 1000, 25);
       const page = Number(args.page ?? 1);

@@ -86,6 +86,8 @@ export class Model {
   #ticker: ((now: number) => void) | undefined;
   /** Name and id lookups for the codec. */
   readonly lookups: CodecLookups;
+  /** Seeded board-relation targets per board, fixed on first use. */
+  #linkable = new Map<string, readonly { id: string }[]>();
 
   /**
    * Seeds the account.
@@ -349,7 +351,12 @@ export class Model {
       const target = this.board(
         String((column.settings.boardIds as number[] | undefined)?.[0]),
       );
-      linkable = target ? target.items.slice(0, 50) : [];
+      // Fixed on first use: a seeded link must not move when items are
+      // created, moved or deleted (monday links by id, and logs no change).
+      if (target && !this.#linkable.has(target.id)) {
+        this.#linkable.set(target.id, target.items.slice(0, 50));
+      }
+      linkable = target ? this.#linkable.get(target.id)! : [];
     }
     return seededCell(column, {
       hash,

@@ -6,7 +6,9 @@
  * URL with fetch), keeps the tokens in an encrypted settings file in a
  * temporary directory, runs a query, exports a board's items and the audit
  * log with a checkpoint, runs the audit export again to show that nothing is
- * repeated, and prints where everything is.
+ * repeated, mirrors the account into SQLite (`sync`), syncs a change made in
+ * the UI incrementally, queries a board's table (`sql`), and prints where
+ * everything is.
  *
  * Every step is the `mondaykit` CLI, called in-process with its own output
  * shown. Permissions: `--allow-net=127.0.0.1 --allow-read --allow-write`.
@@ -53,7 +55,7 @@ const connection = {
   oauthClientId: oauth.clientId,
   oauthClientSecret: oauth.clientSecret,
   callbackUrl,
-  scope: "me:read boards:read users:read",
+  scope: "me:read boards:read users:read workspaces:read teams:read tags:read",
   apiUrl: emulator.apiUrl,
   authUrl: emulator.authUrl,
   oauthSettingsLocation: settings,
@@ -93,7 +95,7 @@ async function mondaykit(
     args[i - 1] === "--connection"
       ? `'${options.shownConnection ?? "…"}'`
       : /[\s{}]/.test(arg)
-      ? `'${arg}'`
+      ? (arg.includes("'") ? `"${arg}"` : `'${arg}'`)
       : arg
   );
   console.log(dim(`   $ mondaykit ${shown.join(" ")}`));
@@ -232,6 +234,50 @@ await mondaykit(
 const thirdRun =
   (await Deno.readTextFile(auditFile)).split("\n").filter(Boolean).length;
 
+const database = `${dir}/monday.db`;
+await mondaykit(
+  "Mirror the account into SQLite: tables boards, items, column_values, users… and one typed table per board",
+  ["sync", "--to", database, ...oauthArgs],
+);
+// Someone changes an item in monday's web UI…
+const changedItem = "1000000007";
+emulator.advance(30_000);
+emulator.ui.setValues(changedItem, {
+  status: { label: "Stuck" },
+  text: "Changed in the UI",
+});
+emulator.advance(30_000);
+const incremental = await mondaykit(
+  "Sync again: the activity logs name the changed item; only it (and an item linking to it) is read",
+  ["sync", "--to", database, "--json", ...oauthArgs],
+);
+const syncSummary = JSON.parse(incremental.stdout) as {
+  itemsRead: number;
+  requests: number;
+};
+const sql = await mondaykit(
+  "Query a board's own table with SQL (read-only)",
+  [
+    "sql",
+    "--db",
+    database,
+    "--format",
+    "table",
+    "SELECT status, count(*) AS items FROM board_5000000001 GROUP BY status ORDER BY items DESC, status",
+  ],
+);
+const changedRow = await mondaykit(
+  "The changed item, as the mirror now has it",
+  [
+    "sql",
+    "--db",
+    database,
+    "--format",
+    "table",
+    `SELECT id, name, status, text FROM board_5000000001 WHERE id = '${changedItem}'`,
+  ],
+);
+
 const itemRows =
   (await Deno.readTextFile(itemsFile)).split("\r\n").filter(Boolean).length - 1;
 const settingsBytes = await Deno.readFile(settings);
@@ -254,6 +300,9 @@ console.log(
 );
 console.log(`  Checkpoint:     ${checkpointFile}`);
 console.log(
+  `  SQL mirror:     ${database}; the incremental sync read ${syncSummary.itemsRead} item(s) in ${syncSummary.requests} requests`,
+);
+console.log(
   `  Emulator saw    ${stats.requests.graphql} GraphQL, ${stats.requests.audit} audit and ${
     stats.requests.authorize + stats.requests.token
   } OAuth requests; ${stats.tokensIssued} token(s) issued`,
@@ -266,7 +315,9 @@ console.log(
 
 if (
   secondRun !== firstRun || thirdRun !== secondRun + 3 || firstRun === 0 ||
-  itemRows !== 500 || !encrypted
+  itemRows !== 500 || !encrypted || syncSummary.itemsRead > 3 ||
+  !/\bStuck\b/.test(sql.stdout) ||
+  !changedRow.stdout.includes("Changed in the UI")
 ) {
   console.error("The demo's checks failed: see above");
   Deno.exitCode = 1;

@@ -26,7 +26,15 @@ import {
   StdoutSink,
 } from "../../auditlog/mod.ts";
 
-function source(
+/**
+ * The audit log source a command uses: the Audit Log API with the audit
+ * token, or GraphQL `audit_logs` with the API token.
+ *
+ * @param context The invocation.
+ * @param kind Which API.
+ * @returns The source.
+ */
+export function source(
   context: CommandContext,
   kind: "rest" | "graphql",
 ): AuditLogSource {
