@@ -91,12 +91,15 @@ function proxyUrlOf(settings: ConnectionOptions): string {
  * `SSLServerCert`, one `Deno.HttpClient` (the explicit proxy, with Basic
  * credentials from `ProxyUser`/`ProxyPassword`, and the extra CA
  * certificates) and a `fetch` that uses it; otherwise nothing to build.
- * Dispose it to close the HttpClient.
+ * The HttpClient is opened by the first request through that `fetch`, so a
+ * caller that brings their own `fetch` never opens one. Dispose the
+ * transport to close it (a request after that is refused).
  *
  * @param settings Validated connection settings.
  * @returns The transport.
- * @throws {TypeError} When `SSLServerCert` names a missing file, holds no
- * certificate, or Deno refuses the certificates or the proxy.
+ * @throws {TypeError} When `SSLServerCert` names a missing file or holds no
+ * certificate. When Deno refuses the certificates or the proxy, the
+ * transport's `fetch` rejects with a TypeError naming the property.
  */
 export function transportFor(settings: ConnectionOptions): Transport {
   if (
@@ -121,26 +124,46 @@ export function transportFor(settings: ConnectionOptions): Transport {
         : {}),
     };
   }
-  let client: Deno.HttpClient;
-  try {
-    client = Deno.createHttpClient(options);
-  } catch (error) {
-    const what = settings.sslServerCert !== undefined
-      ? "'SSLServerCert' or 'ProxyServer'"
-      : "'ProxyServer'";
-    throw new TypeError(
-      `Invalid connection settings: cannot use ${what}: ${
-        redact((error as Error).message)
-      }`,
-    );
-  }
+  // Made on first use only: a caller who brings their own `fetch` for every
+  // request never uses this one, and no HttpClient is opened for them.
+  let client: Deno.HttpClient | undefined;
   let closed = false;
+  const open = (): Deno.HttpClient => {
+    if (closed) {
+      throw new TypeError(
+        "Cannot send the request: the connection's transport (proxy or CA settings) was disposed",
+      );
+    }
+    if (client !== undefined) return client;
+    try {
+      client = Deno.createHttpClient(options);
+    } catch (error) {
+      const what = settings.sslServerCert !== undefined
+        ? "'SSLServerCert' or 'ProxyServer'"
+        : "'ProxyServer'";
+      throw new TypeError(
+        `Invalid connection settings: cannot use ${what}: ${
+          redact((error as Error).message)
+        }`,
+      );
+    }
+    return client;
+  };
   return {
-    fetch: (input, init) => fetch(input, { ...init, client }),
+    fetch: (input, init) => {
+      let http: Deno.HttpClient;
+      try {
+        http = open();
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return fetch(input, { ...init, client: http });
+    },
     [Symbol.dispose]() {
       if (closed) return;
       closed = true;
-      client.close();
+      client?.close();
+      client = undefined;
     },
   };
 }
@@ -229,7 +252,8 @@ function timeoutMsOf(settings: ConnectionOptions): { timeoutMs?: number } {
  * @param options Credential and client options; `provider` replaces the settings' credentials.
  * @returns The client (nothing sent yet), disposable.
  * @throws {TypeError} When the settings describe no usable credentials, or
- * their proxy or CA settings are unusable.
+ * their `SSLServerCert` names no readable certificate (a proxy or CA that
+ * Deno refuses fails the first request instead).
  */
 export function graphqlClientFor(
   settings: ConnectionOptions,
@@ -274,8 +298,9 @@ export function graphqlClientFor(
  * @param options Audit client options and extra allowed domain hosts.
  * @returns The client (nothing sent yet), disposable.
  * @throws {TypeError} When the settings lack the token or the domain, ask
- * for OAuth (the audit API takes tokens only), or their proxy or CA
- * settings are unusable.
+ * for OAuth (the audit API takes tokens only), or their `SSLServerCert`
+ * names no readable certificate (a proxy or CA that Deno refuses fails the
+ * first request instead).
  */
 export function auditLogClientFor(
   settings: ConnectionOptions,

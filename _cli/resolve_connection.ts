@@ -39,7 +39,37 @@ import { CommandError, EXIT, UsageError } from "./errors.ts";
 export type Purpose = "graphql" | "audit" | "oauth";
 
 /**
+ * `MONDAY_AUDIT_TOKEN`, for an audit connection, unless the connection
+ * string in use (`--connection`, else `MONDAYKIT_CONNECTION`) is itself an
+ * audit connection (`Schema=AuditLog`). A string without that schema holds
+ * the GraphQL API token, which the Audit Log API refuses: the audit token
+ * the user set must win over it.
+ */
+function explicitAuditToken(
+  context: CommandContext,
+  text: string | undefined,
+): string | undefined {
+  const read = (name: string): string | undefined => {
+    const value = context.io.env(name);
+    return typeof value === "string" && value.trim() !== "" ? value : undefined;
+  };
+  const token = read("MONDAY_AUDIT_TOKEN");
+  if (token === undefined) return undefined;
+  const string = text ?? read("MONDAYKIT_CONNECTION");
+  if (string === undefined) return token;
+  try {
+    const schema = parseConnectionString(string, { partial: true }).schema;
+    return schema === "AuditLog" ? undefined : token;
+  } catch {
+    // The string's own error is reported where it is parsed for use.
+    return undefined;
+  }
+}
+
+/**
  * The connection options: `--connection` (else the environment), then the individual flags on top.
+ * For the audit API, `--audit-token` and then `MONDAY_AUDIT_TOKEN` win over the token of a
+ * connection string that is not itself `Schema=AuditLog` (that token is the GraphQL API's).
  *
  * @param context The invocation.
  * @param purpose What the command talks to: the GraphQL API, the audit API, or the OAuth server.
@@ -69,7 +99,8 @@ export function resolveConnection(
     });
   const merged: ConnectionOptions = { ...base };
   const token = flags.string("token");
-  const auditToken = flags.string("audit-token");
+  const auditToken = flags.string("audit-token") ??
+    explicitAuditToken(context, text);
   if (schema === "AuditLog" && auditToken !== undefined) {
     merged.schema = "AuditLog";
     merged.authScheme = "Token";

@@ -455,10 +455,14 @@ export class AuditLogClient implements AuditLogSource {
   }
 
   /**
-   * Iterates over every matching entry, newest first, page by page. Entries
-   * that arrive while it pages push older ones onto later pages; the repeats
-   * this causes at page boundaries are skipped. For exports that must not
-   * miss or repeat anything across runs, use {@linkcode exportAuditLogs}.
+   * Iterates over every matching entry, newest first, page by page, losing
+   * none. Pages after the first ask only for entries at or before page 1's
+   * newest timestamp, so entries that arrive meanwhile cannot push older ones
+   * onto later pages. Nothing is dropped on sight (the log can hold identical
+   * entries): the guarantee is at least once, and an entry repeats only when
+   * a new one arrives at or before that timestamp, as an identical copy. For
+   * exports that must not miss or repeat anything across runs, use
+   * {@linkcode exportAuditLogs}.
    *
    * @param filters Which entries.
    * @param options Page size and signal.

@@ -238,8 +238,9 @@ export class GraphQLAuditLogSource implements AuditLogSource {
   }
 
   /**
-   * Iterates over every matching entry, newest first, page by page (skipping
-   * repeats at page boundaries caused by new entries).
+   * Iterates over every matching entry, newest first, page by page, at least
+   * once (as {@linkcode AuditLogClient.logs}: later pages are pinned to page
+   * 1's newest timestamp, and nothing is dropped on sight).
    *
    * @param filters Which entries.
    * @param options Page size and signal.

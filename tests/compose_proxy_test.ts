@@ -352,3 +352,89 @@ Deno.test("cli: auth exchange sends the token request through --proxy", async ()
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+/**
+ * Counts `Deno.createHttpClient` calls while `body` runs, and restores the
+ * original after, even when `body` throws.
+ */
+async function countingHttpClients(
+  body: (opened: () => number) => Promise<void>,
+): Promise<void> {
+  const original = Deno.createHttpClient;
+  let count = 0;
+  const spy = (options: Deno.CreateHttpClientOptions) => {
+    count++;
+    return original(options);
+  };
+  Object.defineProperty(Deno, "createHttpClient", {
+    value: spy,
+    configurable: true,
+    writable: true,
+  });
+  try {
+    assert.equal(Deno.createHttpClient, spy, "the spy is in place");
+    await body(() => count);
+  } finally {
+    Object.defineProperty(Deno, "createHttpClient", {
+      value: original,
+      configurable: true,
+      writable: true,
+    });
+  }
+}
+
+Deno.test("a caller's own fetch with proxy/CA settings opens no HttpClient (GraphQL and audit log)", async () => {
+  await using emulator = await startEmulator();
+  // The proxy is not there: only the caller's fetch can succeed.
+  const settings = `ProxyServer=127.0.0.1;ProxyPort=1;SSLServerCert=${CA_PATH}`;
+  const seen: string[] = [];
+  const own: typeof fetch = (input, init) => {
+    seen.push(new Request(input, init).url);
+    return fetch(input, init);
+  };
+  await countingHttpClients(async (opened) => {
+    {
+      using client = graphqlClient(
+        `APIToken=${emulator.credentials.apiToken};ApiUrl=${emulator.apiUrl};${settings}`,
+        { graphql: { fetch: own } },
+      );
+      const data = await client.request<{ me: { id: string } }>(
+        "query { me { id } }",
+      );
+      assert.equal(data.me.id, "40000001");
+    }
+    {
+      using client = createClient(
+        `Schema=AuditLog;APIToken=${emulator.credentials.auditToken};Domain=${emulator.domain};${settings}`,
+        { auditLog: { fetch: own, rateLimit: false } },
+      );
+      assert.ok(client instanceof AuditLogClient);
+      const page = await client.getLogs({ perPage: 3 });
+      assert.equal(page.entries.length, 3);
+    }
+    assert.equal(seen.length, 2, "both requests went through the own fetch");
+    assert.equal(opened(), 0, "no HttpClient was made");
+  });
+});
+
+Deno.test("the settings' HttpClient is opened by the first request, once, and never after dispose", async () => {
+  await using emulator = await startEmulator();
+  await using proxy = startProxy();
+  await countingHttpClients(async (opened) => {
+    const client = graphqlClient(
+      `APIToken=${emulator.credentials.apiToken};ApiUrl=${emulator.apiUrl};ProxyServer=127.0.0.1;ProxyPort=${proxy.port}`,
+    );
+    assert.equal(opened(), 0, "nothing opened before a request");
+    await client.request("query { me { id } }");
+    await client.request("query { me { id } }");
+    assert.equal(opened(), 1);
+    assert.equal(lines(proxy).length, 2);
+    client[Symbol.dispose]();
+    const after = await client.request("query { me { id } }", {}).catch((
+      e,
+    ) => e);
+    assert.ok(after instanceof Error);
+    assert.match(String(after.message), /disposed/);
+    assert.equal(opened(), 1, "no new HttpClient after dispose");
+  });
+});

@@ -157,12 +157,11 @@ timedTestLong(
       domain: emulator.domain,
       rateLimit: false,
     });
-    // Read the pages directly, not through logs(): logs() drops a run at the
-    // start of a page that repeats the end of the previous page (it takes it
-    // for entries shifted by new arrivals), and the emulator sometimes appends
-    // byte-identical entries; two of them across a page boundary made the
-    // expected list one entry short (13.20: "3,195 exported, 3,194 expected").
-    // Nothing is appended any more, so plain offset pages are exact.
+    // Read the pages directly: plain offset pages are exact here, as nothing
+    // is appended. (logs() once dropped a run at the start of a page that
+    // repeated the end of the previous one, which lost one of two
+    // byte-identical entries across a page boundary — 13.20: "3,195
+    // exported, 3,194 expected"; it no longer drops anything.)
     const newestFirst: AuditLogEntry[] = [];
     for (let page = 1;; page++) {
       const result = await client.getLogs({ page, perPage: 1000 });
