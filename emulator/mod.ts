@@ -42,6 +42,12 @@ export type { EmulatorUi, UiActor } from "./_ui.ts";
 export type { ColumnKind } from "./_column_values.ts";
 export type { EmulatorLimits, EmulatorPlan } from "./_limits.ts";
 export { planLimits } from "./_limits.ts";
+export type {
+  EmulatorLatency,
+  LatencyRoute,
+  RouteLatency,
+} from "./_latency.ts";
+export { MONDAY_LATENCY } from "./_latency.ts";
 export { EMULATOR_SDL } from "./_graphql_schema.ts";
 
 /**
