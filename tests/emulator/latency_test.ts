@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { MONDAY_LATENCY, startEmulator } from "../../emulator/mod.ts";
 import { LatencyModel, resolveLatency } from "../../emulator/_latency.ts";
-import { firstBoardId, gql } from "./_helpers.ts";
+import { firstBoardId, gql, oauthToken } from "./_helpers.ts";
 
 // Timing checks here are lower bounds only: a loaded machine may make an
 // answer slower, never faster than the delay the emulator waits out.
@@ -97,6 +97,63 @@ Deno.test("latency: a request in its delay holds a concurrency slot: 41 at once 
     /"concurrency";q=40/,
   );
   assert.equal(emulator.stats().rateLimited, 1);
+  // Once the delays are over, the slots are free again.
+  emulator.setLatency(undefined);
+  const after = await gql(emulator, "{ me { id } }");
+  assert.equal(after.status, 200);
+  assert.match(after.headers.get("ratelimit")!, /"concurrency";r=39/);
+});
+
+Deno.test("latency: per-token budgets hold while latency is on: personal reads and writes share one, an app token's reads and writes are separate", async () => {
+  await using emulator = await startEmulator({
+    items: 30,
+    limits: { appComplexityPerMinute: 50, complexityPerMinute: 60 },
+    latency: { graphql: { baseMs: 20, jitterMs: 5 } },
+  });
+  // boards: 1 + 1 × (items_page: 1 + 20 × (items: 1 + 1 × id)) = 42
+  const read =
+    "{ boards(limit: 1) { items_page(limit: 20) { items { id } } } }";
+  const write =
+    'mutation { create_item(board_id: 5000000001, item_name: "w") { id } }';
+  const app = `Bearer ${await oauthToken(
+    emulator,
+    "boards:read boards:write",
+    "legacy",
+  )}`;
+  assert.equal((await gql(emulator, read, { token: app })).status, 200);
+  const appRead = await gql(emulator, read, { token: app });
+  assert.equal(appRead.status, 429);
+  assert.equal(
+    appRead.body.errors[0].extensions.code,
+    "COMPLEXITY_BUDGET_EXHAUSTED",
+  );
+  assert.ok(Number(appRead.headers.get("retry-after")) >= 1);
+  const appWrite = await gql(emulator, write, { token: app });
+  assert.equal(appWrite.status, 200, appWrite.text);
+  // The personal token: a read of 42 leaves 18, too few for a second read.
+  assert.equal((await gql(emulator, read)).status, 200);
+  const personal = await gql(emulator, read);
+  assert.equal(personal.status, 429);
+  assert.equal(
+    personal.body.errors[0].extensions.complexity_budget_limit,
+    60,
+  );
+  assert.match(personal.headers.get("ratelimit")!, /"complexityMinute";r=18;/);
+});
+
+Deno.test("latency: the minute limit still answers 429 RATE_LIMIT_EXCEEDED with Retry-After while latency is on", async () => {
+  await using emulator = await startEmulator({
+    limits: { requestsPerMinute: 2 },
+    latency: 20,
+  });
+  assert.equal((await gql(emulator, "{ me { id } }")).status, 200);
+  assert.equal((await gql(emulator, "{ me { id } }")).status, 200);
+  const refused = await gql(emulator, "{ me { id } }");
+  assert.equal(refused.status, 429);
+  assert.equal(refused.body.errors[0].extensions.code, "RATE_LIMIT_EXCEEDED");
+  assert.equal(refused.body.errors[0].message, "Rate Limit Exceeded");
+  assert.equal(refused.headers.get("retry-after"), "60");
+  assert.match(refused.headers.get("ratelimit")!, /"minuteRate";r=0;t=60/);
 });
 
 Deno.test("latency: the complexity budget still answers 429 COMPLEXITY_BUDGET_EXHAUSTED with Retry-After and RateLimit while latency is on", async () => {
