@@ -47,6 +47,24 @@ export type EmulatorLatency =
  * these are round numbers of the order seen from a client (about 100-150 ms
  * for a small `/v2` query, a second or more for a 500-item page with its
  * column values).
+ *
+ * @example Benchmark against a monday-slow emulator
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { MONDAY_LATENCY, startEmulator } from "./mod.ts";
+ * await using emulator = await startEmulator({ latency: "monday" });
+ * const start = performance.now();
+ * const response = await fetch(emulator.apiUrl, {
+ *   method: "POST",
+ *   headers: {
+ *     "content-type": "application/json",
+ *     authorization: emulator.credentials.apiToken,
+ *   },
+ *   body: JSON.stringify({ query: "{ me { id } }" }),
+ * });
+ * await response.body?.cancel();
+ * assert.ok(performance.now() - start >= MONDAY_LATENCY.graphql.baseMs! - 5);
+ * ```
  */
 export const MONDAY_LATENCY: Readonly<Record<LatencyRoute, RouteLatency>> =
   Object.freeze({
