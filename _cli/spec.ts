@@ -526,7 +526,8 @@ export const COMMANDS: Record<string, CommandSpec> = {
   emulator: {
     name: "emulator",
     summary: "Run the monday.com emulator on 127.0.0.1 until Ctrl-C",
-    usage: "emulator [--port n] [--seed s] [--items n] [--audit-entries n]",
+    usage:
+      "emulator [--port n] [--seed s] [--items n] [--audit-entries n] [--latency monday|ms]",
     description:
       "Starts the embedded emulator (GraphQL, Audit Log API and OAuth) and prints its URLs and its test credentials, with ready-made connection strings. Serves until SIGINT or SIGTERM.",
     positionals: [],
@@ -557,8 +558,17 @@ export const COMMANDS: Record<string, CommandSpec> = {
         description:
           "OAuth consent: redirect at once, or an Approve/Deny page (default: auto)",
       },
+      latency: {
+        type: "string",
+        value: "<monday|ms>",
+        description:
+          "Answer as slowly as monday: the 'monday' preset (assumed figures), or a base delay in ms on every route (default: off)",
+      },
     },
-    examples: ["mondaykit emulator --port 8080 --items 5000"],
+    examples: [
+      "mondaykit emulator --port 8080 --items 5000",
+      "mondaykit emulator --latency monday",
+    ],
   },
 };
 

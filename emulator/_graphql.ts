@@ -177,7 +177,31 @@ export class GraphQLEndpoint {
    */
   async handle(
     request: Request,
+    options: {
+      hold: () => Promise<void>;
+      file: boolean;
+      settle?: (response: Response, complexity: number) => Promise<void>;
+    },
+  ): Promise<Response> {
+    const limits = this.#options.limits;
+    const entered = limits.enter();
+    const track = { complexity: 0 };
+    try {
+      const response = await this.#answer(request, options, entered, track);
+      // The latency delay runs while the request still holds its
+      // concurrency slot, as a slow answer does on monday.
+      if (options.settle) await options.settle(response, track.complexity);
+      return response;
+    } finally {
+      if (!entered) limits.leave();
+    }
+  }
+
+  async #answer(
+    request: Request,
     options: { hold: () => Promise<void>; file: boolean },
+    entered: LimitBreach | undefined,
+    track: { complexity: number },
   ): Promise<Response> {
     const requestId = this.#requestId();
     const rawVersion = request.headers.get("api-version");
@@ -186,7 +210,6 @@ export class GraphQLEndpoint {
     const legacy = servedVersion <= "2024-10" && servedVersion !== "dev";
     const meta: Meta = { requestId, version: servedVersion, legacy };
     const limits = this.#options.limits;
-    const entered = limits.enter();
     // monday counts every request toward the minute and daily limits,
     // failed and refused ones included (a bad token, a malformed version,
     // a parse error, a 429): counted here, refused below in its turn.
@@ -266,6 +289,7 @@ export class GraphQLEndpoint {
       try {
         await options.hold();
         const cost = complexityOf(document, operation, body.variables);
+        track.complexity = cost;
         const charge = limits.charge(cost, meta.bucket);
         if (!charge.ok) throw breachRefusal(charge.breach);
         const now = this.#options.clock.now();
@@ -341,8 +365,6 @@ export class GraphQLEndpoint {
       if (!(error instanceof Refusal)) throw error;
       await options.hold();
       return this.#refuse(error, meta);
-    } finally {
-      if (!entered) limits.leave();
     }
   }
 

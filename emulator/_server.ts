@@ -28,6 +28,13 @@ import {
   LimitTracker,
   planLimits,
 } from "./_limits.ts";
+import {
+  type EmulatorLatency,
+  LatencyModel,
+  type LatencyRoute,
+  latencyRouteOf,
+  resolveLatency,
+} from "./_latency.ts";
 import { ACCOUNT_ID, Model } from "./_model.ts";
 import { OAuthService } from "./_oauth.ts";
 import { createRandom, randomString } from "./_random.ts";
@@ -149,6 +156,16 @@ export interface EmulatorOptions {
    * @default {629145600}
    */
   maxBodyBytes?: number;
+  /**
+   * How long answers take, on real time: `"monday"` (a preset of assumed
+   * figures, see `docs/emulator.md`), a base delay in ms on every route, or
+   * figures per route (base, seeded exponential jitter, cost per KiB of the
+   * response and per complexity point). A request in its delay holds its
+   * concurrency slot. Off by default, so tests run fast.
+   *
+   * @default {undefined (no delay)}
+   */
+  latency?: EmulatorLatency;
   /** Aborting it closes the emulator. */
   signal?: AbortSignal;
 }
@@ -226,6 +243,11 @@ export interface Emulator {
   inject(route: EmulatorRoute, fault: Fault): void;
   /** Changes limits for the rest of the run. */
   setLimits(limits: Partial<EmulatorLimits>): void;
+  /**
+   * Changes the latency for requests that arrive from now on (see
+   * {@linkcode EmulatorOptions.latency}); undefined turns it off.
+   */
+  setLatency(latency: EmulatorLatency | undefined): void;
   /**
    * Changes data as a user in monday's web UI would, including what the API
    * cannot do (restore an item, retype a column); see `docs/emulator.md`.
@@ -358,6 +380,8 @@ export async function startServer(
 ): Promise<Emulator> {
   const port = intOption("port", options.port, 0, 0);
   const seed = options.seed ?? 1;
+  // Checked before anything starts, so a bad figure leaks nothing.
+  resolveLatency(options.latency);
   if (!Number.isFinite(seed)) {
     throw new RangeError(
       `Cannot start emulator: 'seed' must be a number, got '${seed}'`,
@@ -523,6 +547,7 @@ export async function startServer(
     },
   });
   const faults = new FaultPlan();
+  const latency = new LatencyModel(seed + 404, options.latency);
 
   const timers = new Set<
     { id: ReturnType<typeof setTimeout> | undefined; resolve: () => void }
@@ -543,6 +568,23 @@ export async function startServer(
   const pending = new Set<Promise<void>>();
   let closed = false;
 
+  /** Waits out the latency of one answer (nothing when latency is off). */
+  async function lag(
+    route: LatencyRoute,
+    response: Response | Uint8Array,
+    complexity = 0,
+  ): Promise<void> {
+    if (closed || !latency.active(route)) return;
+    let bytes = 0;
+    if (latency.sizeMatters(route)) {
+      bytes = response instanceof Uint8Array
+        ? response.byteLength
+        : (await response.clone().arrayBuffer()).byteLength;
+    }
+    const ms = latency.delayMs(route, { bytes, complexity });
+    if (ms > 0) await sleep(ms);
+  }
+
   async function dispatch(
     route: EmulatorRoute,
     request: Request,
@@ -550,9 +592,12 @@ export async function startServer(
   ): Promise<Response> {
     switch (route) {
       case "graphql":
-        return await graphql.handle(request, { hold, file: false });
       case "file":
-        return await graphql.handle(request, { hold, file: true });
+        return await graphql.handle(request, {
+          hold,
+          file: route === "file",
+          settle: (response, complexity) => lag(route, response, complexity),
+        });
       case "schema":
         await hold();
         return await graphql.schema(request);
@@ -690,6 +735,13 @@ export async function startServer(
       out["content-type"] = "application/json; charset=utf-8";
     }
     out["content-length"] = String(bytes.byteLength);
+    if (route !== "graphql" && route !== "file") {
+      await lag(latencyRouteOf(route), bytes);
+      if (closed) {
+        socket.destroy();
+        return;
+      }
+    }
     if (fault?.truncate) {
       res.writeHead(response.status, out);
       const half = bytes.subarray(0, Math.floor(bytes.byteLength / 2));
@@ -792,6 +844,9 @@ export async function startServer(
     },
     inject(route, fault) {
       faults.add(route, fault);
+    },
+    setLatency(next) {
+      latency.set(next);
     },
     setLimits(next) {
       limits.set(next);

@@ -42,16 +42,22 @@ export type { EmulatorUi, UiActor } from "./_ui.ts";
 export type { ColumnKind } from "./_column_values.ts";
 export type { EmulatorLimits, EmulatorPlan } from "./_limits.ts";
 export { planLimits } from "./_limits.ts";
+export type {
+  EmulatorLatency,
+  LatencyRoute,
+  RouteLatency,
+} from "./_latency.ts";
+export { MONDAY_LATENCY } from "./_latency.ts";
 export { EMULATOR_SDL } from "./_graphql_schema.ts";
 
 /**
  * Starts the emulator on 127.0.0.1 and seeds its data.
  *
  * @param options Port, seed, data sizes, clock start, plan and limits, OAuth
- * consent mode, and a signal that closes it.
+ * consent mode, latency, and a signal that closes it.
  * @returns The running emulator: its URLs, credentials, statistics and
  * controls. Close it with `close()` or `await using`.
- * @throws {RangeError} If a size, port or limit is out of range.
+ * @throws {RangeError} If a size, port, limit or latency figure is out of range.
  * @throws {TypeError} If the plan, consent mode or a limit name is unknown.
  * @example Paginate the big board
  * ```ts

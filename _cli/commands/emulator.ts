@@ -5,7 +5,7 @@
  */
 
 import type { CommandContext } from "../context.ts";
-import { EXIT } from "../errors.ts";
+import { EXIT, UsageError } from "../errors.ts";
 import { formatConnectionString } from "../../connection.ts";
 import { type EmulatorOptions, startEmulator } from "../../emulator/mod.ts";
 
@@ -30,6 +30,20 @@ export async function runEmulator(context: CommandContext): Promise<number> {
   if (items !== undefined) options.items = items;
   if (auditEntries !== undefined) options.auditEntries = auditEntries;
   if (consent !== undefined) options.consent = consent;
+  const latency = flags.string("latency");
+  if (latency !== undefined) {
+    const text = latency.trim();
+    if (text === "monday") {
+      options.latency = "monday";
+    } else if (/^\d+(?:\.\d+)?$/.test(text) && Number(text) <= 60_000) {
+      options.latency = Number(text);
+    } else {
+      throw new UsageError(
+        `Invalid value '${latency}' for flag '--latency': expected 'monday' (the preset) or a delay in ms from 0 to 60000`,
+        "emulator",
+      );
+    }
+  }
   const emulator = await startEmulator(options);
   try {
     const { credentials } = emulator;
@@ -58,6 +72,7 @@ export async function runEmulator(context: CommandContext): Promise<number> {
       auditUrl: emulator.auditUrl,
       authUrl: emulator.authUrl,
       domain: emulator.domain,
+      latency: options.latency ?? "off",
       credentials: {
         apiToken: credentials.apiToken,
         auditToken: credentials.auditToken,
@@ -77,6 +92,13 @@ export async function runEmulator(context: CommandContext): Promise<number> {
         `${pad("Schema")}${emulator.schemaUrl}`,
         `${pad("Audit log API")}${emulator.auditUrl}`,
         `${pad("OAuth server")}${emulator.authUrl}/oauth2/authorize`,
+        `${pad("Latency")}${
+          options.latency === undefined
+            ? "off"
+            : options.latency === "monday"
+            ? "monday preset (assumed figures, see docs/emulator.md)"
+            : `${options.latency} ms on every route`
+        }`,
         "",
         "Test credentials (valid only against this emulator):",
         `${pad("API token")}${credentials.apiToken}`,

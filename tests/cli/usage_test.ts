@@ -203,6 +203,8 @@ Deno.test("cli: a bad invocation of each command is a usage error (exit 2) with 
     ],
     [["emulator", "--items", "many"], /'many' for flag '--items'/],
     [["emulator", "--consent", "maybe"], /'maybe' for flag '--consent'/],
+    [["emulator", "--latency", "fast"], /'fast' for flag '--latency'/],
+    [["emulator", "--latency", "90000"], /'90000' for flag '--latency'/],
   ];
   const results = await runMany(cases.map(([args]) => args), {
     env: {
