@@ -1,0 +1,324 @@
+// The budget-aware scheduler: one per client, shared by everything the client
+// runs at once. It admits a request when the request's expected complexity
+// fits the complexity budget left this minute and a concurrency slot of the
+// account's policy is free; otherwise the request queues (FIFO, so callers
+// take turns) until a response frees a slot or the budget resets.
+//
+// What it knows, and from where:
+// - The budget left and its reset: the `"complexityMinute";r=..;t=..` item
+//   of each response's `RateLimit` header, else `complexity.after` and
+//   `reset_in_x_seconds` of the body. The server's number is trusted on every
+//   response, so another process spending the same token shows up as a lower
+//   `r` than this client expected, and this client slows down.
+// - The concurrency cap: `"concurrency";q=..` of `RateLimit-Policy` (parsed
+//   only when the header text changes); the transport's `maxConcurrency`
+//   stays the outer cap.
+// - Each operation's expected cost (the estimator): keyed by the document
+//   text plus the numeric variables (page sizes such as `limit` change the
+//   cost). A `complexity.query` answer sets it exactly. Without one, the drop
+//   in `r` between two responses counts, but only when the request ran alone
+//   (nothing else admitted or answered meanwhile), because with concurrency
+//   the drop mixes several requests; such samples are smoothed (3/4 old,
+//   1/4 new). An operation never measured is expected to cost the most any
+//   measured operation cost (1 before anything is measured).
+//
+// Between responses, admitted requests are reserved against the budget left
+// (`remaining - reserved`), so 40 requests sent at once do not all pass on
+// one stale number. When the window resets, the budget is unknown again and
+// requests pass until a response says otherwise.
+//
+// Hot path: until a response has carried a `complexityMinute` item, or while
+// the budget left covers the request, admission is a few comparisons; no
+// timer, no parsing. Waits are bounded like today's: past `maxWaitMs` or the
+// call's deadline the call fails at once with RateLimitError, and the
+// caller's signal cancels a queued request.
+
+import type { Clock } from "../_http/mod.ts";
+import { RateLimitError } from "./errors.ts";
+import type { ComplexityInfo } from "./types.ts";
+
+const COMPLEXITY_ITEM =
+  /"complexityMinute"\s*;\s*r\s*=\s*(-?\d+)(?:\s*;\s*t\s*=\s*(\d+))?/;
+const CONCURRENCY_POLICY = /"concurrency"\s*;\s*q\s*=\s*(\d+)/;
+/** Variables whose number changes an operation's cost. */
+const PAGE_SIZE = /limit|first|last|size|page/i;
+/** When a window's reset is not given: monday's windows are a minute. */
+const DEFAULT_WINDOW_MS = 60_000;
+
+/** One admitted request: settle it exactly once. */
+export interface Ticket {
+  /** The operation's cost key. */
+  key: string;
+  /** The cost reserved for it. */
+  cost: number;
+  /** Whether it ran alone, so a drop in `r` is its own cost. */
+  alone: boolean;
+  /** The number of responses seen when it was admitted. */
+  seen: number;
+  /** Set once settled. */
+  done: boolean;
+}
+
+interface Waiter {
+  key: string;
+  cost: number;
+  resolve: (ticket: Ticket) => void;
+  reject: (error: unknown) => void;
+  signal: AbortSignal | undefined;
+  onAbort: () => void;
+}
+
+/** Admits requests within the complexity budget and the concurrency cap. */
+export class RequestScheduler {
+  #clock: Clock;
+  #maxWaitMs: number;
+  /** Budget left per the last response; undefined when unknown. */
+  #remaining: number | undefined;
+  /** When the budget window resets (epoch ms). */
+  #resetAt = 0;
+  /** Expected cost of admitted, unsettled requests. */
+  #reserved = 0;
+  #inFlight = 0;
+  #cap = Infinity;
+  #policyText: string | null = null;
+  #costs = new Map<string, number>();
+  #maxCost = 1;
+  #seen = 0;
+  #admittedSinceSync = 0;
+  #queue: Waiter[] = [];
+  #sleeping: AbortController | undefined;
+
+  /**
+   * @param clock The client's clock.
+   * @param maxWaitMs The longest wait for the budget; longer fails at once.
+   */
+  constructor(clock: Clock, maxWaitMs: number) {
+    this.#clock = clock;
+    this.#maxWaitMs = maxWaitMs;
+  }
+
+  /** The expected cost of an operation (see the estimator above). */
+  expectedCost(key: string): number {
+    return this.#costs.get(key) ?? this.#maxCost;
+  }
+
+  /** The concurrency cap learned from `RateLimit-Policy` (Infinity if none). */
+  get cap(): number {
+    return this.#cap;
+  }
+
+  /** How many admitted requests have not been settled. */
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  /**
+   * Waits for the budget and a slot, then reserves them.
+   *
+   * @param key The operation's cost key.
+   * @param signal The caller's signal, which cancels the wait.
+   * @param deadlineAt When the call's deadline passes, if it has one.
+   * @returns The ticket to settle when the attempt ends.
+   * @throws {RateLimitError} When the budget resets later than the bound or
+   * the deadline allows.
+   */
+  admit(
+    key: string,
+    signal: AbortSignal | undefined,
+    deadlineAt: number | undefined,
+  ): Promise<Ticket> | Ticket {
+    const cost = this.expectedCost(key);
+    if (this.#queue.length === 0 && this.#fits(cost)) {
+      return this.#take(key, cost);
+    }
+    signal?.throwIfAborted();
+    const wait = this.#budgetWait(cost);
+    if (wait > this.#maxWaitMs) {
+      throw new RateLimitError(
+        `Cannot send the request: the complexity budget resets in ${
+          Math.ceil(wait)
+        } ms, longer than the longest wait allowed (${this.#maxWaitMs} ms, 'retry.maxRetryAfterMs')`,
+        { retryAfterMs: wait },
+      );
+    }
+    if (deadlineAt !== undefined && this.#clock.now() + wait >= deadlineAt) {
+      throw new RateLimitError(
+        `Cannot send the request: the complexity budget resets in ${
+          Math.ceil(wait)
+        } ms, after the call's deadline ('deadlineMs')`,
+        { retryAfterMs: wait },
+      );
+    }
+    return new Promise<Ticket>((resolve, reject) => {
+      const waiter: Waiter = {
+        key,
+        cost,
+        resolve,
+        reject,
+        signal,
+        onAbort: () => {
+          const index = this.#queue.indexOf(waiter);
+          if (index >= 0) this.#queue.splice(index, 1);
+          reject(signal?.reason);
+          if (this.#queue.length === 0) this.#sleeping?.abort();
+          this.#pump();
+        },
+      };
+      signal?.addEventListener("abort", waiter.onAbort, { once: true });
+      this.#queue.push(waiter);
+      this.#pump();
+    });
+  }
+
+  /**
+   * Ends an attempt: frees its slot and learns from its response, if any.
+   *
+   * @param ticket What `admit` returned.
+   * @param headers The response's headers, when a response came.
+   * @param complexity The body's complexity figures, when it had them.
+   */
+  settle(
+    ticket: Ticket,
+    headers?: Headers,
+    complexity?: ComplexityInfo,
+  ): void {
+    if (ticket.done) return;
+    ticket.done = true;
+    this.#inFlight--;
+    this.#reserved = Math.max(0, this.#reserved - ticket.cost);
+    if (headers) this.#learn(ticket, headers, complexity);
+    if (this.#queue.length > 0) this.#pump();
+  }
+
+  #learn(
+    ticket: Ticket,
+    headers: Headers,
+    complexity: ComplexityInfo | undefined,
+  ): void {
+    const now = this.#clock.now();
+    const policy = headers.get("ratelimit-policy");
+    if (policy !== this.#policyText) {
+      this.#policyText = policy;
+      const match = policy === null ? null : CONCURRENCY_POLICY.exec(policy);
+      this.#cap = match ? Math.max(1, Number(match[1])) : Infinity;
+    }
+    let remaining: number | undefined;
+    let resetAt: number | undefined;
+    const header = headers.get("ratelimit");
+    const item = header === null ? null : COMPLEXITY_ITEM.exec(header);
+    if (item) {
+      remaining = Number(item[1]);
+      if (item[2] !== undefined) resetAt = now + Number(item[2]) * 1000;
+    } else if (complexity?.after !== undefined) {
+      remaining = complexity.after;
+      if (complexity.resetInSeconds !== undefined) {
+        resetAt = now + complexity.resetInSeconds * 1000;
+      }
+    }
+    // The cost: exact from the body, else the drop in `r` when it ran alone.
+    let cost = complexity?.query;
+    if (
+      cost === undefined && ticket.alone && remaining !== undefined &&
+      this.#remaining !== undefined && ticket.seen === this.#seen &&
+      this.#admittedSinceSync === 1 && remaining < this.#remaining
+    ) {
+      const drop = this.#remaining - remaining;
+      const known = this.#costs.get(ticket.key);
+      cost = known === undefined ? drop : (known * 3 + drop) / 4;
+    }
+    if (cost !== undefined && cost >= 0) {
+      this.#costs.set(ticket.key, cost);
+      if (cost > this.#maxCost) this.#maxCost = cost;
+    }
+    if (remaining !== undefined) {
+      this.#seen++;
+      this.#admittedSinceSync = 0;
+      this.#remaining = remaining;
+      this.#resetAt = resetAt ??
+        Math.max(this.#resetAt, now + DEFAULT_WINDOW_MS);
+    }
+  }
+
+  /** Whether a request of `cost` may go now. */
+  #fits(cost: number): boolean {
+    if (this.#inFlight >= this.#cap) return false;
+    if (this.#remaining === undefined) return true;
+    if (this.#resetAt <= this.#clock.now()) {
+      this.#remaining = undefined; // a new window: unknown until answered
+      return true;
+    }
+    // Nothing in flight: let it go, the server decides (a cost larger than
+    // the whole budget must not wait forever).
+    return this.#remaining - this.#reserved >= cost ||
+      (this.#inFlight === 0 && this.#remaining >= cost);
+  }
+
+  /** How long a request of `cost` waits for the budget (0 if only a slot). */
+  #budgetWait(cost: number): number {
+    if (this.#remaining === undefined) return 0;
+    if (this.#remaining >= cost) return 0;
+    return Math.max(0, this.#resetAt - this.#clock.now());
+  }
+
+  #take(key: string, cost: number): Ticket {
+    const alone = this.#inFlight === 0;
+    this.#inFlight++;
+    this.#reserved += cost;
+    this.#admittedSinceSync++;
+    return { key, cost, alone, seen: this.#seen, done: false };
+  }
+
+  /** Admits queued requests in order while they fit; sleeps to the reset. */
+  #pump(): void {
+    while (this.#queue.length > 0) {
+      const head = this.#queue[0]!;
+      if (!this.#fits(head.cost)) break;
+      this.#queue.shift();
+      head.signal?.removeEventListener("abort", head.onAbort);
+      head.resolve(this.#take(head.key, head.cost));
+    }
+    const head = this.#queue[0];
+    if (
+      head === undefined || this.#sleeping || this.#inFlight >= this.#cap ||
+      this.#inFlight > 0
+    ) {
+      // A settle will pump again.
+      return;
+    }
+    // Nothing in flight and the head does not fit: wait for the reset.
+    const sleeping = new AbortController();
+    this.#sleeping = sleeping;
+    const wait = Math.max(1, this.#resetAt - this.#clock.now());
+    this.#clock.sleep(wait, sleeping.signal).then(() => {
+      this.#sleeping = undefined;
+      if (this.#resetAt <= this.#clock.now()) this.#remaining = undefined;
+      this.#pump();
+    }, () => {
+      this.#sleeping = undefined;
+    });
+  }
+}
+
+/**
+ * The cost key of an operation: its text and its numeric variables (page
+ * sizes such as `limit` change the cost; ids do not, so only variables named
+ * like a page size count).
+ *
+ * @param text The GraphQL text.
+ * @param variables The operation's variables.
+ * @returns The key.
+ */
+export function costKey(
+  text: string,
+  variables: Record<string, unknown> | undefined,
+): string {
+  if (variables === undefined) return text;
+  let suffix = "";
+  for (const name in variables) {
+    const value = variables[name];
+    if (typeof value === "number" && PAGE_SIZE.test(name)) {
+      suffix += `\u0000${name}=${value}`;
+    }
+  }
+  return suffix === "" ? text : text + suffix;
+}
