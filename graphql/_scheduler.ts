@@ -24,12 +24,16 @@
 //
 // Between responses, admitted requests are reserved against the budget left
 // (`remaining - reserved`), so 40 requests sent at once do not all pass on
-// one stale number. When the window resets, the budget is unknown again and
-// requests pass until a response says otherwise.
+// one stale number. When the window resets, the budget is the policy's full
+// quota (`"complexityMinute";q=..`), or unknown when no policy was seen.
+// Before the first answer nothing is known: a burst at start goes out up to
+// `maxConcurrency` (today's behaviour); the scheduler steers from the first
+// answer on.
 //
-// Hot path: until a response has carried a `complexityMinute` item, or while
-// the budget left covers the request, admission is a few comparisons; no
-// timer, no parsing. Waits are bounded like today's: past `maxWaitMs` or the
+// Hot path: when no budget is known, or while the budget left covers the
+// request, admission is a few comparisons; no timer, no parsing. Each
+// response costs one regular-expression match on its `RateLimit` header (the
+// policy header is parsed only when its text changes). Waits are bounded like today's: past `maxWaitMs` or the
 // call's deadline the call fails at once with RateLimitError, and the
 // caller's signal cancels a queued request.
 
@@ -40,6 +44,8 @@ import type { ComplexityInfo } from "./types.ts";
 const COMPLEXITY_ITEM =
   /"complexityMinute"\s*;\s*r\s*=\s*(-?\d+)(?:\s*;\s*t\s*=\s*(\d+))?/;
 const CONCURRENCY_POLICY = /"concurrency"\s*;\s*q\s*=\s*(\d+)/;
+const COMPLEXITY_POLICY =
+  /"complexityMinute"\s*;\s*q\s*=\s*(\d+)(?:\s*;\s*w\s*=\s*(\d+))?/;
 /** Variables whose number changes an operation's cost. */
 const PAGE_SIZE = /limit|first|last|size|page/i;
 /** When a window's reset is not given: monday's windows are a minute. */
@@ -55,6 +61,8 @@ export interface Ticket {
   alone: boolean;
   /** The number of responses seen when it was admitted. */
   seen: number;
+  /** The budget window it was charged to. */
+  window: number;
   /** Set once settled. */
   done: boolean;
 }
@@ -80,6 +88,11 @@ export class RequestScheduler {
   #reserved = 0;
   #inFlight = 0;
   #cap = Infinity;
+  /** The budget of a full window, and the window, from the policy. */
+  #quota: number | undefined;
+  #windowMs = DEFAULT_WINDOW_MS;
+  /** Counts budget windows, so a ticket frees only its own window's cost. */
+  #window = 0;
   #policyText: string | null = null;
   #costs = new Map<string, number>();
   #maxCost = 1;
@@ -185,7 +198,9 @@ export class RequestScheduler {
     if (ticket.done) return;
     ticket.done = true;
     this.#inFlight--;
-    this.#reserved = Math.max(0, this.#reserved - ticket.cost);
+    if (ticket.window === this.#window) {
+      this.#reserved = Math.max(0, this.#reserved - ticket.cost);
+    }
     if (headers) this.#learn(ticket, headers, complexity);
     if (this.#queue.length > 0) this.#pump();
   }
@@ -201,6 +216,11 @@ export class RequestScheduler {
       this.#policyText = policy;
       const match = policy === null ? null : CONCURRENCY_POLICY.exec(policy);
       this.#cap = match ? Math.max(1, Number(match[1])) : Infinity;
+      const budget = policy === null ? null : COMPLEXITY_POLICY.exec(policy);
+      this.#quota = budget ? Number(budget[1]) : undefined;
+      this.#windowMs = budget?.[2] !== undefined
+        ? Number(budget[2]) * 1000
+        : DEFAULT_WINDOW_MS;
     }
     let remaining: number | undefined;
     let resetAt: number | undefined;
@@ -243,14 +263,28 @@ export class RequestScheduler {
   #fits(cost: number): boolean {
     if (this.#inFlight >= this.#cap) return false;
     if (this.#remaining === undefined) return true;
-    if (this.#resetAt <= this.#clock.now()) {
-      this.#remaining = undefined; // a new window: unknown until answered
-      return true;
-    }
-    // Nothing in flight: let it go, the server decides (a cost larger than
-    // the whole budget must not wait forever).
+    const now = this.#clock.now();
+    if (this.#resetAt <= now) this.#newWindow(now);
+    if (this.#remaining === undefined) return true;
+    // Nothing in flight and a full budget: let it go, the server decides (a
+    // cost larger than the whole budget must not wait forever).
     return this.#remaining - this.#reserved >= cost ||
-      (this.#inFlight === 0 && this.#remaining >= cost);
+      (this.#inFlight === 0 &&
+        (this.#remaining >= cost ||
+          (this.#quota !== undefined && this.#remaining >= this.#quota)));
+  }
+
+  /** The window reset: a full budget when the policy said how much. */
+  #newWindow(now: number): void {
+    if (this.#quota === undefined) {
+      this.#remaining = undefined; // unknown until answered
+      return;
+    }
+    this.#remaining = this.#quota;
+    // Requests still in flight were charged to the old window.
+    this.#reserved = 0;
+    this.#window++;
+    this.#resetAt = now + this.#windowMs;
   }
 
   /** How long a request of `cost` waits for the budget (0 if only a slot). */
@@ -265,7 +299,14 @@ export class RequestScheduler {
     this.#inFlight++;
     this.#reserved += cost;
     this.#admittedSinceSync++;
-    return { key, cost, alone, seen: this.#seen, done: false };
+    return {
+      key,
+      cost,
+      alone,
+      seen: this.#seen,
+      window: this.#window,
+      done: false,
+    };
   }
 
   /** Admits queued requests in order while they fit; sleeps to the reset. */
@@ -291,7 +332,8 @@ export class RequestScheduler {
     const wait = Math.max(1, this.#resetAt - this.#clock.now());
     this.#clock.sleep(wait, sleeping.signal).then(() => {
       this.#sleeping = undefined;
-      if (this.#resetAt <= this.#clock.now()) this.#remaining = undefined;
+      const now = this.#clock.now();
+      if (this.#resetAt <= now) this.#newWindow(now);
       this.#pump();
     }, () => {
       this.#sleeping = undefined;
