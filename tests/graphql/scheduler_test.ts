@@ -190,3 +190,54 @@ timedTest(
     assert.equal(emulator.stats().rateLimited, 0);
   },
 );
+
+timedTest(
+  "scheduler: without complexity in the query, the cost is learned from the drop in the header's remaining",
+  async () => {
+    await using emulator = await startEmulator({ items: 5 });
+    const plain =
+      "query ($limit: Int) { boards(limit: $limit) { id items_page(limit: 5) { items { id } } } }";
+    const refusals: ResponseInfo[] = [];
+    const { client } = clientFor(emulator, refusals);
+    // Another client measures the cost, so this one knows nothing of it.
+    const cost = await costOf(clientFor(emulator, []).client);
+    emulator.advance(61_000);
+    emulator.setLimits({ complexityPerMinute: cost * 10 });
+    // Two alone: the first shows the remaining, the second its drop.
+    await client.request(plain, { limit: 2 });
+    await client.request(plain, { limit: 2 });
+    const results = await Promise.all(
+      Array.from({ length: 25 }, () => client.request(plain, { limit: 2 })),
+    );
+    assert.equal(results.length, 25);
+    assert.deepEqual(refusals, [], "no 429 and no spent-budget error");
+  },
+);
+
+timedTest(
+  "scheduler: a queued request fails at once when the reset is past maxRetryAfterMs, and a signal cancels it",
+  async () => {
+    await using emulator = await startEmulator({ items: 5 });
+    const refusals: ResponseInfo[] = [];
+    const { client } = clientFor(emulator, refusals, {
+      retry: { maxRetryAfterMs: 1_000 },
+    });
+    const cost = await costOf(client);
+    emulator.advance(61_000);
+    // Half a request's cost will be left: not 0, but too little for it.
+    emulator.setLimits({ complexityPerMinute: Math.floor(cost * 2.5) });
+    await client.request(BOARDS, { limit: 2 });
+    await client.request(BOARDS, { limit: 2 });
+    const sent = emulator.stats().requests.graphql;
+    const late = await client.request(BOARDS, { limit: 2 }).catch((e) => e);
+    assert.ok(late instanceof RateLimitError, String(late));
+    assert.ok((late.retryAfterMs ?? 0) > 1_000, "it says how long it was");
+    assert.match(late.message, /complexity budget.*maxRetryAfterMs/);
+    const aborted = await client.request(BOARDS, { limit: 2 }, {
+      signal: AbortSignal.abort(new Error("stop")),
+    }).catch((e) => e);
+    assert.equal(aborted.message, "stop");
+    assert.equal(emulator.stats().requests.graphql, sent, "nothing was sent");
+    assert.deepEqual(refusals, []);
+  },
+);
