@@ -67,6 +67,16 @@ export interface Ticket {
   done: boolean;
 }
 
+/** What a response tells the scheduler. */
+export interface ResponseFacts {
+  /** The `RateLimit` header's text. */
+  rateLimit: string | null;
+  /** The response's headers (`RateLimit-Policy` is read from them). */
+  headers: Headers;
+  /** The body's complexity figures, when it had them. */
+  complexity: ComplexityInfo | undefined;
+}
+
 interface Waiter {
   key: string;
   cost: number;
@@ -187,31 +197,26 @@ export class RequestScheduler {
    * Ends an attempt: frees its slot and learns from its response, if any.
    *
    * @param ticket What `admit` returned.
-   * @param headers The response's headers, when a response came.
-   * @param complexity The body's complexity figures, when it had them.
+   * @param response The response's `RateLimit` header text, its headers (for
+   * `RateLimit-Policy`) and the body's complexity figures, when a response
+   * came.
    */
-  settle(
-    ticket: Ticket,
-    headers?: Headers,
-    complexity?: ComplexityInfo,
-  ): void {
+  settle(ticket: Ticket, response?: ResponseFacts): void {
     if (ticket.done) return;
     ticket.done = true;
     this.#inFlight--;
     if (ticket.window === this.#window) {
       this.#reserved = Math.max(0, this.#reserved - ticket.cost);
     }
-    if (headers) this.#learn(ticket, headers, complexity);
+    if (response) this.#learn(ticket, response);
     if (this.#queue.length > 0) this.#pump();
   }
 
-  #learn(
-    ticket: Ticket,
-    headers: Headers,
-    complexity: ComplexityInfo | undefined,
-  ): void {
+  #learn(ticket: Ticket, response: ResponseFacts): void {
+    const { rateLimit: header, complexity } = response;
     const now = this.#clock.now();
-    const policy = headers.get("ratelimit-policy");
+    // Parsed only when its text changes (a plan change, a new limit).
+    const policy = response.headers.get("ratelimit-policy");
     if (policy !== this.#policyText) {
       this.#policyText = policy;
       const match = policy === null ? null : CONCURRENCY_POLICY.exec(policy);
@@ -224,7 +229,6 @@ export class RequestScheduler {
     }
     let remaining: number | undefined;
     let resetAt: number | undefined;
-    const header = headers.get("ratelimit");
     const item = header === null ? null : COMPLEXITY_ITEM.exec(header);
     if (item) {
       remaining = Number(item[1]);

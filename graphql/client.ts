@@ -920,14 +920,16 @@ export class MondayClient {
       });
       const result = spec.read(response, text);
       const error = result instanceof Error ? result : undefined;
-      this.#budget.note(response.headers, error);
+      const rateLimit = response.headers.get("ratelimit");
+      this.#budget.note(rateLimit, error);
       if (ticket) {
-        this.#scheduler.settle(
-          ticket,
-          response.headers,
-          error ? undefined : (result as { complexity?: ComplexityInfo })
-            .complexity,
-        );
+        this.#scheduler.settle(ticket, {
+          rateLimit,
+          headers: response.headers,
+          complexity: error
+            ? undefined
+            : (result as { complexity?: ComplexityInfo }).complexity,
+        });
       }
       if (this.#onResponse) {
         try {
