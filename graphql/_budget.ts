@@ -37,10 +37,12 @@ export class RequestBudget {
     this.#maxWaitMs = maxWaitMs;
   }
 
-  /** Learns from a response's headers and the error it was classified as. */
-  note(headers: Headers, error: MondayApiError | undefined): void {
+  /**
+   * Learns from a response's `RateLimit` header (read once by the caller) and
+   * the error it was classified as.
+   */
+  note(header: string | null, error: MondayApiError | undefined): void {
     const now = this.#clock.now();
-    const header = headers.get("ratelimit");
     // Only a budget at 0 (or below) matters here; skip the parse otherwise.
     const spent = header !== null && SPENT_BUDGET.test(header);
     for (const item of spent ? parseRateLimit(header) : []) {

@@ -22,6 +22,7 @@ import {
 } from "../_http/mod.ts";
 import { checkApiVersion, DEFAULT_API_URL } from "../_common/mod.ts";
 import { RequestBudget } from "./_budget.ts";
+import { costKey, RequestScheduler, type Ticket } from "./_scheduler.ts";
 import { classifyResponse, requestIdOfResponse } from "./_classify.ts";
 import { resolveDocument } from "./_operation.ts";
 import {
@@ -55,6 +56,7 @@ import {
   type PaginatePagesOptions,
 } from "./paginate_pages.ts";
 import type {
+  ComplexityInfo,
   CredentialProvider,
   DeprecationWarning,
   Document,
@@ -247,6 +249,8 @@ interface SendSpec<T> {
   retry: boolean;
   /** The GraphQL text, so a paused field's calls wait. */
   document?: string;
+  /** The operation's cost key: set, the request goes through the scheduler. */
+  costKey?: string;
   /** Narrows which retryable errors are retried (uploads). */
   retryIf?: (error: unknown) => boolean;
   signal: AbortSignal | undefined;
@@ -334,6 +338,7 @@ export class MondayClient {
   #maxResponseBytes: number;
   #deadlineMs: number | undefined;
   #budget: RequestBudget;
+  #scheduler: RequestScheduler;
   #onRequest: ((info: RequestInfo) => void) | undefined;
   #onResponse: ((info: ResponseInfo) => void) | undefined;
   #onWarning: (warning: DeprecationWarning) => void;
@@ -416,11 +421,11 @@ export class MondayClient {
     this.#clock = options.clock ?? systemClock;
     this.#deadlineMs = options.deadlineMs;
     // Waiting for a spent budget is bounded like waiting after a 429.
-    this.#budget = new RequestBudget(
-      this.#clock,
+    const maxWaitMs =
       resolveRetryPolicy(options.retry === false ? undefined : options.retry)
-        .maxRetryAfterMs,
-    );
+        .maxRetryAfterMs;
+    this.#budget = new RequestBudget(this.#clock, maxWaitMs);
+    this.#scheduler = new RequestScheduler(this.#clock, maxWaitMs);
     this.#transport = new HttpTransport({
       ...(options.fetch ? { fetch: options.fetch } : {}),
       clock: this.#clock,
@@ -558,6 +563,10 @@ export class MondayClient {
       method: "POST",
       url: this.#apiUrl,
       document: resolved.text,
+      costKey: costKey(
+        resolved.text,
+        variables as Record<string, unknown> | undefined,
+      ),
       operation: kind,
       operationName: resolved.operation?.name ?? options.operationName,
       apiVersion,
@@ -845,9 +854,21 @@ export class MondayClient {
       ? undefined
       : this.#clock.now() + this.#deadlineMs;
     let lastAuthorization = "";
+    let ticket: Ticket | undefined;
     const build = async (attempt: number): Promise<HttpRequestSpec> => {
       if (this.#budget.blocked(spec.document)) {
         await this.#budget.wait(spec.signal, deadlineAt, spec.document);
+      }
+      if (spec.costKey !== undefined) {
+        // An attempt that ended without a response frees its slot here.
+        if (ticket) this.#scheduler.settle(ticket);
+        ticket = undefined;
+        const admitted = this.#scheduler.admit(
+          spec.costKey,
+          spec.signal,
+          deadlineAt,
+        );
+        ticket = admitted instanceof Promise ? await admitted : admitted;
       }
       const authorization = this.#staticAuthorization ??
         await this.#credentials.authorization(
@@ -899,7 +920,17 @@ export class MondayClient {
       });
       const result = spec.read(response, text);
       const error = result instanceof Error ? result : undefined;
-      this.#budget.note(response.headers, error);
+      const rateLimit = response.headers.get("ratelimit");
+      this.#budget.note(rateLimit, error);
+      if (ticket) {
+        this.#scheduler.settle(ticket, {
+          rateLimit,
+          headers: response.headers,
+          complexity: error
+            ? undefined
+            : (result as { complexity?: ComplexityInfo }).complexity,
+        });
+      }
       if (this.#onResponse) {
         try {
           this.#onResponse({
@@ -927,6 +958,8 @@ export class MondayClient {
       });
     } catch (error) {
       throw finalError(error);
+    } finally {
+      if (ticket) this.#scheduler.settle(ticket);
     }
   }
 }
