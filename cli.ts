@@ -66,6 +66,12 @@ export interface MainOptions {
    */
   stdinIsTerminal?: boolean;
   /**
+   * Whether stdout is a terminal (`sql` prints an aligned table only then).
+   *
+   * @default {Deno.stdout.isTerminal()}
+   */
+  stdoutIsTerminal?: boolean;
+  /**
    * Stops the running command; without it, SIGINT and SIGTERM do.
    *
    * @default {undefined}
@@ -122,6 +128,8 @@ function defaultIo(options: MainOptions): CliIo {
       (hasDeno && !options.stdin && Deno.stdin.isTerminal()),
     stderrIsTerminal: options.stderrIsTerminal ??
       (hasDeno && !options.stderr && Deno.stderr.isTerminal()),
+    stdoutIsTerminal: options.stdoutIsTerminal ??
+      (hasDeno && !options.stdout && Deno.stdout.isTerminal()),
   };
 }
 

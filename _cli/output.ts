@@ -31,6 +31,8 @@ export interface CliIo {
   stdinIsTerminal: boolean;
   /** Whether stderr is a terminal (progress, colours). */
   stderrIsTerminal: boolean;
+  /** Whether stdout is a terminal (`sql`'s aligned table). */
+  stdoutIsTerminal?: boolean;
 }
 
 const encoder = new TextEncoder();

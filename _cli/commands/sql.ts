@@ -135,12 +135,6 @@ export function renderResult(result: QueryResult, format: Format): string {
   }
 }
 
-function stdoutIsTerminal(context: CommandContext): boolean {
-  const io = context.io as { stdoutIsTerminal?: boolean };
-  if (typeof io.stdoutIsTerminal === "boolean") return io.stdoutIsTerminal;
-  return context.io.stdout === Deno.stdout && Deno.stdout.isTerminal();
-}
-
 /**
  * Runs `mondaykit sql`.
  *
@@ -155,7 +149,7 @@ export async function runSql(context: CommandContext): Promise<number> {
   }
   const location = flags.string("db") ?? DEFAULT_DATABASE;
   const format = flags.choice("format", FORMATS) ??
-    (out.options.json ? "json" : stdoutIsTerminal(context) ? "table" : "csv");
+    (out.options.json ? "json" : context.io.stdoutIsTerminal ? "table" : "csv");
   if (flags.boolean("refresh")) {
     const tables = tablesNamed(statement);
     const { summary, label } = await runSyncTo(

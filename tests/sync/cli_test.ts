@@ -5,7 +5,11 @@ import { MondayClient } from "../../graphql/mod.ts";
 import { startEmulator } from "../../emulator/mod.ts";
 import { openTestPostgres, postgresSkip } from "./_mirror.ts";
 
-async function run(args: string[], env: Record<string, string> = {}) {
+async function run(
+  args: string[],
+  env: Record<string, string> = {},
+  stdoutIsTerminal = false,
+) {
   const chunks: Record<"out" | "err", Uint8Array[]> = { out: [], err: [] };
   const sink = (key: "out" | "err") => ({
     write: (bytes: Uint8Array) => (
@@ -18,6 +22,7 @@ async function run(args: string[], env: Record<string, string> = {}) {
     env: (name) => env[name],
     stderrIsTerminal: false,
     stdinIsTerminal: false,
+    stdoutIsTerminal,
     signal: new AbortController().signal,
   });
   const text = (key: "out" | "err") =>
@@ -105,6 +110,13 @@ Deno.test("cli: sync then sql, in every format, read-only, formula-safe", async 
     assert.ok(!table.stdout.includes("\x1b"));
     assert.match(table.stdout, /Bell\\x1b\[31m red/);
     assert.match(table.stdout, /\(1 row\)/);
+
+    // Without --format: an aligned table on a terminal, CSV in a pipe.
+    const count = `SELECT count(*) AS n FROM items WHERE board_id = '${board}'`;
+    const onTerminal = await run(["sql", "--db", db, count], env, true);
+    assert.equal(onTerminal.stdout, " n\n--\n32\n(1 row)\n");
+    const inPipe = await run(["sql", "--db", db, count], env, false);
+    assert.equal(inPipe.stdout, "n\r\n32\r\n");
 
     // Read-only: a write is refused and changes nothing.
     const write = await run(["sql", "--db", db, "DELETE FROM items"], env);
