@@ -3,20 +3,9 @@
 import assert from "node:assert/strict";
 import { ME_DOCUMENT } from "../../_cli/commands/auth.ts";
 import { BOARD_INFO_DOCUMENT } from "../../_cli/commands/items_export.ts";
+import { readMondaySchema } from "../_monday_schema.ts";
 
-const SCHEMA_URL = new URL(
-  "../../../shared/monday/schema-2026-10.graphql",
-  import.meta.url,
-);
-
-let sdl: string | undefined;
-try {
-  sdl = await Deno.readTextFile(SCHEMA_URL);
-} catch {
-  console.log(
-    `skipped: monday's schema is absent at ${SCHEMA_URL.pathname}, so the CLI's documents cannot be checked against it`,
-  );
-}
+const sdl = await readMondaySchema("the CLI's documents");
 
 Deno.test({
   name: "fidelity: the CLI's own documents validate against monday's schema",

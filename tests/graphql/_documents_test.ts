@@ -11,23 +11,9 @@ import {
   type PagedResource,
   uploadDocument,
 } from "../../graphql/_documents.ts";
+import { readMondaySchema } from "../_monday_schema.ts";
 
-const SCHEMA_URL = new URL(
-  "../../../shared/monday/schema-2026-10.graphql",
-  import.meta.url,
-);
-
-let sdl: string | undefined;
-try {
-  sdl = await Deno.readTextFile(SCHEMA_URL);
-} catch {
-  sdl = undefined;
-}
-if (sdl === undefined) {
-  console.log(
-    `skipped: monday's schema is absent at ${SCHEMA_URL.pathname}, so the client's documents cannot be checked against it`,
-  );
-}
+const sdl = await readMondaySchema("the client's documents");
 
 function documents(): [string, string][] {
   const list: [string, string][] = [

@@ -15,20 +15,9 @@ import {
   USERS_DOCUMENT,
   WORKSPACES_DOCUMENT,
 } from "../../sync/_documents.ts";
+import { readMondaySchema } from "../_monday_schema.ts";
 
-const SCHEMA_URL = new URL(
-  "../../../shared/monday/schema-2026-10.graphql",
-  import.meta.url,
-);
-
-let sdl: string | undefined;
-try {
-  sdl = await Deno.readTextFile(SCHEMA_URL);
-} catch {
-  console.log(
-    `skipped: monday's schema is absent at ${SCHEMA_URL.pathname}, so the sync's documents cannot be checked against it`,
-  );
-}
+const sdl = await readMondaySchema("the sync's documents");
 
 Deno.test({
   name: "fidelity: the sync's documents validate against monday's schema",
