@@ -4,7 +4,7 @@
 // idempotent mutation retry, and proactive throttling.
 import assert from "node:assert/strict";
 import { staticToken } from "../../auth/mod.ts";
-import { type Emulator, startEmulator } from "../../emulator/mod.ts";
+import { startEmulator } from "../../emulator/mod.ts";
 import {
   AuthenticationError,
   ComplexityBudgetError,
@@ -19,7 +19,6 @@ import {
   IpRateLimitError,
   type MondayApiError,
   MondayClient,
-  type MondayClientOptions,
   NetworkError,
   NotFoundError,
   PermissionError,
@@ -28,24 +27,8 @@ import {
   ServerError,
   type TypedDocumentNode,
 } from "../../graphql/mod.ts";
-import { EmulatorClock } from "./_emulator_clock.ts";
+import { clientFor } from "./_emulator_clock.ts";
 import { timedTest } from "../_time_limit.ts";
-
-function clientFor(
-  emulator: Emulator,
-  options: Partial<MondayClientOptions> = {},
-): { client: MondayClient; clock: EmulatorClock } {
-  const clock = new EmulatorClock(emulator);
-  const client = new MondayClient({
-    token: emulator.credentials.apiToken,
-    apiUrl: emulator.apiUrl,
-    clock,
-    random: () => 0.5,
-    onWarning: () => {},
-    ...options,
-  });
-  return { client, clock };
-}
 
 async function firstBoard(client: MondayClient): Promise<string> {
   const { boards } = await client.request<{ boards: { id: string }[] }>(

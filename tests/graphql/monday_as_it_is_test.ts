@@ -11,29 +11,12 @@ import {
   FieldLimitError,
   MondayApiError,
   MondayClient,
-  type MondayClientOptions,
   NetworkError,
   NotFoundError,
   RequestTimeoutError,
   ServerError,
 } from "../../graphql/mod.ts";
-import { EmulatorClock } from "./_emulator_clock.ts";
-
-function clientFor(
-  emulator: Emulator,
-  options: Partial<MondayClientOptions> = {},
-): { client: MondayClient; clock: EmulatorClock } {
-  const clock = new EmulatorClock(emulator);
-  const client = new MondayClient({
-    token: emulator.credentials.apiToken,
-    apiUrl: emulator.apiUrl,
-    clock,
-    random: () => 0.5,
-    onWarning: () => {},
-    ...options,
-  });
-  return { client, clock };
-}
+import { clientFor } from "./_emulator_clock.ts";
 
 async function firstItem(
   client: MondayClient,
