@@ -35,6 +35,7 @@
  * @module
  */
 
+export { CURSOR_LIFETIME_MS, isCursorExpiry } from "./cursor_expiry.ts";
 export { DEFAULT_API_URL } from "../_common/endpoints.ts";
 export {
   DEFAULT_API_VERSION,

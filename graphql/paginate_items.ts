@@ -10,20 +10,9 @@ import {
   itemsPageDocument,
   nextItemsPageDocument,
 } from "./_documents.ts";
-import {
-  AuthenticationError,
-  ComplexityBudgetError,
-  CursorExpiredError,
-  DailyLimitError,
-  InvalidVersionError,
-  MondayApiError,
-  NotFoundError,
-  PermissionError,
-  RateLimitError,
-} from "./errors.ts";
+import { isCursorExpiry } from "./cursor_expiry.ts";
+import { type MondayApiError, NotFoundError } from "./errors.ts";
 
-/** How long monday keeps a cursor alive: 60 minutes from the first request. */
-const CURSOR_LIFETIME_MS = 60 * 60_000;
 import type { GraphQLRequester } from "./types.ts";
 
 /** An item as `paginateItems` yields it: `id` plus the selected fields. */
@@ -197,31 +186,11 @@ async function* walk<TItem extends Item>(
         >(next, { cursor: page.cursor, limit: pageSize }, requestOptions);
         page = more.next_items_page;
       } catch (error) {
-        if (!isExpiry(error, now() - issuedAt)) throw error;
+        if (!isCursorExpiry(error, now() - issuedAt)) throw error;
         expired = error;
         break;
       }
     }
     if (++fruitlessRestarts > maxRestarts) throw expired;
   }
-}
-
-/**
- * Whether an error from `next_items_page` means the cursor expired: the
- * classified `CursorExpiredError`, or any other non-retryable API error when
- * the cursor is past its lifetime or the message names the cursor.
- */
-function isExpiry(error: unknown, ageMs: number): error is MondayApiError {
-  if (error instanceof CursorExpiredError) return true;
-  if (!(error instanceof MondayApiError) || error.retryable) return false;
-  if (
-    error instanceof AuthenticationError ||
-    error instanceof PermissionError ||
-    error instanceof RateLimitError ||
-    error instanceof ComplexityBudgetError ||
-    error instanceof DailyLimitError ||
-    error instanceof InvalidVersionError
-  ) return false;
-  return ageMs >= CURSOR_LIFETIME_MS || /cursor/i.test(error.message) ||
-    /cursor/i.test(error.code ?? "");
 }

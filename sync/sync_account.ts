@@ -8,7 +8,7 @@
 import type { MondayClient } from "../graphql/mod.ts";
 import type { AuditLogSource } from "../auditlog/mod.ts";
 import { syncAuditLogs } from "./_audit.ts";
-import { CursorExpiredError, PermissionError } from "../graphql/mod.ts";
+import { isCursorExpiry, PermissionError } from "../graphql/mod.ts";
 import type {
   BoardPatch,
   BoardSyncState,
@@ -742,6 +742,7 @@ export async function syncAccount(
     for (const group of plan.structure.groups) {
       for (let attempt = 0;; attempt++) {
         const collected: MondayItem[] = [];
+        const issuedAt = now();
         try {
           const data = await request<
             {
@@ -781,7 +782,7 @@ export async function syncAccount(
           }
         } catch (error) {
           // Only this group is read again; the board's other groups stand.
-          if (error instanceof CursorExpiredError && attempt < 2) {
+          if (isCursorExpiry(error, now() - issuedAt) && attempt < 2) {
             summary.cursorRestarts++;
             continue;
           }

@@ -64,3 +64,33 @@ Deno.test("an expired cursor restarts its group only, never the board", async ()
   // Only one group was read again: the board's 3,000 items plus one group.
   assert.ok(full.itemsRead < 3000 + 1500, `read ${full.itemsRead} items`);
 });
+
+Deno.test("a cursor failing with a code never seen, naming the cursor, restarts its group like an expiry", async () => {
+  await using emulator = await startEmulator({ items: 3000, boards: 1 });
+  let nextPages = 0;
+  let failed = false;
+  const client = new MondayClient({
+    token: emulator.credentials.apiToken,
+    apiUrl: emulator.apiUrl,
+    fetch: async (input, init) => {
+      const body = typeof init?.body === "string" ? init.body : "";
+      if (body.includes("next_items_page") && ++nextPages === 2 && !failed) {
+        failed = true;
+        return Response.json({
+          data: null,
+          errors: [{
+            message: "The cursor is no longer valid",
+            extensions: { code: "NEVER_SEEN_BEFORE" },
+          }],
+        });
+      }
+      return await fetch(input, init);
+    },
+  });
+  await using target = await openSqliteTarget(":memory:");
+  const full = await syncAccount(client, target, { concurrency: 1 });
+  assert.ok(failed);
+  assert.equal(full.cursorRestarts, 1);
+  const { rows } = await target.query("SELECT count(*) FROM items");
+  assert.equal(rows[0]![0], 3000);
+});
