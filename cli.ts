@@ -159,7 +159,14 @@ function listenForSignals(controller: AbortController): () => void {
 function secretsIn(args: readonly string[], io: CliIo): string[] {
   const raw: string[] = [];
   const connections: string[] = [];
-  const flags = ["--token", "--audit-token", "--client-secret", "--connection"];
+  const flags = [
+    "--token",
+    "--audit-token",
+    "--client-secret",
+    "--connection",
+    "--to",
+    "--db",
+  ];
   args.forEach((arg, index) => {
     for (const flag of flags) {
       const value = arg === flag
@@ -168,7 +175,8 @@ function secretsIn(args: readonly string[], io: CliIo): string[] {
         ? arg.slice(flag.length + 1)
         : undefined;
       if (value === undefined) continue;
-      (flag === "--connection" ? connections : raw).push(value);
+      if (flag === "--to" || flag === "--db") raw.push(...urlPassword(value));
+      else (flag === "--connection" ? connections : raw).push(value);
     }
   });
   for (
@@ -178,6 +186,7 @@ function secretsIn(args: readonly string[], io: CliIo): string[] {
       "MONDAYKIT_TRANSFER_PASSPHRASE",
       "MONDAYKIT_SETTINGS_KEY",
       "MONDAYKIT_SETTINGS_PASSPHRASE",
+      "PGPASSWORD",
     ]
   ) {
     const value = io.env(name);
@@ -194,6 +203,21 @@ function secretsIn(args: readonly string[], io: CliIo): string[] {
     )
   );
   return [...raw, ...values, ...connections];
+}
+
+/** A database URL's password, as written and decoded (a path has none). */
+function urlPassword(location: string): string[] {
+  try {
+    const password = new URL(location).password;
+    if (!password) return [];
+    try {
+      return [password, decodeURIComponent(password)];
+    } catch {
+      return [password];
+    }
+  } catch {
+    return [];
+  }
 }
 
 function isBrokenPipe(error: unknown): boolean {

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { redact } from "../../_http/mod.ts";
 import type { CommandContext } from "../context.ts";
 import { CommandError, EXIT, UsageError } from "../errors.ts";
 import { graphqlClient, resolveConnection } from "../resolve_connection.ts";
@@ -74,18 +75,23 @@ export function commaList(values: string[]): string[] {
  * @returns The message without the password.
  */
 export function maskLocation(text: string, location: string): string {
-  let out = text;
+  let password: string;
   try {
-    const password = new URL(location).password;
-    if (password) {
-      out = out.replaceAll(location, maskPostgresUrl(location));
-      out = out.replaceAll(decodeURIComponent(password), "****")
-        .replaceAll(password, "****");
-    }
+    password = new URL(location).password;
   } catch {
-    // not a URL: a file path holds no secret
+    return text; // not a URL: a file path holds no secret
   }
-  return out;
+  if (!password) return text;
+  let decoded = password;
+  try {
+    decoded = decodeURIComponent(password);
+  } catch {
+    // a malformed escape: the raw form is the secret
+  }
+  return redact(text.replaceAll(location, maskPostgresUrl(location)), [
+    password,
+    decoded,
+  ]);
 }
 
 function eta(progress: SyncProgress): string {

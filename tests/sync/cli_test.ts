@@ -1,6 +1,7 @@
 // `mondaykit sync` and `mondaykit sql`, run in-process against the emulator.
 import assert from "node:assert/strict";
 import { main } from "../../cli.ts";
+import { maskLocation } from "../../_cli/commands/sync.ts";
 import { MondayClient } from "../../graphql/mod.ts";
 import { startEmulator } from "../../emulator/mod.ts";
 import { openTestPostgres, postgresSkip } from "./_mirror.ts";
@@ -275,4 +276,19 @@ Deno.test({
     assert.equal(output.code, 0, stderr);
     assert.equal(new TextDecoder().decode(output.stdout), "answer\r\n42\r\n");
   },
+});
+
+Deno.test("cli: a database password is masked in messages even with a malformed escape in it", () => {
+  const url = "postgres://mirror:p%ZZw0rd-secret@db.internal/monday";
+  const out = maskLocation(
+    `could not connect to ${url}: password authentication failed for 'p%ZZw0rd-secret'`,
+    url,
+  );
+  assert.ok(!out.includes("p%ZZw0rd"), out);
+  assert.match(out, /postgres:\/\/mirror:\*\*\*\*@db\.internal\/monday/);
+  // a file path holds no secret and is left alone
+  assert.equal(
+    maskLocation("no such file monday.db", "monday.db"),
+    "no such file monday.db",
+  );
 });
