@@ -98,3 +98,9 @@ export function nextItemsDocument(fields: string): string {
 export function itemsByIdDocument(fields: string): string {
   return `query SyncItems($ids: [ID!], $limit: Int!) { items(ids: $ids, limit: $limit) { ${fields} } }`;
 }
+
+/** Sends one GraphQL request of the sync (checking cancellation, counting it). */
+export type SyncRequest = <T>(
+  document: string,
+  variables: Record<string, unknown>,
+) => Promise<T>;
