@@ -165,3 +165,42 @@ export function fmt(v: number): string {
 export function verdict(ok: boolean): string {
   return ok ? "**met**" : "**not met**";
 }
+
+/** The spread of repeated measurements: min, median and max. */
+export interface Spread {
+  min: number;
+  median: number;
+  max: number;
+  runs: number;
+}
+
+/**
+ * The min, median and max of repeated measurements. A target counts as met
+ * only when the median meets it (never the best run).
+ */
+export function spread(values: number[]): Spread {
+  const sorted = [...values].filter(Number.isFinite).sort((a, b) => a - b);
+  if (sorted.length === 0) return { min: NaN, median: NaN, max: NaN, runs: 0 };
+  const mid = Math.floor(sorted.length / 2);
+  const median = sorted.length % 2
+    ? sorted[mid]!
+    : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return {
+    min: sorted[0]!,
+    median,
+    max: sorted[sorted.length - 1]!,
+    runs: sorted.length,
+  };
+}
+
+/** "median (min-max, n runs)", for a report cell. */
+export function fmtSpread(s: Spread, unit = ""): string {
+  return `${fmt(s.median)}${unit} (${fmt(s.min)}-${
+    fmt(s.max)
+  }${unit}, ${s.runs} runs)`;
+}
+
+/** How many runs each measured target takes (`BENCH_QUICK=1`: 1, tiny sizes). */
+export const QUICK: boolean = Deno.env.get("BENCH_QUICK") === "1";
+/** Runs per target: at least 5 (a target counts only on the median of 5). */
+export const RUNS: number = QUICK ? 1 : 5;

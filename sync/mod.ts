@@ -57,6 +57,7 @@ export {
 export type {
   AccountPatch,
   BoardPatch,
+  BoardWriter,
   BoardSyncState,
   Cell,
   ItemRows,

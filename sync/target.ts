@@ -105,6 +105,44 @@ export interface BoardPatch {
   state: BoardSyncState | null;
 }
 
+/**
+ * A board read whole, written while it is read: staged rows are invisible to
+ * readers of the mirror until {@linkcode BoardWriter.commit} replaces the
+ * board's rows with them in one transaction. {@linkcode BoardWriter.abort}
+ * (or a crash) leaves the stored board as it was, so a whole read never
+ * holds a whole board in memory and never leaves it half-written.
+ */
+export interface BoardWriter {
+  /**
+   * Stages item rows; a later row with the same item id replaces an earlier
+   * one (the last read of an item wins).
+   *
+   * @param items The rows of some of the board's items.
+   */
+  writeItems(items: ItemRows[]): Promise<void>;
+  /**
+   * Stages rows of `updates` (a later row with the same id replaces an
+   * earlier one).
+   *
+   * @param rows The rows, in the order of the `updates` table's columns.
+   */
+  writeUpdates(rows: Cell[][]): Promise<void>;
+  /**
+   * In one transaction: removes the board's stored items, values, updates
+   * and table rows, writes the staged ones, and applies the patch (its board
+   * row, groups, columns, table, state, and any `items`/`updates` it carries,
+   * usually none). `patch.mode` is `"full"`. The writer is finished after.
+   *
+   * @param patch The board's structure and state.
+   */
+  commit(patch: BoardPatch): Promise<void>;
+  /**
+   * Drops the staged rows; the stored board stays as it was. Does nothing
+   * after `commit` or a previous `abort`.
+   */
+  abort(): Promise<void>;
+}
+
 /** Account-wide rows, each table replaced whole in one transaction. */
 export interface AccountPatch {
   /** Rows by normalized table name (e.g. `users`). */
@@ -175,6 +213,15 @@ export interface SyncTarget {
    * @param patch The changes.
    */
   applyBoard(patch: BoardPatch): Promise<void>;
+  /**
+   * Begins a board's whole read, written as it is read (see
+   * {@linkcode BoardWriter}). Several writers may be open at once, one per
+   * board. A target without it gets whole boards through `applyBoard`.
+   *
+   * @param boardId The board.
+   * @param table The board's own table.
+   */
+  beginBoard?(boardId: string, table: TableSpec): Promise<BoardWriter>;
   /**
    * Replaces account-wide tables in one transaction.
    *
