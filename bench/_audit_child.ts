@@ -1,6 +1,9 @@
-// Child process for benchmarks 3 and 4: exports a whole audit log one way and
-// reports the time, the count and (through reportAndExit) its own peak RSS.
-// Usage: _audit_child.ts <mondaykit|bare> <domain> <auditToken> <out> [perPage] [requests/windowMs]
+// Child process for the audit benchmarks: exports a whole audit log one way
+// and reports the time, the count and (through reportAndExit) its own peak
+// RSS. "mondaykit" is exportAuditLogs into a JSONL file, "bare" a hand-written
+// fetch-and-append loop, "mirror" syncAccount's audit_logs table in a SQLite
+// file at <out> (only that table: no GraphQL request is made).
+// Usage: _audit_child.ts <mondaykit|bare|mirror> <domain> <auditToken> <out> [perPage] [requests/windowMs]
 
 import {
   AuditLogClient,
@@ -8,6 +11,7 @@ import {
   FileCheckpointStore,
   FileSink,
 } from "../auditlog/mod.ts";
+import { openSqliteTarget, syncAccount } from "../sync/mod.ts";
 import { reportAndExit } from "./_lib.ts";
 
 const [mode, domain, token, out, perPageArg, limitArg] = Deno.args as [
@@ -21,19 +25,39 @@ const [mode, domain, token, out, perPageArg, limitArg] = Deno.args as [
 const perPage = Number(perPageArg ?? 1000);
 const start = performance.now();
 let entries = 0;
-let requests = 0;
-if (mode === "mondaykit") {
-  const [requestsPerWindow, windowMs] = limitArg
-    ? limitArg.split("/").map(Number)
-    : [];
-  const client = new AuditLogClient({
-    token,
-    domain,
-    perPage,
-    rateLimit: requestsPerWindow
-      ? { requests: requestsPerWindow, windowMs: windowMs! }
-      : false,
+const [requestsPerWindow, windowMs] = limitArg
+  ? limitArg.split("/").map(Number)
+  : [];
+// When each HTTP request left (retries included): how densely the requests
+// filled the rate limit.
+const sent: number[] = [];
+const countingFetch: typeof fetch = (input, init) => {
+  sent.push(performance.now());
+  return fetch(input, init);
+};
+const client = new AuditLogClient({
+  token,
+  domain,
+  perPage,
+  fetch: countingFetch,
+  rateLimit: requestsPerWindow
+    ? { requests: requestsPerWindow, windowMs: windowMs! }
+    : false,
+});
+if (mode === "mirror") {
+  // Only audit_logs: a GraphQL client that is never called.
+  const graphql = {
+    request(): Promise<never> {
+      throw new Error("The audit mirror made a GraphQL request");
+    },
+  };
+  await using target = await openSqliteTarget(out);
+  const summary = await syncAccount(graphql, target, {
+    tables: ["audit_logs"],
+    audit: client,
   });
+  entries = summary.auditEntries;
+} else if (mode === "mondaykit") {
   const sink = new FileSink(out);
   const result = await exportAuditLogs({
     source: client,
@@ -42,7 +66,6 @@ if (mode === "mondaykit") {
     perPage,
   });
   entries = result.entries;
-  requests = result.requests;
 } else {
   // The floor: fetch every page newest first and append the raw entries, no
   // ids, no ordering, no checkpoint, no fsync.
@@ -59,7 +82,7 @@ if (mode === "mondaykit") {
     const response = await fetch(url, {
       headers: { authorization: `Bearer ${token}` },
     });
-    requests++;
+    sent.push(performance.now());
     const body = JSON.parse(await response.text());
     if (!response.ok) throw new Error(JSON.stringify(body));
     let text = "";
@@ -73,4 +96,21 @@ if (mode === "mondaykit") {
   }
   file.close();
 }
-reportAndExit({ ms: performance.now() - start, entries, requests });
+const ms = performance.now() - start;
+const requests = sent.length;
+// With a limit of N per window: the requests before the last window's first
+// one fill whole windows, `rounds` of them, in `roundsMs`.
+const rounds = requestsPerWindow
+  ? Math.floor((requests - 1) / requestsPerWindow)
+  : 0;
+reportAndExit({
+  ms,
+  entries,
+  requests,
+  spanMs: sent.at(-1)! - sent[0]!,
+  rounds,
+  roundsMs: sent[rounds * (requestsPerWindow ?? 0)]! - sent[0]!,
+  // How long ago the last window opened (the next run waits out the rest).
+  lastWindowAgoMs: performance.now() -
+    sent[rounds * (requestsPerWindow ?? 0)]!,
+});

@@ -79,17 +79,6 @@ export async function time(fn: () => Promise<unknown>): Promise<number> {
   return performance.now() - start;
 }
 
-/** The best (lowest) of `runs` timings of `fn`, after one warm-up run. */
-export async function bestOf(
-  runs: number,
-  fn: () => Promise<unknown>,
-): Promise<number> {
-  await fn();
-  let best = Infinity;
-  for (let i = 0; i < runs; i++) best = Math.min(best, await time(fn));
-  return best;
-}
-
 /** Runs `n` tasks with at most `concurrency` in flight. */
 export async function pool(
   n: number,
@@ -200,7 +189,44 @@ export function fmtSpread(s: Spread, unit = ""): string {
   }${unit}, ${s.runs} runs)`;
 }
 
-/** How many runs each measured target takes (`BENCH_QUICK=1`: 1, tiny sizes). */
+/** `BENCH_QUICK=1`: every section with tiny sizes and 1 run, to see it works. */
 export const QUICK: boolean = Deno.env.get("BENCH_QUICK") === "1";
 /** Runs per target: at least 5 (a target counts only on the median of 5). */
 export const RUNS: number = QUICK ? 1 : 5;
+
+/** `full` in a real run, `quick` under `BENCH_QUICK=1`. */
+export function size<T>(full: T, quick: T): T {
+  return QUICK ? quick : full;
+}
+
+/** One target of a section, as the report's summary table shows it. */
+export interface TargetRow {
+  /** What is promised, e.g. "utilisation ≥ 95%, zero 429s". */
+  target: string;
+  /** The measured median with its spread, e.g. "97.6% (97.1-97.9%, 5 runs)". */
+  result: string;
+  /** Whether the median meets the target. */
+  met: boolean;
+}
+
+/** The marker that carries a target row from a section to the summary. */
+const TARGET_MARK = /<!-- target (\{.*?\}) -->/g;
+
+/**
+ * A section's target line: "- target: result: **met**", followed by an
+ * invisible marker (an HTML comment) from which run.ts builds the report's
+ * summary table. Every benchmark reports its targets through this, so a
+ * target cannot be left out of the summary.
+ */
+export function targetLine(row: TargetRow): string {
+  return `- ${row.target}: ${row.result}: ${verdict(row.met)} <!-- target ${
+    JSON.stringify(row)
+  } -->`;
+}
+
+/** The target rows a section's `targetLine`s carry, in order. */
+export function targetRows(section: string): TargetRow[] {
+  return [...section.matchAll(TARGET_MARK)].map((m) =>
+    JSON.parse(m[1]!) as TargetRow
+  );
+}

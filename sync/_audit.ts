@@ -72,6 +72,13 @@ export async function syncAuditLogs(
       await target.appendRows("audit_logs", rows);
       return { seq };
     },
+    // Each write is already committed. Having flush() lets the exporter
+    // checkpoint once a second (checkpointIntervalMs) instead of after every
+    // page: one transaction per page instead of two, off the pages' path. A
+    // crash leaves rows past the checkpoint, which open() trims.
+    flush() {
+      return Promise.resolve({ seq });
+    },
   };
   const checkpoint: CheckpointStore = {
     location: `${target.label} (${KEY})`,
