@@ -186,7 +186,7 @@ export function spread(values: number[]): Spread {
 export function fmtSpread(s: Spread, unit = ""): string {
   return `${fmt(s.median)}${unit} (${fmt(s.min)}-${
     fmt(s.max)
-  }${unit}, ${s.runs} runs)`;
+  }${unit}, ${s.runs} ${s.runs === 1 ? "run" : "runs"})`;
 }
 
 /** `BENCH_QUICK=1`: every section with tiny sizes and 1 run, to see it works. */
@@ -224,9 +224,22 @@ export function targetLine(row: TargetRow): string {
   } -->`;
 }
 
-/** The target rows a section's `targetLine`s carry, in order. */
+/**
+ * The target rows a section's `targetLine`s carry, in order. A section
+ * without any (one not yet written with `targetLine`) gives one row per
+ * list item that holds a verdict, the item's text as its target, met only
+ * when none of its verdicts says not met.
+ */
 export function targetRows(section: string): TargetRow[] {
-  return [...section.matchAll(TARGET_MARK)].map((m) =>
+  const marked = [...section.matchAll(TARGET_MARK)].map((m) =>
     JSON.parse(m[1]!) as TargetRow
   );
+  if (marked.length > 0) return marked;
+  return section.split("\n")
+    .filter((line) => line.startsWith("- ") && /\*\*(not )?met\*\*/.test(line))
+    .map((line) => ({
+      target: line.slice(2).replaceAll("|", "\\|"),
+      result: "in the section",
+      met: !line.includes("**not met**"),
+    }));
 }

@@ -1,8 +1,8 @@
-// Benchmark 6: how long the CLI takes to start, next to an empty Deno script.
+// How long the CLI takes to start, next to an empty Deno script.
 
-import { spawnEmulator, table } from "./_lib.ts";
+import { size, spawnEmulator, table } from "./_lib.ts";
 
-const RUNS = 10;
+const RUNS = size(10, 1);
 const root = new URL("..", import.meta.url);
 
 async function median(args: string[]): Promise<number> {
@@ -29,7 +29,7 @@ async function median(args: string[]): Promise<number> {
   return times[Math.floor(times.length / 2)]!;
 }
 
-/** Runs benchmark 6 and returns its report section. */
+/** Runs the CLI start-up benchmark and returns its report section. */
 export async function cliStartup(): Promise<string> {
   const empty = await Deno.makeTempFile({ suffix: ".ts" });
   await Deno.writeTextFile(empty, "");
@@ -50,7 +50,7 @@ export async function cliStartup(): Promise<string> {
       "query { me { id } }",
     ]);
     return [
-      "## 6. CLI start-up",
+      "## CLI start-up",
       "",
       `Median of ${RUNS} runs after one warm-up run, \`deno run\` from source (a compiled binary starts the same code without the module loading).`,
       "",
