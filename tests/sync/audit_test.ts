@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { AuditLogClient } from "../../auditlog/mod.ts";
 import { MondayClient } from "../../graphql/mod.ts";
 import { startEmulator } from "../../emulator/mod.ts";
-import { openSqliteTarget, syncAccount } from "../../sync/mod.ts";
+import { type Cell, openSqliteTarget, syncAccount } from "../../sync/mod.ts";
 import { openTestPostgres, postgresSkip } from "./_mirror.ts";
 
 for (
@@ -81,3 +81,63 @@ for (
     },
   });
 }
+
+Deno.test("audit_logs: the checkpoint is saved once a second, not after every page", async () => {
+  // The rows of each page are committed as they come; the checkpoint that
+  // covers them follows at most once a second (the exporter's
+  // checkpointIntervalMs) and at the end, so a page costs one transaction,
+  // not two. Ten pages here take well under the interval.
+  await using emulator = await startEmulator({ auditEntries: 10_000 });
+  const audit = new AuditLogClient({
+    token: emulator.credentials.auditToken,
+    domain: emulator.domain,
+  });
+  await using target = await openSqliteTarget(":memory:");
+  let pages = 0;
+  let checkpoints = 0;
+  const counting = new Proxy(target, {
+    get(real, key) {
+      if (key === "appendRows") {
+        return (
+          table: string,
+          rows: Cell[][],
+          setting?: { key: string; value: string | null },
+        ) => {
+          if (rows.length > 0) pages++;
+          if (setting?.key === "audit_checkpoint") checkpoints++;
+          return real.appendRows(table, rows, setting);
+        };
+      }
+      const value = Reflect.get(real, key);
+      return typeof value === "function" ? value.bind(real) : value;
+    },
+  });
+  const graphql = {
+    request(): Promise<never> {
+      throw new Error("unexpected GraphQL request");
+    },
+  };
+  const summary = await syncAccount(graphql, counting, {
+    audit,
+    tables: ["audit_logs"],
+  });
+  assert.equal(summary.auditEntries, 10_000);
+  assert.equal(pages, 10);
+  // Where the sink starts, then the end (and one a second in between).
+  assert.ok(checkpoints >= 2 && checkpoints < pages, `${checkpoints} saves`);
+  const { rows } = await target.query(
+    "SELECT count(*), max(seq) FROM audit_logs",
+  );
+  assert.deepEqual(rows[0]!.map(Number), [10_000, 10_000]);
+  // The last checkpoint covers every row: a run now trims nothing and adds
+  // nothing.
+  const again = await syncAccount(graphql, target, {
+    audit,
+    tables: ["audit_logs"],
+  });
+  assert.equal(again.auditEntries, 0);
+  assert.equal(
+    Number((await target.query("SELECT count(*) FROM audit_logs")).rows[0]![0]),
+    10_000,
+  );
+});
