@@ -13,7 +13,7 @@ import {
   targetLine,
 } from "./_lib.ts";
 
-const ITEMS = Number(Deno.env.get("BENCH_ITEMS") ?? size(50_000, 500));
+const ITEMS = Number(Deno.env.get("BENCH_ITEMS") ?? size(25_000, 500));
 
 /** Runs benchmark 2 and returns its report section. */
 export async function itemsExport(): Promise<string> {
