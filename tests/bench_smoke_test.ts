@@ -22,7 +22,7 @@ timedTest(
       env: {
         BENCH_QUICK: "1",
         // For a client-overhead section that predates quick mode.
-        BENCH_QUERIES: "100",
+        BENCH_QUERIES: "20",
       },
       stdout: "piped",
       stderr: "piped",
