@@ -9,7 +9,7 @@ import { limitUse } from "./audit_export.ts";
 export async function auditMirror(): Promise<string> {
   const windowMs = size(5000, 1000);
   // The sync exports at the exporter's default, 1,000 entries per page:
-  // 100,000 entries are 100 pages and a dozen probes (the first run has no
+  // 100,000 entries are 100 pages and about ten probes (the first run has no
   // start time to estimate the last page from): two full windows and a few
   // requests in a third.
   const perPage = 1000;

@@ -46,10 +46,12 @@ function auditRow(record: AuditLogRecord, seq: number): Cell[] {
 
 /**
  * Exports the audit log entries newer than the target's checkpoint into
- * `audit_logs`, numbered in order (`seq`). A batch and the checkpoint that
- * follows it are separate transactions; a crash between them leaves rows
- * past the checkpoint, which the next run removes before it exports them
- * again: nothing is lost or repeated.
+ * `audit_logs`, numbered in order (`seq`). Each page's rows are committed as
+ * they come; the checkpoint that covers them follows at most once a second
+ * (the exporter's `checkpointIntervalMs`) and at the end, in its own
+ * transaction. A crash in between leaves rows past the checkpoint, which the
+ * next run removes before it exports them again: nothing is lost or
+ * repeated.
  */
 export async function syncAuditLogs(
   source: AuditLogSource,
