@@ -21,8 +21,12 @@ import {
   systemClock,
 } from "../_http/mod.ts";
 import { checkApiVersion, DEFAULT_API_URL } from "../_common/mod.ts";
-import { RequestBudget } from "./_budget.ts";
-import { costKey, RequestScheduler, type Ticket } from "./_scheduler.ts";
+import {
+  type AdmitRequest,
+  costKey,
+  RequestScheduler,
+  type Ticket,
+} from "./_scheduler.ts";
 import { classifyResponse, requestIdOfResponse } from "./_classify.ts";
 import { resolveDocument } from "./_operation.ts";
 import {
@@ -139,6 +143,17 @@ export interface MondayClientOptions {
    * @default {40}
    */
   maxConcurrency?: number;
+  /**
+   * The share of the token's limits this client uses, above 0 and at most 1:
+   * it spends at most this share of each minute's complexity budget
+   * (`RateLimit-Policy` `"complexityMinute"`) and keeps at most this share of
+   * the account's concurrency cap in flight, leaving the rest to other jobs
+   * on the same token. Clients whose shares add up to 1 never refuse one
+   * another.
+   *
+   * @default {1}
+   */
+  budgetShare?: number;
   /**
    * The clock for waits (tests inject a fake one).
    *
@@ -337,7 +352,6 @@ export class MondayClient {
   #maxFileSize: number;
   #maxResponseBytes: number;
   #deadlineMs: number | undefined;
-  #budget: RequestBudget;
   #scheduler: RequestScheduler;
   #onRequest: ((info: RequestInfo) => void) | undefined;
   #onResponse: ((info: ResponseInfo) => void) | undefined;
@@ -352,7 +366,7 @@ export class MondayClient {
    * @throws {TypeError} When no credentials are given, or a URL is not
    * `https://` (or `http://` to a loopback host).
    * @throws {RangeError} When `apiVersion`, a timeout, `maxConcurrency`,
-   * `maxFileSize` or `maxResponseBytes` is out of range.
+   * `budgetShare`, `maxFileSize` or `maxResponseBytes` is out of range.
    */
   constructor(options: MondayClientOptions) {
     if (typeof options !== "object" || options === null) {
@@ -398,6 +412,16 @@ export class MondayClient {
         }'`,
       );
     }
+    const budgetShare = options.budgetShare ?? 1;
+    if (
+      typeof budgetShare !== "number" || !(budgetShare > 0 && budgetShare <= 1)
+    ) {
+      throw new RangeError(
+        `Invalid 'budgetShare': expected a number above 0 and at most 1, got '${
+          String(budgetShare)
+        }'`,
+      );
+    }
     this.#maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
     if (typeof this.#maxFileSize !== "number" || !(this.#maxFileSize > 0)) {
       throw new RangeError(
@@ -424,8 +448,10 @@ export class MondayClient {
     const maxWaitMs =
       resolveRetryPolicy(options.retry === false ? undefined : options.retry)
         .maxRetryAfterMs;
-    this.#budget = new RequestBudget(this.#clock, maxWaitMs);
-    this.#scheduler = new RequestScheduler(this.#clock, maxWaitMs);
+    this.#scheduler = new RequestScheduler(this.#clock, {
+      maxWaitMs,
+      share: budgetShare,
+    });
     this.#transport = new HttpTransport({
       ...(options.fetch ? { fetch: options.fetch } : {}),
       clock: this.#clock,
@@ -855,21 +881,17 @@ export class MondayClient {
       : this.#clock.now() + this.#deadlineMs;
     let lastAuthorization = "";
     let ticket: Ticket | undefined;
+    const admission: AdmitRequest = {
+      key: spec.costKey,
+      document: spec.document,
+      signal: spec.signal,
+      deadlineAt,
+    };
     const build = async (attempt: number): Promise<HttpRequestSpec> => {
-      if (this.#budget.blocked(spec.document)) {
-        await this.#budget.wait(spec.signal, deadlineAt, spec.document);
-      }
-      if (spec.costKey !== undefined) {
-        // An attempt that ended without a response frees its slot here.
-        if (ticket) this.#scheduler.settle(ticket);
-        ticket = undefined;
-        const admitted = this.#scheduler.admit(
-          spec.costKey,
-          spec.signal,
-          deadlineAt,
-        );
-        ticket = admitted instanceof Promise ? await admitted : admitted;
-      }
+      // An attempt that ended without a response frees its slot here.
+      if (ticket) this.#scheduler.settle(ticket);
+      const admitted = this.#scheduler.admit(admission);
+      ticket = admitted instanceof Promise ? await admitted : admitted;
       const authorization = this.#staticAuthorization ??
         await this.#credentials.authorization(
           spec.signal ? { signal: spec.signal } : {},
@@ -920,15 +942,14 @@ export class MondayClient {
       });
       const result = spec.read(response, text);
       const error = result instanceof Error ? result : undefined;
-      const rateLimit = response.headers.get("ratelimit");
-      this.#budget.note(rateLimit, error);
       if (ticket) {
         this.#scheduler.settle(ticket, {
-          rateLimit,
+          rateLimit: response.headers.get("ratelimit"),
           headers: response.headers,
           complexity: error
             ? undefined
             : (result as { complexity?: ComplexityInfo }).complexity,
+          error,
         });
       }
       if (this.#onResponse) {
