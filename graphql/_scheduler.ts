@@ -167,7 +167,8 @@ export class RequestScheduler {
   #maxCost = 1;
   #seen = 0;
   #admittedSinceSync = 0;
-  /** Whether any response has come: until then one request goes alone. */
+  /** Whether a response has come (in this window, when contended): until
+   * then one request goes alone. */
   #answered = false;
   /** Until when another process is seen spending the budget. */
   #contendedUntil = 0;
@@ -376,6 +377,7 @@ export class RequestScheduler {
     this.#admittedSinceSync = 0;
     if (
       resetAt !== undefined && this.#remaining !== undefined &&
+      remaining > this.#remaining &&
       resetAt > this.#resetAt + this.#windowMs / 2
     ) {
       // The server started a new window before this client's clock did.
@@ -509,6 +511,9 @@ export class RequestScheduler {
     this.#remaining = this.#quota;
     this.#startWindow();
     this.#resetAt = now + this.#windowMs;
+    // Contended, the full quota is a guess another process may have spent
+    // already: one request asks before the rest go.
+    if (this.#contendedUntil > now) this.#answered = false;
   }
 
   #startWindow(): void {
@@ -551,6 +556,8 @@ export class RequestScheduler {
   #pump(): void {
     while (this.#queue.length > 0) {
       const head = this.#queue[0]!;
+      // An answer may have taught the cost since it queued (the probe's).
+      if (head.key !== undefined) head.cost = this.expectedCost(head.key);
       if (!this.#fits(head.cost)) break;
       this.#queue.shift();
       head.signal?.removeEventListener("abort", head.onAbort);
