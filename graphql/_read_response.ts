@@ -117,6 +117,7 @@ export function readGraphQLResponse<TResult>(
   if (warnings.length > 0) options.warn(warnings);
   const headers = response.headers;
   let rateLimit: RateLimitInfo | undefined;
+  let replayed: boolean | undefined;
   const raw: RawResponse<TResult> = {
     data: (record.data ?? null) as TResult | null,
     errors: error ? [...error.errors] : [],
@@ -130,7 +131,9 @@ export function readGraphQLResponse<TResult>(
     },
     complexity: complexityOf(record.data, extensions),
     warnings,
-    replayed: headers.get("idempotency-replayed") === "true",
+    get replayed(): boolean {
+      return replayed ??= headers.get("idempotency-replayed") === "true";
+    },
   };
   if (!error) return raw;
   if (

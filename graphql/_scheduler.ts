@@ -338,9 +338,12 @@ export class RequestScheduler {
   #learn(ticket: Ticket, response: ResponseFacts): void {
     const { rateLimit: header, complexity, error } = response;
     const now = this.#clock.now();
-    // Parsed only when its text changes (a plan change, a new limit).
-    const policy = response.headers.get("ratelimit-policy");
-    if (policy !== this.#policyText) this.#readPolicy(policy);
+    // A plan changes rarely: the policy is looked at on the first answers
+    // and every 32nd after, and parsed only when its text changed.
+    if (this.#seen < 4 || (this.#seen & 31) === 0) {
+      const policy = response.headers.get("ratelimit-policy");
+      if (policy !== this.#policyText) this.#readPolicy(policy);
+    }
     let remaining: number | undefined;
     let resetAt: number | undefined;
     const item = header === null ? null : COMPLEXITY_ITEM.exec(header);

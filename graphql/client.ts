@@ -902,7 +902,10 @@ export class MondayClient {
         );
       }
       lastAuthorization = authorization;
-      this.#secrets.learnAuthorization(authorization);
+      // A static token is pinned already; a provider's may change.
+      if (authorization !== this.#staticAuthorization) {
+        this.#secrets.learnAuthorization(authorization);
+      }
       const headers: Record<string, string> = {
         "authorization": authorization,
         "api-version": spec.apiVersion,
