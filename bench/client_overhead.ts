@@ -5,6 +5,7 @@
 // server that answers with a canned body and monday's headers (no server
 // work, so the client's own CPU weighs most).
 
+import process from "node:process";
 import { ApiClient } from "@mondaydotcomorg/api";
 import { MondayClient } from "../graphql/mod.ts";
 import {
@@ -104,25 +105,33 @@ function clientsFor(server: Server): Record<string, Run> {
   };
 }
 
-/** One run of a cell: each client's total ms for QUERIES queries. */
+/**
+ * One run of a cell: each client's total wall ms for QUERIES queries, and
+ * the CPU µs this process spent per query meanwhile (the client's own cost:
+ * the server runs in another process).
+ */
 async function oneRun(
   clients: Record<string, Run>,
   query: string,
   concurrency: number,
   run: number,
-): Promise<Record<string, number>> {
-  const total: Record<string, number> = {};
+): Promise<{ ms: Record<string, number>; cpu: Record<string, number> }> {
+  const ms: Record<string, number> = {};
+  const cpu: Record<string, number> = {};
   const entries = Object.entries(clients);
   for (let chunk = 0; chunk < CHUNKS; chunk++) {
     for (let k = 0; k < entries.length; k++) {
       // Rotate who goes first, so drift touches every client alike.
       const [name, fn] = entries[(chunk + run + k) % entries.length]!;
+      const cpuStart = process.cpuUsage();
       const start = performance.now();
       await pool(QUERIES / CHUNKS, concurrency, () => fn(query));
-      total[name] = (total[name] ?? 0) + performance.now() - start;
+      ms[name] = (ms[name] ?? 0) + performance.now() - start;
+      const used = process.cpuUsage(cpuStart);
+      cpu[name] = (cpu[name] ?? 0) + (used.user + used.system) / QUERIES;
     }
   }
-  return total;
+  return { ms, cpu };
 }
 
 /** Runs benchmark 5 and returns its report section. */
@@ -171,16 +180,18 @@ export async function clientOverhead(): Promise<string> {
             await pool(WARM_UP, concurrency, () => fn(query));
           }
           const ms: Record<string, number[]> = {};
+          const cpu: Record<string, number[]> = {};
           const ratio: Record<string, number[]> = {};
           const oursOverTheirs: number[] = [];
           for (let run = 0; run < RUNS; run++) {
             const total = await oneRun(clients, query, concurrency, run);
-            for (const [name, value] of Object.entries(total)) {
+            for (const [name, value] of Object.entries(total.ms)) {
               (ms[name] ??= []).push(value);
-              (ratio[name] ??= []).push(value / total["bare fetch"]!);
+              (cpu[name] ??= []).push(total.cpu[name]!);
+              (ratio[name] ??= []).push(value / total.ms["bare fetch"]!);
             }
             oursOverTheirs.push(
-              total["MondayClient"]! / total["official client"]!,
+              total.ms["MondayClient"]! / total.ms["official client"]!,
             );
           }
           for (const name of Object.keys(clients)) {
@@ -190,7 +201,10 @@ export async function clientOverhead(): Promise<string> {
               concurrency,
               name,
               (QUERIES / spread(ms[name]!).median) * 1000,
-              fmtSpread(spread(ratio[name]!), "x"),
+              spread(cpu[name]!).median,
+              name === "bare fetch"
+                ? "1"
+                : fmtSpread(spread(ratio[name]!), "x"),
             ]);
           }
           const ours = spread(ratio["MondayClient"]!);
@@ -219,7 +233,7 @@ export async function clientOverhead(): Promise<string> {
         RUNS === 1 ? "" : "s"
       } per cell; in each run the clients take turns in ${CHUNKS} slices of ${
         QUERIES / CHUNKS
-      } (rotating who goes first) so that drift touches all alike; after a ${WARM_UP}-query warm-up per client. Two servers, each in its own process: the emulator with its limits lifted, and an instant server (\`bench/_instant_server.ts\`) that answers every request with a canned body and monday's \`RateLimit\` headers, where the client's own CPU weighs most. Ratios are the median of the runs with min-max; a target is met only when the median meets it.`,
+      } (rotating who goes first) so that drift touches all alike; after a ${WARM_UP}-query warm-up per client. Two servers, each in its own process: the emulator with its limits lifted, and an instant server (\`bench/_instant_server.ts\`) that answers every request with a canned body and monday's \`RateLimit\` headers, where the client's own CPU weighs most. Ratios are of wall time, the median of the runs with min-max; a target is met only when the median meets it. The CPU column is this process's CPU time per query (the client's own work, the server being elsewhere): on a busy machine it moves less than wall time.`,
       "",
       table(
         [
@@ -228,7 +242,8 @@ export async function clientOverhead(): Promise<string> {
           "concurrency",
           "client",
           "queries/s (median)",
-          "× bare fetch",
+          "client CPU µs/query (median)",
+          "× bare fetch (wall time)",
         ],
         rows,
       ),
