@@ -329,7 +329,8 @@ export class RequestScheduler {
       this.#reserved = Math.max(0, this.#reserved - ticket.cost);
     }
     if (response) {
-      this.#answered = true;
+      // An answer to a request of an earlier window says nothing of this one.
+      if (ticket.window === this.#window) this.#answered = true;
       this.#learn(ticket, response);
     }
     if (this.#queue.length > 0) this.#pump();
@@ -375,7 +376,7 @@ export class RequestScheduler {
         if (cost > this.#maxCost) this.#maxCost = cost;
       }
     }
-    if (remaining === undefined) return;
+    if (remaining === undefined || ticket.window !== this.#window) return;
     this.#seen++;
     this.#admittedSinceSync = 0;
     if (
