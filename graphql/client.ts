@@ -315,7 +315,10 @@ function defaultWarning(warning: DeprecationWarning): void {
  * - When the `RateLimit` header says a budget is at 0, the next request waits
  *   for its reset, at most `retry.maxRetryAfterMs` and never past the
  *   deadline (beyond that it fails at once with `RateLimitError`);
- *   never more than `maxConcurrency` requests are in flight.
+ *   never more than `maxConcurrency` requests are in flight. One scheduler
+ *   admits each request within the complexity budget left and the account's
+ *   concurrency cap (`budgetShare` keeps a share for other jobs); before the
+ *   first answer one request goes alone (see `docs/throughput.md`).
  * - Bodies are read up to `maxResponseBytes`; redirects are followed only to
  *   the endpoint's own origin (else `RedirectError`, nothing sent there).
  *
