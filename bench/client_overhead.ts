@@ -21,11 +21,11 @@ import {
 
 /** Queries per client, cell and run (each run is one ratio). */
 const QUERIES = Number(
-  Deno.env.get("BENCH_QUERIES") ?? (QUICK ? 200 : 1000),
+  Deno.env.get("BENCH_QUERIES") ?? (QUICK ? 120 : 1000),
 );
 /** Slices per run: the clients take turns slice by slice. */
 const CHUNKS = QUICK ? 2 : 5;
-const WARM_UP = QUICK ? 50 : 200;
+const WARM_UP = QUICK ? 30 : 200;
 const API_VERSION = "2026-10";
 
 type Run = (query: string) => Promise<unknown>;
