@@ -76,7 +76,13 @@ export class ConcurrencyLimiter {
    * or whatever `fn` throws.
    */
   async run<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    await this.#acquire(signal);
+    // A free slot is taken at once, without waiting a turn of the loop.
+    if (this.#active < this.#max && this.#queue.length === 0) {
+      signal?.throwIfAborted();
+      this.#active++;
+    } else {
+      await this.#acquire(signal);
+    }
     try {
       return await fn();
     } finally {

@@ -93,17 +93,19 @@ export async function readBodyText(
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const tooLarge = () =>
     new ResponseTooLargeError(maxBytes, response.status, options.what);
-  const body = response.body;
-  if (body === null) return "";
   const length = response.headers.get("content-length");
   const declared = length === null ? NaN : Number(length);
-  if (Number.isFinite(declared) && declared > maxBytes) {
+  // A declared length within the limit bounds the body (fetch fails a body
+  // longer than its Content-Length): the runtime's own reader is faster, and
+  // only while `response.body` is untouched (reading that property makes a
+  // JavaScript stream the text is then pulled through).
+  if (declared >= 0 && declared <= maxBytes) return await response.text();
+  const body = response.body;
+  if (body === null) return "";
+  if (declared > maxBytes) {
     await body.cancel().catch(() => {});
     throw tooLarge();
   }
-  // A declared length within the limit bounds the body (fetch fails a body
-  // longer than its Content-Length): the runtime's own reader is faster.
-  if (Number.isFinite(declared) && declared >= 0) return await response.text();
   const reader = body.getReader();
   const decoder = new TextDecoder();
   const parts: string[] = [];

@@ -154,18 +154,104 @@ class AttemptContext {
   method = "GET";
   status?: number;
   #raw = "";
-  #secrets: readonly string[] = [];
+  #secrets: () => readonly string[];
   #redacted: string | undefined = "";
 
-  set(method: string, url: string, secrets: readonly string[]): void {
+  constructor(secrets: () => readonly string[]) {
+    this.#secrets = secrets;
+  }
+
+  set(method: string, url: string): void {
     this.method = method;
     this.#raw = url;
-    this.#secrets = secrets;
     this.#redacted = undefined;
   }
 
   get url(): string {
-    return this.#redacted ??= redactUrl(this.#raw, this.#secrets);
+    return this.#redacted ??= redactUrl(this.#raw, this.#secrets());
+  }
+}
+
+/** An attempt's time limit, armed in a {@linkcode TimeoutSweep}. */
+interface Timeout {
+  /** When it fires (`performance.now()` time). */
+  at: number;
+  fire: () => void;
+}
+
+/**
+ * The time limits of the attempts in flight, on one timer: arming a limit is
+ * a set insertion, and a timer is set only when the new limit is the
+ * earliest, so neither concurrent nor back-to-back attempts each create and
+ * clear a timer. While nothing is in flight the timer is unref'd (it keeps no
+ * process alive and leaks nothing); when it fires with nothing due it
+ * re-arms for the earliest limit left, or stops.
+ */
+class TimeoutSweep {
+  #pending = new Set<Timeout>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timerAt = Infinity;
+
+  add(ms: number, fire: () => void): Timeout {
+    const timeout = { at: performance.now() + ms, fire };
+    this.#pending.add(timeout);
+    if (timeout.at < this.#timerAt) this.#arm(timeout.at, ms);
+    else if (this.#pending.size === 1) setRef(this.#timer!, true);
+    return timeout;
+  }
+
+  delete(timeout: Timeout): void {
+    this.#pending.delete(timeout);
+    if (this.#pending.size === 0 && this.#timer !== undefined) {
+      setRef(this.#timer, false);
+    }
+  }
+
+  #arm(at: number, ms: number): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timerAt = at;
+    this.#timer = setTimeout(
+      () => this.#sweep(),
+      Math.max(0, Math.min(ms, 2_147_483_647)),
+    );
+  }
+
+  #sweep(): void {
+    // What the timer was set for is due, whatever the clock reads.
+    const now = Math.max(performance.now(), this.#timerAt);
+    this.#timer = undefined;
+    this.#timerAt = Infinity;
+    let next = Infinity;
+    for (const timeout of this.#pending) {
+      if (timeout.at <= now) {
+        this.#pending.delete(timeout);
+        timeout.fire();
+      } else if (timeout.at < next) {
+        next = timeout.at;
+      }
+    }
+    if (next < Infinity) this.#arm(next, next - performance.now());
+  }
+}
+
+/**
+ * Whether a pending `timer` keeps the process alive (Deno's `refTimer` and
+ * `unrefTimer`, Node's `ref` and `unref`; elsewhere nothing to do).
+ */
+function setRef(timer: ReturnType<typeof setTimeout>, ref: boolean): void {
+  if (typeof timer === "number") {
+    const deno = (globalThis as {
+      Deno?: {
+        refTimer?: (id: number) => void;
+        unrefTimer?: (id: number) => void;
+      };
+    }).Deno;
+    if (ref) deno?.refTimer?.(timer);
+    else deno?.unrefTimer?.(timer);
+  } else {
+    const handle = timer as { ref?: () => void; unref?: () => void };
+    if (ref) handle.ref?.();
+    else handle.unref?.();
   }
 }
 
@@ -309,6 +395,7 @@ export class HttpTransport {
   #userAgent: string;
   #onEvent: ((event: HttpEvent) => void) | undefined;
   #secrets: () => readonly string[];
+  #timeouts = new TimeoutSweep();
 
   /**
    * Makes a transport.
@@ -365,7 +452,7 @@ export class HttpTransport {
     const deadlineAt = this.#deadlineMs === undefined
       ? undefined
       : this.#clock.now() + this.#deadlineMs;
-    const context = new AttemptContext();
+    const context = new AttemptContext(this.#secrets);
     for (let attempt = 1;; attempt++) {
       if (signal?.aborted) throw signal.reason;
       try {
@@ -473,7 +560,6 @@ export class HttpTransport {
     signal: AbortSignal | undefined,
   ): Promise<T> {
     delete context.status;
-    const secrets = this.#secrets();
     const remaining = deadlineAt === undefined
       ? Infinity
       : deadlineAt - this.#clock.now();
@@ -494,7 +580,7 @@ export class HttpTransport {
     if (built instanceof Request) {
       request = built;
       if (built.body !== null) spare = built.clone();
-      context.set(built.method, built.url, secrets);
+      context.set(built.method, built.url);
       if (!built.headers.has("user-agent")) {
         try {
           built.headers.set("user-agent", this.#userAgent);
@@ -513,7 +599,7 @@ export class HttpTransport {
         headers,
         ...(built.body === undefined ? {} : { body: built.body }),
       };
-      context.set(built.method, built.url, secrets);
+      context.set(built.method, built.url);
     } else {
       throw new TypeError(
         `Cannot send request: build() must return a Request or a request spec, got '${typeof built}'`,
@@ -524,7 +610,7 @@ export class HttpTransport {
     let timedOut: RequestTimeoutError | undefined;
     const byDeadline = remaining < this.#timeoutMs;
     const limitMs = Math.min(remaining, this.#timeoutMs);
-    const timer = setTimeout(() => {
+    const timer = this.#timeouts.add(limitMs, () => {
       timedOut = byDeadline
         ? new RequestTimeoutError(
           `Request exceeded its deadline of ${this.#deadlineMs} ms: ${context.method} ${context.url}`,
@@ -536,17 +622,19 @@ export class HttpTransport {
           this.#timeoutMs,
         );
       controller.abort(timedOut);
-    }, Math.min(limitMs, 2_147_483_647));
+    });
     const onAbort = () => controller.abort(signal?.reason);
     signal?.addEventListener("abort", onAbort, { once: true });
     let failed = true;
     try {
-      this.#emit(() => ({
-        type: "request",
-        method: context.method,
-        url: context.url,
-        attempt,
-      }));
+      if (this.#onEvent !== undefined) {
+        this.#emit(() => ({
+          type: "request",
+          method: context.method,
+          url: context.url,
+          attempt,
+        }));
+      }
       let response: Response;
       try {
         response = await this.#fetch(request, {
@@ -568,7 +656,7 @@ export class HttpTransport {
               original: request instanceof Request ? request : undefined,
               spare,
               signal: controller.signal,
-              secrets,
+              secrets: this.#secrets(),
             },
           );
         }
@@ -586,13 +674,15 @@ export class HttpTransport {
         throw signal?.aborted ? signal.reason : timedOut;
       }
       context.status = response.status;
-      this.#emit(() => ({
-        type: "response",
-        method: context.method,
-        url: context.url,
-        status: response.status,
-        attempt,
-      }));
+      if (this.#onEvent !== undefined) {
+        this.#emit(() => ({
+          type: "response",
+          method: context.method,
+          url: context.url,
+          status: response.status,
+          attempt,
+        }));
+      }
       try {
         const result = await interpret(response);
         failed = false;
@@ -607,7 +697,7 @@ export class HttpTransport {
         throw error;
       }
     } finally {
-      clearTimeout(timer);
+      this.#timeouts.delete(timer);
       signal?.removeEventListener("abort", onAbort);
       if (failed && !controller.signal.aborted) {
         controller.abort(new DOMException("Attempt failed", "AbortError"));

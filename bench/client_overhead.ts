@@ -1,16 +1,140 @@
-// Benchmark 1: the cost of the client itself. The same small queries go through
-// MondayClient, the official @mondaydotcomorg/api client and bare fetch +
-// JSON.parse, against one emulator process, in alternating order.
+// Benchmark 5: the cost of the client itself. The same small queries go
+// through MondayClient, the official @mondaydotcomorg/api client and bare
+// fetch + JSON.parse, in alternating slices, against two servers in their own
+// processes: the emulator (real GraphQL work per request) and an instant
+// server that answers with a canned body and monday's headers (no server
+// work, so the client's own CPU weighs most).
 
+import process from "node:process";
 import { ApiClient } from "@mondaydotcomorg/api";
 import { MondayClient } from "../graphql/mod.ts";
-import { pool, spawnEmulator, table, verdict } from "./_lib.ts";
+import {
+  fmtSpread,
+  pool,
+  QUICK,
+  RUNS,
+  spawnEmulator,
+  spread,
+  table,
+  verdict,
+} from "./_lib.ts";
 
-const QUERIES = Number(Deno.env.get("BENCH_QUERIES") ?? 5000);
-const ROUNDS = 3;
-const CHUNKS = 10;
+/** Queries per client, cell and run (each run is one ratio). */
+const QUERIES = Number(
+  Deno.env.get("BENCH_QUERIES") ?? (QUICK ? 120 : 1000),
+);
+/** Slices per run: the clients take turns slice by slice. */
+const CHUNKS = QUICK ? 2 : 5;
+const WARM_UP = QUICK ? 30 : 200;
+const API_VERSION = "2026-10";
 
-/** Runs benchmark 1 and returns its report section. */
+type Run = (query: string) => Promise<unknown>;
+
+interface Server {
+  name: string;
+  apiUrl: string;
+  token: string;
+  boardId: string;
+}
+
+/** The instant server in its own process. */
+async function spawnInstant(): Promise<
+  { apiUrl: string; close: () => Promise<void> }
+> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-net=127.0.0.1",
+      new URL("_instant_server.ts", import.meta.url).pathname,
+    ],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream())
+    .getReader();
+  let line = "";
+  while (!line.includes("\n")) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error("The instant server ended early");
+    line += value;
+  }
+  const { apiUrl } = JSON.parse(line.slice(0, line.indexOf("\n")));
+  return {
+    apiUrl,
+    async close() {
+      await child.stdin.close();
+      await child.status;
+      reader.releaseLock();
+      await child.stdout.cancel().catch(() => {});
+    },
+  };
+}
+
+function clientsFor(server: Server): Record<string, Run> {
+  const mondaykit = new MondayClient({
+    token: server.token,
+    apiUrl: server.apiUrl,
+    apiVersion: API_VERSION,
+    maxConcurrency: 64,
+    onWarning: () => {},
+  });
+  const official = new ApiClient({
+    token: server.token,
+    apiVersion: API_VERSION,
+    endpoint: server.apiUrl,
+  });
+  const bare: Run = async (query) => {
+    const response = await fetch(server.apiUrl, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        authorization: server.token,
+        "api-version": API_VERSION,
+      },
+      body: JSON.stringify({ query }),
+    });
+    const body = JSON.parse(await response.text());
+    if (body.errors) throw new Error(JSON.stringify(body.errors));
+    return body.data;
+  };
+  return {
+    "bare fetch": bare,
+    "MondayClient": (q) => mondaykit.request(q),
+    "official client": (q) => official.request(q),
+  };
+}
+
+/**
+ * One run of a cell: each client's total wall ms for QUERIES queries, and
+ * the CPU µs this process spent per query meanwhile (the client's own cost:
+ * the server runs in another process).
+ */
+async function oneRun(
+  clients: Record<string, Run>,
+  query: string,
+  concurrency: number,
+  run: number,
+): Promise<{ ms: Record<string, number>; cpu: Record<string, number> }> {
+  const ms: Record<string, number> = {};
+  const cpu: Record<string, number> = {};
+  const entries = Object.entries(clients);
+  for (let chunk = 0; chunk < CHUNKS; chunk++) {
+    for (let k = 0; k < entries.length; k++) {
+      // Rotate who goes first, so drift touches every client alike.
+      const [name, fn] = entries[(chunk + run + k) % entries.length]!;
+      const cpuStart = process.cpuUsage();
+      const start = performance.now();
+      await pool(QUERIES / CHUNKS, concurrency, () => fn(query));
+      ms[name] = (ms[name] ?? 0) + performance.now() - start;
+      const used = process.cpuUsage(cpuStart);
+      cpu[name] = (cpu[name] ?? 0) + (used.user + used.system) / QUERIES;
+    }
+  }
+  return { ms, cpu };
+}
+
+/** Runs benchmark 5 and returns its report section. */
 export async function clientOverhead(): Promise<string> {
   const emulator = await spawnEmulator({
     items: 200,
@@ -23,117 +147,113 @@ export async function clientOverhead(): Promise<string> {
       appComplexityPerMinute: 1e15,
     },
   });
+  const instant = await spawnInstant();
   try {
     const token = emulator.credentials.apiToken;
-    const apiVersion = "2026-10";
     const boardResponse = await fetch(emulator.apiUrl, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: token },
       body: JSON.stringify({ query: "query { boards(limit: 1) { id } }" }),
     });
-    const boardId = (await boardResponse.json()).data.boards[0].id;
-    const documents = {
-      "me": "query { me { id name email } }",
-      "items_page(50)":
-        `query { boards(ids: [${boardId}]) { items_page(limit: 50) { cursor items { id name } } } }`,
-    };
-
-    const mondaykit = new MondayClient({
-      token,
-      apiUrl: emulator.apiUrl,
-      apiVersion,
-      maxConcurrency: 64,
-    });
-    const official = new ApiClient({
-      token,
-      apiVersion,
-      endpoint: emulator.apiUrl,
-    });
-    const bare = async (query: string) => {
-      const response = await fetch(emulator.apiUrl, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          authorization: token,
-          "api-version": apiVersion,
-        },
-        body: JSON.stringify({ query }),
-      });
-      const body = JSON.parse(await response.text());
-      if (body.errors) throw new Error(JSON.stringify(body.errors));
-      return body.data;
-    };
-    const clients: Record<string, (q: string) => Promise<unknown>> = {
-      "bare fetch": bare,
-      "MondayClient": (q) => mondaykit.request(q),
-      "official client": (q) => official.request(q),
-    };
-
+    const boardId = String((await boardResponse.json()).data.boards[0].id);
+    const servers: Server[] = [
+      { name: "emulator", apiUrl: emulator.apiUrl, token, boardId },
+      {
+        name: "instant",
+        apiUrl: instant.apiUrl,
+        token: "bench-token-0000",
+        boardId: "1",
+      },
+    ];
     const rows: (string | number)[][] = [];
     const verdicts: string[] = [];
-    for (const [docName, query] of Object.entries(documents)) {
-      for (const concurrency of [1, 16]) {
-        const best: Record<string, number> = {};
-        for (const run of Object.values(clients)) {
-          await pool(200, concurrency, () => run(query)); // warm-up
-        }
-        // Each round runs every client's ${QUERIES} queries in CHUNKS slices,
-        // taking turns slice by slice (rotating who goes first), so a drift
-        // in the machine or the server touches every client alike.
-        for (let round = 0; round < ROUNDS; round++) {
-          const total: Record<string, number> = {};
-          const entries = Object.entries(clients);
-          for (let chunk = 0; chunk < CHUNKS; chunk++) {
-            for (let k = 0; k < entries.length; k++) {
-              const [name, run] = entries[(chunk + k) % entries.length]!;
-              const start = performance.now();
-              await pool(QUERIES / CHUNKS, concurrency, () => run(query));
-              total[name] = (total[name] ?? 0) + performance.now() - start;
+    for (const server of servers) {
+      const clients = clientsFor(server);
+      const documents = {
+        "me": "query { me { id name email } }",
+        "items_page(50)":
+          `query { boards(ids: [${server.boardId}]) { items_page(limit: 50) { cursor items { id name } } } }`,
+      };
+      for (const [docName, query] of Object.entries(documents)) {
+        for (const concurrency of [1, 16]) {
+          for (const fn of Object.values(clients)) {
+            await pool(WARM_UP, concurrency, () => fn(query));
+          }
+          const ms: Record<string, number[]> = {};
+          const cpu: Record<string, number[]> = {};
+          const ratio: Record<string, number[]> = {};
+          const oursOverTheirs: number[] = [];
+          for (let run = 0; run < RUNS; run++) {
+            const total = await oneRun(clients, query, concurrency, run);
+            for (const [name, value] of Object.entries(total.ms)) {
+              (ms[name] ??= []).push(value);
+              (cpu[name] ??= []).push(total.cpu[name]!);
+              (ratio[name] ??= []).push(value / total.ms["bare fetch"]!);
             }
+            oursOverTheirs.push(
+              total.ms["MondayClient"]! / total.ms["official client"]!,
+            );
           }
-          for (const [name, ms] of Object.entries(total)) {
-            best[name] = Math.min(best[name] ?? Infinity, ms);
+          for (const name of Object.keys(clients)) {
+            rows.push([
+              server.name,
+              docName,
+              concurrency,
+              name,
+              (QUERIES / spread(ms[name]!).median) * 1000,
+              spread(cpu[name]!).median,
+              name === "bare fetch"
+                ? "1"
+                : fmtSpread(spread(ratio[name]!), "x"),
+            ]);
           }
+          const ours = spread(ratio["MondayClient"]!);
+          const versus = spread(oursOverTheirs);
+          const cell = `${server.name}, ${docName}, concurrency ${concurrency}`;
+          verdicts.push(
+            server.name === "emulator"
+              ? `- ${cell}: MondayClient ${
+                fmtSpread(ours, "x")
+              } bare fetch (target ≤ 1.10x: ${verdict(ours.median <= 1.1)}); ${
+                fmtSpread(versus, "x")
+              } the official client`
+              : `- ${cell}: MondayClient ${
+                fmtSpread(versus, "x")
+              } the official client (target ≤ 1.00x, no slower: ${
+                verdict(versus.median <= 1)
+              }); ${fmtSpread(ours, "x")} bare fetch`,
+          );
         }
-        const base = best["bare fetch"]!;
-        for (const name of Object.keys(clients)) {
-          rows.push([
-            docName,
-            concurrency,
-            name,
-            best[name]!,
-            (QUERIES / best[name]!) * 1000,
-            best[name]! / base,
-          ]);
-        }
-        const ours = best["MondayClient"]! / base;
-        const theirs = best["official client"]! / base;
-        verdicts.push(
-          `- ${docName}, concurrency ${concurrency}: MondayClient ${
-            ours.toFixed(3)
-          }x bare fetch (target ≤ 1.10x: ${
-            verdict(ours <= 1.1)
-          }); official client ${theirs.toFixed(3)}x (MondayClient faster: ${
-            verdict(ours < theirs)
-          })`,
-        );
       }
     }
     return [
-      "## 1. Client overhead",
+      "## 5. Client overhead",
       "",
-      `${QUERIES} queries per cell, best of ${ROUNDS} rounds; in each round the clients take turns in ${CHUNKS} slices of ${
+      `${QUERIES} queries per client, cell and run, ${RUNS} run${
+        RUNS === 1 ? "" : "s"
+      } per cell; in each run the clients take turns in ${CHUNKS} slices of ${
         QUERIES / CHUNKS
-      } (rotating who goes first) so that drift touches all alike; after a 200-query warm-up; emulator in a separate process with its limits lifted.`,
+      } (rotating who goes first) so that drift touches all alike; after a ${WARM_UP}-query warm-up per client. Two servers, each in its own process: the emulator with its limits lifted, and an instant server (\`bench/_instant_server.ts\`) that answers every request with a canned body and monday's \`RateLimit\` headers, where the client's own CPU weighs most. Ratios are of wall time, the median of the runs with min-max; a target is met only when the median meets it. The CPU column is this process's CPU time per query (the client's own work, the server being elsewhere): on a busy machine it moves less than wall time.`,
       "",
       table(
-        ["query", "concurrency", "client", "ms", "queries/s", "× bare fetch"],
+        [
+          "server",
+          "query",
+          "concurrency",
+          "client",
+          "queries/s (median)",
+          "client CPU µs/query (median)",
+          "× bare fetch (wall time)",
+        ],
         rows,
       ),
       "",
       ...verdicts,
     ].join("\n");
   } finally {
+    await instant.close();
     await emulator.close();
   }
 }
+
+if (import.meta.main) console.log(await clientOverhead());

@@ -183,6 +183,8 @@ export interface ResolvedDocument {
 }
 
 const printed = new WeakMap<object, string>();
+/** The operations of recently sent document texts. */
+const listed = new Map<string, OperationSummary[]>();
 
 /**
  * Resolves a document to its source text: a string as is, a node's
@@ -202,10 +204,17 @@ export async function resolveDocument(
     if (text.trim() === "") {
       throw new TypeError("Cannot send the document: it is empty");
     }
+    let operations = listed.get(text);
+    if (operations === undefined) {
+      operations = listOperations(text);
+      // Bounded: the same few documents come again and again (pages).
+      if (listed.size >= 256) listed.clear();
+      listed.set(text, operations);
+    }
     return {
       text,
       node: undefined,
-      operation: pick(listOperations(text), operationName),
+      operation: pick(operations, operationName),
     };
   }
   if (!isNode(document)) {

@@ -10,6 +10,7 @@ import type { IntrospectionResult } from "./fetch_schema.ts";
 import type {
   ComplexityInfo,
   DeprecationWarning,
+  GraphQLErrorEntry,
   RateLimitInfo,
   RawResponse,
 } from "./types.ts";
@@ -103,6 +104,64 @@ export interface ReadGraphQLOptions {
   warn: (warnings: readonly DeprecationWarning[]) => void;
 }
 
+/**
+ * A response as `rawRequest` returns it. `rateLimit` is parsed when read
+ * (most callers never look, and it is per response), from a getter on the
+ * prototype: an object literal with a getter costs microseconds to make.
+ */
+class GraphQLResponse<TResult> implements RawResponse<TResult> {
+  data: TResult | null;
+  errors: GraphQLErrorEntry[];
+  extensions: Record<string, unknown>;
+  status: number;
+  headers: Headers;
+  requestId: string | undefined;
+  complexity: ComplexityInfo | undefined;
+  warnings: DeprecationWarning[];
+  replayed: boolean;
+  #rateLimit: RateLimitInfo | undefined;
+
+  constructor(
+    data: TResult | null,
+    errors: GraphQLErrorEntry[],
+    extensions: Record<string, unknown>,
+    response: Response,
+    requestId: string | undefined,
+    complexity: ComplexityInfo | undefined,
+    warnings: DeprecationWarning[],
+  ) {
+    this.data = data;
+    this.errors = errors;
+    this.extensions = extensions;
+    this.status = response.status;
+    this.headers = response.headers;
+    this.requestId = requestId;
+    this.complexity = complexity;
+    this.warnings = warnings;
+    this.replayed = response.headers.get("idempotency-replayed") === "true";
+  }
+
+  get rateLimit(): RateLimitInfo {
+    return this.#rateLimit ??= rateLimitOf(this.headers);
+  }
+
+  /** The plain object, `rateLimit` included (as a literal's getter was). */
+  toJSON(): RawResponse<TResult> {
+    return {
+      data: this.data,
+      errors: this.errors,
+      extensions: this.extensions,
+      status: this.status,
+      headers: this.headers,
+      requestId: this.requestId,
+      rateLimit: this.rateLimit,
+      complexity: this.complexity,
+      warnings: this.warnings,
+      replayed: this.replayed,
+    };
+  }
+}
+
 /** Shapes a GraphQL response, or returns the error it stands for. */
 export function readGraphQLResponse<TResult>(
   response: Response,
@@ -115,23 +174,15 @@ export function readGraphQLResponse<TResult>(
   const extensions = isRecord(record.extensions) ? record.extensions : {};
   const warnings = warningsOf(extensions);
   if (warnings.length > 0) options.warn(warnings);
-  const headers = response.headers;
-  let rateLimit: RateLimitInfo | undefined;
-  const raw: RawResponse<TResult> = {
-    data: (record.data ?? null) as TResult | null,
-    errors: error ? [...error.errors] : [],
+  const raw = new GraphQLResponse<TResult>(
+    (record.data ?? null) as TResult | null,
+    error ? [...error.errors] : [],
     extensions,
-    status: response.status,
-    headers,
-    requestId: requestIdOfResponse(body, headers),
-    // Parsed when read: most callers never look, and it is per response.
-    get rateLimit(): RateLimitInfo {
-      return rateLimit ??= rateLimitOf(headers);
-    },
-    complexity: complexityOf(record.data, extensions),
+    response,
+    requestIdOfResponse(body, response.headers),
+    complexityOf(record.data, extensions),
     warnings,
-    replayed: headers.get("idempotency-replayed") === "true",
-  };
+  );
   if (!error) return raw;
   if (
     options.partial && !error.retryable && raw.data !== null &&

@@ -21,8 +21,12 @@ import {
   systemClock,
 } from "../_http/mod.ts";
 import { checkApiVersion, DEFAULT_API_URL } from "../_common/mod.ts";
-import { RequestBudget } from "./_budget.ts";
-import { costKey, RequestScheduler, type Ticket } from "./_scheduler.ts";
+import {
+  type AdmitRequest,
+  costKey,
+  RequestScheduler,
+  type Ticket,
+} from "./_scheduler.ts";
 import { classifyResponse, requestIdOfResponse } from "./_classify.ts";
 import { resolveDocument } from "./_operation.ts";
 import {
@@ -139,6 +143,17 @@ export interface MondayClientOptions {
    * @default {40}
    */
   maxConcurrency?: number;
+  /**
+   * The share of the token's limits this client uses, above 0 and at most 1:
+   * it spends at most this share of each minute's complexity budget
+   * (`RateLimit-Policy` `"complexityMinute"`) and keeps at most this share of
+   * the account's concurrency cap in flight, leaving the rest to other jobs
+   * on the same token. Clients whose shares add up to 1 never refuse one
+   * another.
+   *
+   * @default {1}
+   */
+  budgetShare?: number;
   /**
    * The clock for waits (tests inject a fake one).
    *
@@ -300,7 +315,10 @@ function defaultWarning(warning: DeprecationWarning): void {
  * - When the `RateLimit` header says a budget is at 0, the next request waits
  *   for its reset, at most `retry.maxRetryAfterMs` and never past the
  *   deadline (beyond that it fails at once with `RateLimitError`);
- *   never more than `maxConcurrency` requests are in flight.
+ *   never more than `maxConcurrency` requests are in flight. One scheduler
+ *   admits each request within the complexity budget left and the account's
+ *   concurrency cap (`budgetShare` keeps a share for other jobs); before the
+ *   first answer one request goes alone (see `docs/throughput.md`).
  * - Bodies are read up to `maxResponseBytes`; redirects are followed only to
  *   the endpoint's own origin (else `RedirectError`, nothing sent there).
  *
@@ -337,7 +355,6 @@ export class MondayClient {
   #maxFileSize: number;
   #maxResponseBytes: number;
   #deadlineMs: number | undefined;
-  #budget: RequestBudget;
   #scheduler: RequestScheduler;
   #onRequest: ((info: RequestInfo) => void) | undefined;
   #onResponse: ((info: ResponseInfo) => void) | undefined;
@@ -352,7 +369,7 @@ export class MondayClient {
    * @throws {TypeError} When no credentials are given, or a URL is not
    * `https://` (or `http://` to a loopback host).
    * @throws {RangeError} When `apiVersion`, a timeout, `maxConcurrency`,
-   * `maxFileSize` or `maxResponseBytes` is out of range.
+   * `budgetShare`, `maxFileSize` or `maxResponseBytes` is out of range.
    */
   constructor(options: MondayClientOptions) {
     if (typeof options !== "object" || options === null) {
@@ -398,6 +415,16 @@ export class MondayClient {
         }'`,
       );
     }
+    const budgetShare = options.budgetShare ?? 1;
+    if (
+      typeof budgetShare !== "number" || !(budgetShare > 0 && budgetShare <= 1)
+    ) {
+      throw new RangeError(
+        `Invalid 'budgetShare': expected a number above 0 and at most 1, got '${
+          String(budgetShare)
+        }'`,
+      );
+    }
     this.#maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
     if (typeof this.#maxFileSize !== "number" || !(this.#maxFileSize > 0)) {
       throw new RangeError(
@@ -424,8 +451,10 @@ export class MondayClient {
     const maxWaitMs =
       resolveRetryPolicy(options.retry === false ? undefined : options.retry)
         .maxRetryAfterMs;
-    this.#budget = new RequestBudget(this.#clock, maxWaitMs);
-    this.#scheduler = new RequestScheduler(this.#clock, maxWaitMs);
+    this.#scheduler = new RequestScheduler(this.#clock, {
+      maxWaitMs,
+      share: budgetShare,
+    });
     this.#transport = new HttpTransport({
       ...(options.fetch ? { fetch: options.fetch } : {}),
       clock: this.#clock,
@@ -855,21 +884,17 @@ export class MondayClient {
       : this.#clock.now() + this.#deadlineMs;
     let lastAuthorization = "";
     let ticket: Ticket | undefined;
+    const admission: AdmitRequest = {
+      key: spec.costKey,
+      document: spec.document,
+      signal: spec.signal,
+      deadlineAt,
+    };
     const build = async (attempt: number): Promise<HttpRequestSpec> => {
-      if (this.#budget.blocked(spec.document)) {
-        await this.#budget.wait(spec.signal, deadlineAt, spec.document);
-      }
-      if (spec.costKey !== undefined) {
-        // An attempt that ended without a response frees its slot here.
-        if (ticket) this.#scheduler.settle(ticket);
-        ticket = undefined;
-        const admitted = this.#scheduler.admit(
-          spec.costKey,
-          spec.signal,
-          deadlineAt,
-        );
-        ticket = admitted instanceof Promise ? await admitted : admitted;
-      }
+      // An attempt that ended without a response frees its slot here.
+      if (ticket) this.#scheduler.settle(ticket);
+      const admitted = this.#scheduler.admit(admission);
+      ticket = admitted instanceof Promise ? await admitted : admitted;
       const authorization = this.#staticAuthorization ??
         await this.#credentials.authorization(
           spec.signal ? { signal: spec.signal } : {},
@@ -880,7 +905,10 @@ export class MondayClient {
         );
       }
       lastAuthorization = authorization;
-      this.#secrets.learnAuthorization(authorization);
+      // A static token is pinned already; a provider's may change.
+      if (authorization !== this.#staticAuthorization) {
+        this.#secrets.learnAuthorization(authorization);
+      }
       const headers: Record<string, string> = {
         "authorization": authorization,
         "api-version": spec.apiVersion,
@@ -920,15 +948,14 @@ export class MondayClient {
       });
       const result = spec.read(response, text);
       const error = result instanceof Error ? result : undefined;
-      const rateLimit = response.headers.get("ratelimit");
-      this.#budget.note(rateLimit, error);
       if (ticket) {
         this.#scheduler.settle(ticket, {
-          rateLimit,
+          rateLimit: response.headers.get("ratelimit"),
           headers: response.headers,
           complexity: error
             ? undefined
             : (result as { complexity?: ComplexityInfo }).complexity,
+          error,
         });
       }
       if (this.#onResponse) {

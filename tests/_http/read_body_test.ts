@@ -81,3 +81,16 @@ Deno.test("readBodyText: a body longer than its declared Content-Length fails (t
   await served;
   listener.close();
 });
+
+Deno.test("readBodyText with a Content-Length within the limit reads through the runtime's own text(), never the body stream", async () => {
+  const headers = new Headers({ "content-length": "5" });
+  const response = {
+    headers,
+    status: 200,
+    text: () => Promise.resolve("hello"),
+    get body(): ReadableStream<Uint8Array> {
+      throw new Error("the body stream was touched");
+    },
+  } as unknown as Response;
+  assert.equal(await readBodyText(response), "hello");
+});

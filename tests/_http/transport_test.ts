@@ -928,3 +928,26 @@ Deno.test("HttpTransport: redirects are followed only to the same origin; anothe
     await other.shutdown();
   }
 });
+
+Deno.test("attempt time limits share one timer: back-to-back and concurrent sends set it once", async () => {
+  const realSetTimeout = globalThis.setTimeout;
+  let timers = 0;
+  globalThis.setTimeout = ((fn: () => void, ms?: number) => {
+    timers++;
+    return realSetTimeout(fn, ms);
+  }) as typeof setTimeout;
+  try {
+    const clock = new FakeClock();
+    const http = transport({
+      clock,
+      fetch: () => Promise.resolve(new Response("ok")),
+    });
+    const send = () =>
+      http.send(() => new Request(URL_), async (r) => await r.text());
+    for (let i = 0; i < 10; i++) assert.equal(await send(), "ok");
+    await Promise.all(Array.from({ length: 10 }, send));
+    assert.equal(timers, 1, "one timer for twenty attempts");
+  } finally {
+    globalThis.setTimeout = realSetTimeout;
+  }
+});

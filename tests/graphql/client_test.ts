@@ -372,25 +372,56 @@ Deno.test("concurrency: the default cap is 40 requests in flight (the lowest pla
   let peak = 0;
   let release!: () => void;
   const gate = new Promise<void>((resolve) => release = resolve);
+  let answered = 0;
   const { client, sent } = setup([async () => {
+    // The first request answers at once; the rest are held at the gate.
+    if (answered++ === 0) return OK.clone();
     inFlight++;
     peak = Math.max(peak, inFlight);
     await gate;
     inFlight--;
     return OK.clone();
   }]);
+  // One answer first: before it, the scheduler sends a single probe.
+  await client.request("{ me { id } }");
   const all = Promise.all(
     Array.from({ length: 60 }, () => client.request("{ me { id } }")),
   );
   // Let every request that the limiter admits reach fetch.
-  for (let i = 0; i < 50 && sent.length < 60; i++) {
+  for (let i = 0; i < 50 && sent.length < 61; i++) {
     await new Promise((r) => setTimeout(r, 1));
   }
-  assert.equal(sent.length, 40, "the 41st request waits for a free slot");
+  assert.equal(sent.length, 41, "the 41st request waits for a free slot");
+  release();
+  await all;
+  assert.equal(sent.length, 61);
+  assert.equal(peak, 40);
+});
+
+Deno.test("concurrency: before the first answer one request goes alone, then the rest", async () => {
+  let inFlight = 0;
+  let peak = 0;
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => release = resolve);
+  const { client, sent } = setup([async () => {
+    inFlight++;
+    peak = Math.max(peak, inFlight);
+    if (sent.length === 1) await gate;
+    else await new Promise((r) => setTimeout(r, 1));
+    inFlight--;
+    return OK.clone();
+  }]);
+  const all = Promise.all(
+    Array.from({ length: 60 }, () => client.request("{ me { id } }")),
+  );
+  for (let i = 0; i < 20; i++) {
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  assert.equal(sent.length, 1, "nothing else goes while the probe is out");
   release();
   await all;
   assert.equal(sent.length, 60);
-  assert.equal(peak, 40);
+  assert.ok(peak > 1, "after the answer the rest go together");
 });
 
 Deno.test("warnings: each distinct deprecation warning reaches the hook once", async () => {

@@ -1,7 +1,10 @@
-// The budget-aware scheduler against the emulator, on the emulator's clock:
-// a burst costing more than the minute's complexity budget finishes with no
-// refusal, a second client spending the same budget makes the first wait
-// instead of storming, and the policy's concurrency cap is honoured.
+// The scheduler against the emulator: a burst costing more than the minute's
+// complexity budget finishes with no refusal, a second client spending the
+// same budget makes the first wait instead of storming, the policy's
+// concurrency cap is honoured, a burst at start sends one probe first (no
+// maxConcurrencyExceeded on the standard plan), two clients reading hard on
+// one token all succeed within the budget with few refusals (none with
+// `budgetShare`).
 import assert from "node:assert/strict";
 import { type Emulator, startEmulator } from "../../emulator/mod.ts";
 import {
@@ -239,5 +242,166 @@ timedTest(
     assert.equal(aborted.message, "stop");
     assert.equal(emulator.stats().requests.graphql, sent, "nothing was sent");
     assert.deepEqual(refusals, []);
+  },
+);
+
+timedTest(
+  "scheduler: 100 requests at once on the standard plan (cap 40): one probe first, then never a 429",
+  async () => {
+    await using emulator = await startEmulator({ items: 5, plan: "standard" });
+    let inFlight = 0;
+    let peak = 0;
+    const refusals: ResponseInfo[] = [];
+    const { client } = clientFor(emulator, refusals, {
+      // A caller who raised the outer cap past the plan's.
+      maxConcurrency: 100,
+      retry: false,
+      fetch: async (input, init) => {
+        inFlight++;
+        peak = Math.max(peak, inFlight);
+        try {
+          return await fetch(input, init);
+        } finally {
+          inFlight--;
+        }
+      },
+    });
+    // Every request is held 10 ms at the server, so they really overlap.
+    emulator.inject("graphql", { delayMs: 10, count: 100 });
+    const results = await Promise.allSettled(
+      Array.from({ length: 100 }, () => client.request("{ me { id } }")),
+    );
+    assert.equal(results.filter((r) => r.status === "fulfilled").length, 100);
+    assert.deepEqual(refusals, []);
+    assert.equal(emulator.stats().rateLimited, 0, "no maxConcurrencyExceeded");
+    assert.equal(peak, 40, "the plan's cap, learned from the probe's answer");
+  },
+);
+
+/**
+ * Two clients on one token, each sending `n` reads at once, on real time
+ * against an emulator whose budget is `perWindow` reads a second (monday's
+ * minute shrunk to a second, so the test takes seconds): the clients run
+ * side by side as two processes would, neither knowing what the other
+ * spends except through the server's answers.
+ */
+async function twoClients(
+  n: number,
+  perWindow: number,
+  options: Partial<MondayClientOptions>,
+): Promise<{ ok: number; refusals: number; rateLimited: number; ms: number }> {
+  await using emulator = await startEmulator({ items: 5, clock: "real" });
+  const measure = new MondayClient({
+    token: emulator.credentials.apiToken,
+    apiUrl: emulator.apiUrl,
+    onWarning: () => {},
+  });
+  const cost = (await measure.rawRequest(BOARDS, { limit: 2 })).complexity
+    ?.query;
+  assert.ok(cost !== undefined && cost > 0);
+  emulator.setLimits({
+    complexityPerMinute: cost * perWindow,
+    minuteWindowMs: 1_000,
+  });
+  await new Promise((resolve) => setTimeout(resolve, 1_100));
+  const before = emulator.stats().rateLimited;
+  const refusals: ResponseInfo[] = [];
+  const client = () =>
+    new MondayClient({
+      token: emulator.credentials.apiToken,
+      apiUrl: emulator.apiUrl,
+      onWarning: () => {},
+      onResponse: (info) => {
+        if (info.error instanceof ComplexityBudgetError) refusals.push(info);
+      },
+      ...options,
+    });
+  const read = (c: MondayClient) =>
+    Promise.allSettled(
+      Array.from({ length: n }, () => c.request(BOARDS, { limit: 2 })),
+    );
+  const start = performance.now();
+  const results = (await Promise.all([read(client()), read(client())]))
+    .flat();
+  return {
+    ok: results.filter((r) => r.status === "fulfilled").length,
+    refusals: refusals.length,
+    rateLimited: emulator.stats().rateLimited - before,
+    ms: performance.now() - start,
+  };
+}
+
+timedTest(
+  "scheduler: two clients on one token reading hard all succeed, the rate stays within the budget, and refusals are bounded",
+  async () => {
+    const perWindow = 10;
+    const { ok, refusals, rateLimited, ms } = await twoClients(
+      20,
+      perWindow,
+      {},
+    );
+    assert.equal(ok, 40, "every call succeeds (a refused one retries)");
+    assert.equal(refusals, rateLimited, "every 429 was a spent budget");
+    // 40 reads at 10 a window cannot finish before three resets.
+    assert.ok(ms >= 3 * 1_000 - 100, `${ms} ms: within the budget`);
+    // The first window may be overbooked once (both spend the same `r`);
+    // after that both are contended: each probes once per window and admits
+    // against half of what is left, at most about one refusal a window.
+    const windows = Math.ceil(ms / 1_000);
+    assert.ok(
+      rateLimited <= perWindow + windows,
+      `${rateLimited} refusals in ${windows} windows`,
+    );
+  },
+);
+
+timedTest(
+  "scheduler: two clients with budgetShare 0.5 on one token never refuse one another",
+  async () => {
+    const { ok, rateLimited, ms } = await twoClients(20, 10, {
+      budgetShare: 0.5,
+    });
+    assert.equal(ok, 40);
+    assert.equal(rateLimited, 0, "no 429");
+    assert.ok(ms >= 3 * 1_000 - 100, `${ms} ms: within the budget`);
+  },
+);
+
+timedTest(
+  "scheduler: budgetShare caps the concurrency too, and out-of-range shares are refused with the input named",
+  async () => {
+    await using emulator = await startEmulator({ items: 5, plan: "standard" });
+    let inFlight = 0;
+    let peak = 0;
+    const { client } = clientFor(emulator, [], {
+      budgetShare: 0.25,
+      fetch: async (input, init) => {
+        inFlight++;
+        peak = Math.max(peak, inFlight);
+        try {
+          return await fetch(input, init);
+        } finally {
+          inFlight--;
+        }
+      },
+    });
+    emulator.inject("graphql", { delayMs: 10, count: 40 });
+    await Promise.all(
+      Array.from({ length: 40 }, () => client.request("{ me { id } }")),
+    );
+    assert.equal(peak, 10, "a quarter of the standard plan's 40");
+    for (const budgetShare of [0, -1, 1.5, Number.NaN]) {
+      assert.throws(
+        () =>
+          new MondayClient({
+            token: "t0k3n-secret",
+            apiUrl: emulator.apiUrl,
+            budgetShare,
+          }),
+        (e) =>
+          e instanceof RangeError && /'budgetShare'/.test(e.message) &&
+          !e.message.includes("t0k3n"),
+      );
+    }
   },
 );
