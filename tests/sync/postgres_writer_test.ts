@@ -315,6 +315,38 @@ Deno.test({
 });
 
 Deno.test({
+  name: "postgres writer: an item moved from another board leaves it",
+  ignore,
+  async fn() {
+    await using target = await openPrepared();
+    await target.applyBoard(
+      patchOf("2", "full", [itemRows("2", "21"), itemRows("2", "22")]),
+    );
+    const writer = await target.beginBoard!("1", boardTable("1"));
+    await writer.writeItems([
+      itemRows("1", "21", { name: "moved", columns: ["status"] }),
+    ]);
+    await writer.commit(patchOf("1", "full"));
+    const items = await target.query(
+      "SELECT id, board_id, name FROM items ORDER BY id",
+    );
+    assert.deepEqual(items.rows, [["21", "1", "moved"], [
+      "22",
+      "2",
+      "item 22",
+    ]]);
+    const values = await target.query(
+      "SELECT item_id, column_id, board_id FROM column_values ORDER BY 1, 2",
+    );
+    assert.deepEqual(values.rows, [
+      ["21", "status", "1"],
+      ["22", "amount", "2"],
+      ["22", "status", "2"],
+    ]);
+  },
+});
+
+Deno.test({
   name: "postgres writer: two writers at once on different boards",
   ignore,
   async fn() {
