@@ -18,7 +18,7 @@ const ITEMS = Number(
 );
 /** Items the bare loop writes per run (a prefix of the same rows). */
 const LOOP_ITEMS = Number(
-  Deno.env.get("BENCH_PG_LOOP_ITEMS") ?? (QUICK ? 300 : 2_500),
+  Deno.env.get("BENCH_PG_LOOP_ITEMS") ?? (QUICK ? 300 : 1_000),
 );
 const PAGE = 500;
 /** Items a sync receives per second at monday's ceiling (100,000 in 10 s). */

@@ -152,6 +152,22 @@ function copyCell(cell: Cell | undefined): string {
 }
 
 /**
+ * Rows in `COPY`'s text format: cells split by tabs, rows ended by newlines.
+ *
+ * @param rows The rows.
+ * @param width The number of columns.
+ */
+export function copyText(rows: Cell[][], width: number): string {
+  let text = "";
+  for (const row of rows) {
+    let line = copyCell(row[0]);
+    for (let i = 1; i < width; i++) line += "\t" + copyCell(row[i]);
+    text += line + "\n";
+  }
+  return text;
+}
+
+/**
  * Appends rows to a table with `COPY … FROM STDIN` (text format): the
  * fastest way into PostgreSQL, for tables without conflicts to resolve (the
  * staging tables of a board's whole read).
@@ -160,23 +176,15 @@ function copyCell(cell: Cell | undefined): string {
  * queries on a connection, and none may be queued behind a `COPY`.
  * @param table The table's name.
  * @param columns Its column names, in the order of the rows' cells.
- * @param rows The rows.
+ * @param text The rows, as {@linkcode copyText} makes them.
  */
 export async function copyRows(
   sql: PgSql,
   table: string,
   columns: string[],
-  rows: Cell[][],
+  text: string,
 ): Promise<void> {
-  if (rows.length === 0) return;
-  let text = "";
-  for (const row of rows) {
-    let line = "";
-    for (let i = 0; i < columns.length; i++) {
-      line += (i ? "\t" : "") + copyCell(row[i]);
-    }
-    text += line + "\n";
-  }
+  if (text === "") return;
   const stream = await sql.unsafe(
     `COPY ${quote(table)} (${columns.map(quote).join(", ")}) FROM STDIN`,
   ).writable();

@@ -20,6 +20,7 @@ import type {
 import { COLUMN_VALUES, ITEMS, UPDATES } from "./_model.ts";
 import {
   copyRows,
+  copyText,
   createSql,
   PG_TYPES,
   type PgClient,
@@ -93,6 +94,7 @@ export class PgBoardWriter implements BoardWriter {
   #rows: string;
   #updates: string;
   #seq = 0;
+  #pending: Promise<void> = Promise.resolve();
   #state: "open" | "done" = "open";
 
   constructor(
@@ -134,34 +136,58 @@ export class PgBoardWriter implements BoardWriter {
       for (const v of item.values) valueRows.push([seq, ...v]);
       for (const u of item.updates ?? []) updateRows.push([++this.#seq, ...u]);
     }
-    await this.#copy(async (sql) => {
-      await copyRows(sql, this.#items, names(ITEMS), itemRows);
-      await copyRows(sql, this.#values, names(COLUMN_VALUES), valueRows);
-      await copyRows(sql, this.#rows, names(this.#table), boardRows);
-      await copyRows(sql, this.#updates, names(UPDATES), updateRows);
-    });
-  }
-
-  /** Runs COPYs on a connection of their own (nothing queues behind them). */
-  async #copy(work: (sql: PgSql) => Promise<void>): Promise<void> {
-    const sql = await this.#host.sql.reserve();
-    try {
-      await work(sql);
-    } finally {
-      sql.release();
-    }
+    const copies: [string, string[], Cell[][]][] = [
+      [this.#items, names(ITEMS), itemRows],
+      [this.#values, names(COLUMN_VALUES), valueRows],
+      [this.#rows, names(this.#table), boardRows],
+      [this.#updates, names(UPDATES), updateRows],
+    ];
+    await this.#stage(
+      copies.map(([table, columns, rows]) => [
+        table,
+        columns,
+        copyText(rows, columns.length),
+      ]),
+    );
   }
 
   async writeUpdates(rows: Cell[][]): Promise<void> {
     this.#open();
+    const columns = names(UPDATES);
     const staged = rows.map((row) => [++this.#seq, ...row]);
-    await this.#copy((sql) =>
-      copyRows(sql, this.#updates, names(UPDATES), staged)
-    );
+    await this.#stage([[
+      this.#updates,
+      columns,
+      copyText(staged, columns.length),
+    ]]);
+  }
+
+  /**
+   * Starts the COPYs of a page once the previous page's are done, and
+   * returns without waiting for them: the next page is prepared (and read
+   * from monday) while the server parses this one. A failed page fails the
+   * next write, or the commit.
+   */
+  async #stage(copies: [string, string[], string][]): Promise<void> {
+    await this.#pending;
+    const pending = (async () => {
+      // A connection of their own: nothing may queue behind a COPY.
+      const sql = await this.#host.sql.reserve();
+      try {
+        for (const [table, columns, text] of copies) {
+          await copyRows(sql, table, columns, text);
+        }
+      } finally {
+        sql.release();
+      }
+    })();
+    pending.catch(() => {});
+    this.#pending = pending;
   }
 
   async commit(patch: BoardPatch): Promise<void> {
     this.#open();
+    await this.#pending;
     if (patch.mode !== "full" || patch.boardId !== this.#boardId) {
       throw new TypeError(
         `Cannot commit board '${this.#boardId}': expected a full patch of it, got a ${patch.mode} patch of board '${patch.boardId}'`,
@@ -210,6 +236,7 @@ export class PgBoardWriter implements BoardWriter {
   async abort(): Promise<void> {
     if (this.#state === "done") return;
     this.#state = "done";
+    await this.#pending.catch(() => {});
     await this.#host.sql.unsafe(`DROP TABLE IF EXISTS ${this.#staging()}`);
   }
 

@@ -526,10 +526,10 @@ Deno.test({
     await target.applyBoard(patchOf("1", "full", [itemRows("1", "11")]));
     const before = await boardDump(target, "1");
     const writer = await target.beginBoard!("1", boardTable("1"));
-    await assert.rejects(
-      writer.writeItems([itemRows("1", "12", { name: "nul\u0000byte" })]),
-      /0x00/,
-    );
+    // A page is staged while the next is prepared: its error fails the
+    // commit (or the next write).
+    await writer.writeItems([itemRows("1", "12", { name: "nul\u0000byte" })]);
+    await assert.rejects(writer.commit(patchOf("1", "full")), /0x00/);
     await writer.abort();
     await assert.rejects(
       target.applyBoard(
