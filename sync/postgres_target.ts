@@ -1,7 +1,9 @@
 /**
  * The PostgreSQL target, through the `postgres` npm driver (loaded only when
  * a PostgreSQL target is opened). Types: `text` for ids and text, `double
- * precision` for numbers, `boolean`, `date`, `timestamptz`, `jsonb`.
+ * precision` for numbers, `boolean`, `date`, `timestamptz`, `jsonb`. A board
+ * read whole is staged by `COPY` and committed in one transaction
+ * (`_pg_writer.ts`); other writes are `unnest` upserts (`_pg_bulk.ts`).
  *
  * @module
  */
@@ -42,7 +44,10 @@ export interface OpenPostgresTargetOptions {
    */
   readOnly?: boolean;
   /**
-   * The most connections open at once.
+   * The most connections open at once in the pool. From the first
+   * whole-board writer (`beginBoard`) until `close`, one more connection
+   * holds the run's advisory lock, which keeps its staging tables from
+   * another run's clean-up.
    *
    * @default {4}
    */
@@ -474,7 +479,10 @@ function lockKey(run: string): number {
  * from the URL come from libpq's variables (`PGHOST`, `PGPORT`, `PGUSER`,
  * `PGPASSWORD`, `PGDATABASE`), so the password need not be in the URL. The
  * password never appears in `label`, errors or logs. Dates, timestamps and
- * JSON come back from `query` as text, 64-bit integers as strings.
+ * JSON come back from `query` as text, 64-bit integers as strings. A board
+ * read whole (`beginBoard`) is staged in UNLOGGED tables named
+ * `_mondaykit_stage_…` until its commit; `prepare` drops those a killed run
+ * left (see docs/tables.md).
  *
  * Permissions: `--allow-net` to the server, `--allow-env` for the `PG*`
  * variables, `--allow-read` for the driver's package.
