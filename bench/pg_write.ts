@@ -10,6 +10,13 @@
 import { openPostgresTarget, type SyncTarget } from "../sync/mod.ts";
 import type { Cell, ItemRows, TableSpec } from "../sync/mod.ts";
 import { NORMALIZED } from "../sync/_model.ts";
+import {
+  copyRows,
+  copyText,
+  PG_TYPES,
+  type PgClient,
+  upsertRows,
+} from "../sync/_pg_bulk.ts";
 import { fmt, fmtSpread, QUICK, RUNS, spread, table, verdict } from "./_lib.ts";
 
 /** Items the writer writes per run. */
@@ -365,6 +372,166 @@ function report(f: Figures): string {
   ].join("\n"));
 }
 
+/** Rows per run of the bulk-path comparison (`--paths`). */
+const PATH_ROWS = QUICK ? 20_000 : 200_000;
+
+/** The upsert the target used before `unnest`: VALUES tuples, 30,000 params. */
+async function valuesUpsert(sql: Driver, spec: TableSpec, rows: Cell[][]) {
+  const names = spec.columns.map((c) => `"${c.name}"`);
+  const casts = spec.columns.map((c) => PG_TYPES[c.type]);
+  const updates = names.slice(1).map((n) => `${n} = EXCLUDED.${n}`);
+  const per = Math.floor(30_000 / names.length);
+  for (let start = 0; start < rows.length; start += per) {
+    const params: unknown[] = [];
+    const tuples = rows.slice(start, start + per).map((row) =>
+      `(${
+        row.map((cell, i) => {
+          params.push(cell === null ? null : String(cell));
+          return `$${params.length}::${casts[i]}`;
+        }).join(", ")
+      })`
+    );
+    await sql.unsafe(
+      `INSERT INTO "${spec.name}" (${names.join(", ")}) VALUES ${
+        tuples.join(", ")
+      } ON CONFLICT ("seq") DO UPDATE SET ${updates.join(", ")}`,
+      params,
+    );
+  }
+}
+
+/**
+ * The bulk paths side by side on `column_values`-shaped rows (rows/s, per
+ * run): staging by COPY against a multi-row `INSERT … SELECT FROM unnest`,
+ * and upserts by `unnest` against the VALUES tuples used before.
+ */
+async function paths(): Promise<Record<string, number[]>> {
+  const { target, schema } = await freshTarget();
+  await target.close();
+  const { default: postgres } = await import("postgres");
+  const sql = postgres(serverUrl(schema), {
+    max: 1,
+    onnotice: () => {},
+  }) as unknown as Driver & PgClient;
+  const spec: TableSpec = {
+    name: "paths",
+    columns: [
+      { name: "seq", type: "integer" },
+      ...NORMALIZED.find((t) => t.name === "column_values")!.columns,
+    ],
+    primaryKey: ["seq"],
+  };
+  const rows: Cell[][] = [];
+  for (let n = 0; rows.length < PATH_ROWS; n++) {
+    for (const v of item(n).values) rows.push([rows.length, ...v]);
+  }
+  const columns = spec.columns.map((c) => c.name);
+  const reset = async (key: boolean) => {
+    await sql.unsafe(`DROP TABLE IF EXISTS "paths"`);
+    await sql.unsafe(
+      `CREATE UNLOGGED TABLE "paths" (${
+        spec.columns.map((c) => `"${c.name}" ${PG_TYPES[c.type]}`).join(", ")
+      }${key ? ", PRIMARY KEY (seq)" : ""})`,
+    );
+  };
+  const rate = async (work: () => Promise<unknown>) => {
+    const start = performance.now();
+    await work();
+    return rows.length / ((performance.now() - start) / 1000);
+  };
+  const out: Record<string, number[]> = {
+    copy: [],
+    unnestInsert: [],
+    unnestUpsert: [],
+    valuesUpsert: [],
+  };
+  const insert = `INSERT INTO "paths" SELECT ${
+    spec.columns.map((c, i) => `u.c${i}::${PG_TYPES[c.type]}`).join(", ")
+  } FROM unnest(${
+    columns.map((_, i) => `$${i + 1}::text[]`).join(", ")
+  }) AS u(${columns.map((_, i) => `c${i}`).join(", ")})`;
+  try {
+    for (let run = 0; run < RUNS; run++) {
+      await reset(false);
+      out.copy!.push(
+        await rate(async () => {
+          for (let i = 0; i < rows.length; i += 5_000) {
+            const page = rows.slice(i, i + 5_000);
+            await copyRows(
+              sql,
+              "paths",
+              columns,
+              copyText(page, columns.length),
+            );
+          }
+        }),
+      );
+      await reset(false);
+      out.unnestInsert!.push(
+        await rate(async () => {
+          for (let i = 0; i < rows.length; i += 5_000) {
+            const page = rows.slice(i, i + 5_000);
+            await sql.unsafe(
+              insert,
+              columns.map((_, c) =>
+                page.map((r) => r[c] === null ? null : String(r[c]))
+              ),
+            );
+          }
+        }),
+      );
+      await reset(true);
+      out.unnestUpsert!.push(
+        await rate(() =>
+          sql.begin((tx) => upsertRows(tx as never, spec, rows))
+        ),
+      );
+      await reset(true);
+      out.valuesUpsert!.push(
+        await rate(() => sql.begin((tx) => valuesUpsert(tx, spec, rows))),
+      );
+    }
+  } finally {
+    await sql.end({ timeout: 5 });
+    await dropSchema(schema);
+  }
+  return out;
+}
+
+function pathsReport(p: Record<string, number[]>): string {
+  const ratio = (a: number[], b: number[]) =>
+    fmtSpread(spread(a.map((v, i) => v / b[i]!)), "x");
+  return [
+    `Bulk paths on ${
+      PATH_ROWS.toLocaleString("en-US")
+    } \`column_values\`-shaped rows (\`deno run -A bench/pg_write.ts --paths\`), rows/s, median (min-max):`,
+    "",
+    table(["path", "rows/s"], [
+      [
+        "staging: COPY FROM STDIN, 5,000 rows a COPY",
+        fmtSpread(spread(p.copy!)),
+      ],
+      [
+        "staging: INSERT … SELECT FROM unnest, 5,000 rows a statement",
+        fmtSpread(spread(p.unnestInsert!)),
+      ],
+      [
+        "upsert: INSERT … SELECT FROM unnest … ON CONFLICT, 5,000 rows a statement",
+        fmtSpread(spread(p.unnestUpsert!)),
+      ],
+      [
+        "upsert: INSERT … VALUES (…), (…) … ON CONFLICT, 30,000 parameters a statement (before)",
+        fmtSpread(spread(p.valuesUpsert!)),
+      ],
+    ]),
+    "",
+    `- COPY / unnest insert: ${ratio(p.copy!, p.unnestInsert!)}.`,
+    `- unnest upsert / VALUES upsert: ${
+      ratio(p.unnestUpsert!, p.valuesUpsert!)
+    }.`,
+  ].join("\n");
+}
+
 /** Runs the PostgreSQL write benchmark and returns its report section. */
 export async function pgWrite(): Promise<string> {
   if (Deno.env.get("PGHOST") || Deno.env.get("PGDATABASE")) {
@@ -408,7 +575,14 @@ export async function pgWrite(): Promise<string> {
 }
 
 if (import.meta.main) {
-  if (Deno.args.includes("--child")) {
+  if (Deno.args.includes("--paths")) {
+    if (!Deno.env.get("PGHOST") && !Deno.env.get("PGDATABASE")) {
+      throw new Error(
+        "--paths needs a server: run it under pg_virtualenv -t (or set PGHOST)",
+      );
+    }
+    console.log(pathsReport(await paths()));
+  } else if (Deno.args.includes("--child")) {
     console.log(JSON.stringify(await measure()));
   } else {
     console.log(await pgWrite());
