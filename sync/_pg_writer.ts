@@ -169,8 +169,10 @@ export class PgBoardWriter implements BoardWriter {
    * next write, or the commit.
    */
   async #stage(copies: [string, string[], string][]): Promise<void> {
-    await this.#pending;
+    const previous = this.#pending;
+    // Pages run in order, each after the one before succeeded.
     const pending = (async () => {
+      await previous;
       // A connection of their own: nothing may queue behind a COPY.
       const sql = await this.#host.sql.reserve();
       try {
@@ -183,6 +185,7 @@ export class PgBoardWriter implements BoardWriter {
     })();
     pending.catch(() => {});
     this.#pending = pending;
+    await previous;
   }
 
   async commit(patch: BoardPatch): Promise<void> {

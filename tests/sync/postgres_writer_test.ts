@@ -362,12 +362,13 @@ Deno.test({
         { length: 50 },
         (_, i) => itemRows(board, String(from + i), { amount: from + i }),
       );
-    for (let p = 0; p < 4; p++) {
-      await Promise.all([
+    // Pages of both boards at once, not even awaited in turn.
+    await Promise.all(
+      [0, 1, 2, 3].flatMap((p) => [
         a.writeItems(page("1", 1000 + 50 * p)),
         b.writeItems(page("2", 2000 + 50 * p)),
-      ]);
-    }
+      ]),
+    );
     await Promise.all([
       a.commit(patchOf("1", "full")),
       b.commit(patchOf("2", "full")),
