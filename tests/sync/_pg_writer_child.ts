@@ -3,7 +3,8 @@
 // - stage: stages board 1's items page after page, printing "staged" after
 //   the first, until it is killed.
 // - rounds: replaces board 1 whole again and again (round r: 1,500 items
-//   named "r<r> …"), printing "staged" once the first round is staged.
+//   named "r<r> …"), printing "staged" once the first round is staged and
+//   "committed" after each commit.
 import { openPostgresTarget } from "../../sync/mod.ts";
 import { NORMALIZED } from "../../sync/_model.ts";
 
@@ -80,4 +81,5 @@ for (let round = 0;; round++) {
       tableSignature: `r${round}`,
     },
   });
+  console.log("committed");
 }
