@@ -1,7 +1,9 @@
 /**
  * The PostgreSQL target, through the `postgres` npm driver (loaded only when
  * a PostgreSQL target is opened). Types: `text` for ids and text, `double
- * precision` for numbers, `boolean`, `date`, `timestamptz`, `jsonb`.
+ * precision` for numbers, `boolean`, `date`, `timestamptz`, `jsonb`. A board
+ * read whole is staged by `COPY` and committed in one transaction
+ * (`_pg_writer.ts`); other writes are `unnest` upserts (`_pg_bulk.ts`).
  *
  * @module
  */
@@ -10,15 +12,28 @@ import type {
   AccountPatch,
   BoardPatch,
   BoardSyncState,
+  BoardWriter,
   Cell,
   QueryOptions,
   QueryResult,
-  SqlType,
   StoredValue,
   SyncTarget,
   TableSpec,
 } from "./target.ts";
 import { BOARD_TABLES, NORMALIZED } from "./_model.ts";
+import {
+  createSql,
+  type PgClient as Client,
+  type PgSql as Sql,
+  quote,
+  upsertRows as upsert,
+} from "./_pg_bulk.ts";
+import {
+  PgBoardWriter,
+  STAGING_LOCK_CLASS,
+  STAGING_PREFIX,
+  stagingPrefix,
+} from "./_pg_writer.ts";
 
 /** Options of {@linkcode openPostgresTarget}. */
 export interface OpenPostgresTargetOptions {
@@ -29,7 +44,10 @@ export interface OpenPostgresTargetOptions {
    */
   readOnly?: boolean;
   /**
-   * The most connections open at once.
+   * The most connections open at once in the pool. From the first
+   * whole-board writer (`beginBoard`) until `close`, one more connection
+   * holds the run's advisory lock, which keeps its staging tables from
+   * another run's clean-up.
    *
    * @default {4}
    */
@@ -38,45 +56,6 @@ export interface OpenPostgresTargetOptions {
 
 const STATE_TABLE = "_mondaykit_sync_state";
 const SETTINGS_TABLE = "_mondaykit_settings";
-/** Bind parameters per statement (PostgreSQL allows 65,535). */
-const MAX_PARAMS = 30_000;
-
-const TYPES: Record<SqlType, string> = {
-  text: "text",
-  integer: "bigint",
-  real: "double precision",
-  boolean: "boolean",
-  date: "date",
-  timestamp: "timestamptz",
-  json: "jsonb",
-};
-
-// The slice of the driver's API this adapter uses.
-interface Rows extends Array<Record<string, unknown>> {
-  columns?: { name: string }[];
-}
-interface Pending extends Promise<Rows> {
-  values(): Promise<unknown[][] & { columns?: { name: string }[] }>;
-}
-interface Sql {
-  unsafe(query: string, params?: unknown[]): Pending;
-}
-interface Client extends Sql {
-  begin<T>(options: string, work: (tx: Sql) => Promise<T>): Promise<T>;
-  begin<T>(work: (tx: Sql) => Promise<T>): Promise<T>;
-  end(options?: { timeout?: number }): Promise<void>;
-}
-
-function quote(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
-
-function createSql(table: TableSpec): string {
-  const columns = table.columns.map((c) => `${quote(c.name)} ${TYPES[c.type]}`);
-  return `CREATE TABLE IF NOT EXISTS ${quote(table.name)} (${
-    columns.join(", ")
-  }, PRIMARY KEY (${table.primaryKey.map(quote).join(", ")}))`;
-}
 
 /**
  * Masks the password of a PostgreSQL URL, for messages and labels.
@@ -105,41 +84,6 @@ export function maskPostgresUrl(url: string): string {
   }
 }
 
-async function upsert(
-  sql: Sql,
-  table: TableSpec,
-  rows: Cell[][],
-): Promise<void> {
-  if (rows.length === 0) return;
-  const names = table.columns.map((c) => quote(c.name));
-  const casts = table.columns.map((c) => TYPES[c.type]);
-  const keys = new Set(table.primaryKey);
-  const updates = table.columns.filter((c) => !keys.has(c.name)).map((c) =>
-    `${quote(c.name)} = EXCLUDED.${quote(c.name)}`
-  );
-  const perStatement = Math.max(1, Math.floor(MAX_PARAMS / names.length));
-  for (let start = 0; start < rows.length; start += perStatement) {
-    const chunk = rows.slice(start, start + perStatement);
-    const params: unknown[] = [];
-    const tuples = chunk.map((row) =>
-      `(${
-        row.map((cell, i) => {
-          params.push(cell === null ? null : String(cell));
-          return `$${params.length}::${casts[i]}`;
-        }).join(", ")
-      })`
-    );
-    await sql.unsafe(
-      `INSERT INTO ${quote(table.name)} (${names.join(", ")}) VALUES ${
-        tuples.join(", ")
-      } ON CONFLICT (${table.primaryKey.map(quote).join(", ")}) DO ${
-        updates.length ? `UPDATE SET ${updates.join(", ")}` : "NOTHING"
-      }`,
-      params,
-    );
-  }
-}
-
 class PostgresTarget implements SyncTarget {
   readonly kind = "postgres" as const;
   readonly label: string;
@@ -147,11 +91,26 @@ class PostgresTarget implements SyncTarget {
   #readOnly: boolean;
   #specs = new Map<string, TableSpec>();
   #writing: Promise<unknown> = Promise.resolve();
+  #connectOne: () => Client;
+  /** This target's key in the staging tables' names (8 hex digits). */
+  #run: string;
+  /** A connection of its own holding the run's advisory lock. */
+  #lock: Promise<Client> | undefined;
+  #writers = 0;
 
-  constructor(sql: Client, label: string, readOnly: boolean) {
+  constructor(
+    sql: Client,
+    label: string,
+    readOnly: boolean,
+    connectOne: () => Client,
+  ) {
     this.#sql = sql;
     this.label = label;
     this.#readOnly = readOnly;
+    this.#connectOne = connectOne;
+    const key = new Uint32Array(1);
+    crypto.getRandomValues(key);
+    this.#run = key[0]!.toString(16).padStart(8, "0");
     for (const spec of NORMALIZED) this.#specs.set(spec.name, spec);
   }
 
@@ -180,7 +139,71 @@ class PostgresTarget implements SyncTarget {
       await tx.unsafe(
         "CREATE INDEX IF NOT EXISTS updates_item_id ON updates (item_id)",
       );
+      await this.#dropLeftovers(tx);
     });
+  }
+
+  /**
+   * Drops the staging tables of runs that are gone (killed mid-read): a
+   * live run holds its key's advisory lock on a connection of its own, so a
+   * key whose lock is free belongs to no one.
+   */
+  async #dropLeftovers(tx: Sql): Promise<void> {
+    const tables = await tx.unsafe(
+      "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND starts_with(tablename, $1)",
+      [STAGING_PREFIX],
+    );
+    const byRun = new Map<string, string[]>();
+    for (const row of tables) {
+      const name = String(row.tablename);
+      const run = name.slice(STAGING_PREFIX.length, STAGING_PREFIX.length + 8);
+      if (!/^[0-9a-f]{8}$/.test(run) || run === this.#run) continue;
+      byRun.set(run, [...(byRun.get(run) ?? []), name]);
+    }
+    for (const [run, names] of byRun) {
+      const free = await tx.unsafe(
+        "SELECT pg_try_advisory_xact_lock($1::int, $2::int) AS free",
+        [STAGING_LOCK_CLASS, lockKey(run)],
+      );
+      if (free[0]?.free) {
+        await tx.unsafe(`DROP TABLE IF EXISTS ${names.map(quote).join(", ")}`);
+      }
+    }
+  }
+
+  async beginBoard(boardId: string, table: TableSpec): Promise<BoardWriter> {
+    this.#writable();
+    this.#lock ??= (async () => {
+      const client = this.#connectOne();
+      try {
+        await client.unsafe("SELECT pg_advisory_lock($1::int, $2::int)", [
+          STAGING_LOCK_CLASS,
+          lockKey(this.#run),
+        ]);
+      } catch (error) {
+        await client.end({ timeout: 1 });
+        throw error;
+      }
+      return client;
+    })();
+    try {
+      await this.#lock;
+    } catch (error) {
+      this.#lock = undefined;
+      throw error;
+    }
+    const writer = new PgBoardWriter(
+      {
+        sql: this.#sql,
+        exclusive: (work) => this.#exclusive(work),
+        applyStructure: (tx, patch) => this.#applyPatch(tx, patch, true),
+      },
+      boardId,
+      table,
+      stagingPrefix(this.#run, this.#writers++),
+    );
+    await writer.create();
+    return writer;
   }
 
   async readStates(): Promise<Map<string, BoardSyncState>> {
@@ -222,93 +245,105 @@ class PostgresTarget implements SyncTarget {
 
   async applyBoard(patch: BoardPatch): Promise<void> {
     this.#writable();
+    await this.#exclusive(() =>
+      this.#sql.begin((tx) => this.#applyPatch(tx, patch, false))
+    );
+  }
+
+  /**
+   * Applies a patch in a transaction. `staged`: a writer's commit has
+   * already replaced the board's items, values, updates and table.
+   */
+  async #applyPatch(
+    tx: Sql,
+    patch: BoardPatch,
+    staged: boolean,
+  ): Promise<void> {
     const id = patch.boardId;
     const tableName = quote(`board_${id}`);
-    await this.#exclusive(() =>
-      this.#sql.begin(async (tx) => {
-        await upsert(tx, this.#spec("boards"), [patch.board]);
-        if (patch.mode !== "incremental") {
-          await tx.unsafe("DELETE FROM updates WHERE board_id = $1", [id]);
-          await tx.unsafe("DELETE FROM column_values WHERE board_id = $1", [
-            id,
-          ]);
-          await tx.unsafe("DELETE FROM items WHERE board_id = $1", [id]);
-          await tx.unsafe(`DROP TABLE IF EXISTS ${tableName}`);
-        }
-        await tx.unsafe("DELETE FROM groups WHERE board_id = $1", [id]);
-        await tx.unsafe("DELETE FROM columns WHERE board_id = $1", [id]);
-        if (patch.mode !== "inactive") {
-          await upsert(tx, this.#spec("groups"), patch.groups);
-          await upsert(tx, this.#spec("columns"), patch.columns);
-        }
-        if (patch.table) {
-          if (patch.mode === "full") await tx.unsafe(createSql(patch.table));
-          if (patch.removedItemIds.length) {
-            const ids = patch.removedItemIds;
-            await tx.unsafe(
-              "DELETE FROM updates WHERE board_id = $1 AND item_id = ANY($2::text[])",
-              [id, ids],
-            );
-            await tx.unsafe(
-              "DELETE FROM column_values WHERE board_id = $1 AND item_id = ANY($2::text[])",
-              [id, ids],
-            );
-            await tx.unsafe(
-              "DELETE FROM items WHERE board_id = $1 AND id = ANY($2::text[])",
-              [id, ids],
-            );
-            await tx.unsafe(
-              `DELETE FROM ${tableName} WHERE id = ANY($1::text[])`,
-              [ids],
-            );
-          }
-          if (patch.items.length) {
-            const ids = patch.items.map((r) => r.id);
-            if (patch.mode === "incremental") {
-              await tx.unsafe(
-                "DELETE FROM column_values WHERE item_id = ANY($1::text[])",
-                [ids],
-              );
-            }
-            await upsert(
-              tx,
-              this.#spec("items"),
-              patch.items.map((r) => r.item),
-            );
-            await upsert(
-              tx,
-              this.#spec("column_values"),
-              patch.items.flatMap((r) => r.values),
-            );
-            await upsert(tx, patch.table, patch.items.map((r) => r.row));
-            const refreshed = patch.items.filter((r) => r.updates);
-            if (refreshed.length) {
-              await tx.unsafe(
-                "DELETE FROM updates WHERE item_id = ANY($1::text[])",
-                [refreshed.map((r) => r.id)],
-              );
-              await upsert(
-                tx,
-                this.#spec("updates"),
-                refreshed.flatMap((r) => r.updates!),
-              );
-            }
-          }
-          await upsert(tx, this.#spec("updates"), patch.updates);
-        }
-        if (patch.state) {
-          const s = patch.state;
+    await upsert(tx, this.#spec("boards"), [patch.board]);
+    if (patch.mode !== "incremental" && !staged) {
+      await tx.unsafe("DELETE FROM updates WHERE board_id = $1", [id]);
+      await tx.unsafe("DELETE FROM column_values WHERE board_id = $1", [
+        id,
+      ]);
+      await tx.unsafe("DELETE FROM items WHERE board_id = $1", [id]);
+      await tx.unsafe(`DROP TABLE IF EXISTS ${tableName}`);
+    }
+    await tx.unsafe("DELETE FROM groups WHERE board_id = $1", [id]);
+    await tx.unsafe("DELETE FROM columns WHERE board_id = $1", [id]);
+    if (patch.mode !== "inactive") {
+      await upsert(tx, this.#spec("groups"), patch.groups);
+      await upsert(tx, this.#spec("columns"), patch.columns);
+    }
+    if (patch.table) {
+      if (patch.mode === "full" && !staged) {
+        await tx.unsafe(createSql(patch.table));
+      }
+      if (patch.removedItemIds.length) {
+        const ids = patch.removedItemIds;
+        await tx.unsafe(
+          "DELETE FROM updates WHERE board_id = $1 AND item_id = ANY($2::text[])",
+          [id, ids],
+        );
+        await tx.unsafe(
+          "DELETE FROM column_values WHERE board_id = $1 AND item_id = ANY($2::text[])",
+          [id, ids],
+        );
+        await tx.unsafe(
+          "DELETE FROM items WHERE board_id = $1 AND id = ANY($2::text[])",
+          [id, ids],
+        );
+        await tx.unsafe(
+          `DELETE FROM ${tableName} WHERE id = ANY($1::text[])`,
+          [ids],
+        );
+      }
+      if (patch.items.length) {
+        const ids = patch.items.map((r) => r.id);
+        if (patch.mode === "incremental") {
           await tx.unsafe(
-            `INSERT INTO ${STATE_TABLE} (board_id, log_mark, full_at, synced_at, table_signature) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (board_id) DO UPDATE SET log_mark = EXCLUDED.log_mark, full_at = EXCLUDED.full_at, synced_at = EXCLUDED.synced_at, table_signature = EXCLUDED.table_signature`,
-            [s.boardId, s.logMark, s.fullAt, s.syncedAt, s.tableSignature],
+            "DELETE FROM column_values WHERE item_id = ANY($1::text[])",
+            [ids],
           );
-        } else {
-          await tx.unsafe(`DELETE FROM ${STATE_TABLE} WHERE board_id = $1`, [
-            id,
-          ]);
         }
-      })
-    );
+        await upsert(
+          tx,
+          this.#spec("items"),
+          patch.items.map((r) => r.item),
+        );
+        await upsert(
+          tx,
+          this.#spec("column_values"),
+          patch.items.flatMap((r) => r.values),
+        );
+        await upsert(tx, patch.table, patch.items.map((r) => r.row));
+        const refreshed = patch.items.filter((r) => r.updates);
+        if (refreshed.length) {
+          await tx.unsafe(
+            "DELETE FROM updates WHERE item_id = ANY($1::text[])",
+            [refreshed.map((r) => r.id)],
+          );
+          await upsert(
+            tx,
+            this.#spec("updates"),
+            refreshed.flatMap((r) => r.updates!),
+          );
+        }
+      }
+      await upsert(tx, this.#spec("updates"), patch.updates);
+    }
+    if (patch.state) {
+      const s = patch.state;
+      await tx.unsafe(
+        `INSERT INTO ${STATE_TABLE} (board_id, log_mark, full_at, synced_at, table_signature) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (board_id) DO UPDATE SET log_mark = EXCLUDED.log_mark, full_at = EXCLUDED.full_at, synced_at = EXCLUDED.synced_at, table_signature = EXCLUDED.table_signature`,
+        [s.boardId, s.logMark, s.fullAt, s.syncedAt, s.tableSignature],
+      );
+    } else {
+      await tx.unsafe(`DELETE FROM ${STATE_TABLE} WHERE board_id = $1`, [
+        id,
+      ]);
+    }
   }
 
   async applyAccount(patch: AccountPatch): Promise<void> {
@@ -396,7 +431,12 @@ class PostgresTarget implements SyncTarget {
   }
 
   async close(): Promise<void> {
-    await this.#sql.end({ timeout: 5 });
+    const lock = this.#lock;
+    this.#lock = undefined;
+    await Promise.all([
+      this.#sql.end({ timeout: 5 }),
+      lock?.then((client) => client.end({ timeout: 5 }), () => {}),
+    ]);
   }
 
   [Symbol.asyncDispose](): Promise<void> {
@@ -429,12 +469,20 @@ class PostgresTarget implements SyncTarget {
   }
 }
 
+/** The advisory-lock key of a run (its 8 hex digits as a 32-bit integer). */
+function lockKey(run: string): number {
+  return parseInt(run, 16) | 0;
+}
+
 /**
  * Opens a PostgreSQL database as a sync target. Connection details missing
  * from the URL come from libpq's variables (`PGHOST`, `PGPORT`, `PGUSER`,
  * `PGPASSWORD`, `PGDATABASE`), so the password need not be in the URL. The
  * password never appears in `label`, errors or logs. Dates, timestamps and
- * JSON come back from `query` as text, 64-bit integers as strings.
+ * JSON come back from `query` as text, 64-bit integers as strings. A board
+ * read whole (`beginBoard`) is staged in UNLOGGED tables named
+ * `_mondaykit_stage_…` until its commit; `prepare` drops those a killed run
+ * left (see docs/tables.md).
  *
  * Permissions: `--allow-net` to the server, `--allow-env` for the `PG*`
  * variables, `--allow-read` for the driver's package.
@@ -479,17 +527,19 @@ export async function openPostgresTarget(
     serialize: (value: unknown) => String(value),
     parse: (value: string) => value,
   });
-  const sql = postgres(url, {
-    max,
-    onnotice: () => {},
-    types: {
-      dates: asText([1082, 1114, 1184]),
-      json: asText([114, 3802]),
-    },
-  }) as unknown as Client;
+  const connect = (max: number) =>
+    postgres(url, {
+      max,
+      onnotice: () => {},
+      types: {
+        dates: asText([1082, 1114, 1184]),
+        json: asText([114, 3802]),
+      },
+    }) as unknown as Client;
   return new PostgresTarget(
-    sql,
+    connect(max),
     maskPostgresUrl(url),
     options.readOnly ?? false,
+    () => connect(1),
   );
 }
