@@ -38,6 +38,7 @@ import {
 import { ACCOUNT_ID, Model } from "./_model.ts";
 import { OAuthService } from "./_oauth.ts";
 import { createRandom, randomString } from "./_random.ts";
+import { type RandomChangeKind, RandomChanges } from "./_random_changes.ts";
 import { TokenRegistry } from "./_tokens.ts";
 import { createUi, type EmulatorUi } from "./_ui.ts";
 
@@ -192,6 +193,31 @@ export interface EmulatorCredentials {
   oauth: { clientId: string; clientSecret: string; redirectUris: string[] };
 }
 
+/** The latency the emulator applied on one route (see `EmulatorStats.latency`). */
+export interface RouteLatencyStats {
+  /** Answers that went through the latency model (faulted ones excluded). */
+  answers: number;
+  /** The delays applied to them, added up, in ms. */
+  totalMs: number;
+  /** The longest delay applied, in ms. */
+  maxMs: number;
+  /**
+   * Real time the emulator spent producing the answers, in ms (from the
+   * request body read to the answer ready, delays excluded): the emulator's
+   * own CPU time, which monday spends in parallel and the latency model
+   * already counts.
+   */
+  serverMs: number;
+}
+
+/** What {@linkcode Emulator.applyRandomChanges} did. */
+export interface RandomChangesResult {
+  /** Changes made (draws that found nothing to change are not counted). */
+  applied: number;
+  /** Changes made, by kind. */
+  byKind: Partial<Record<RandomChangeKind, number>>;
+}
+
 /** What the emulator saw and did. */
 export interface EmulatorStats {
   /** Requests received, per route (faulted ones included). */
@@ -206,6 +232,23 @@ export interface EmulatorStats {
   refreshes: number;
   /** HTTP 429 answers (all routes). */
   rateLimited: number;
+  /** The latency applied, per latency route (all zero when latency is off). */
+  latency: Record<LatencyRoute, RouteLatencyStats>;
+  /** Complexity points charged to GraphQL queries (refused ones excluded). */
+  complexity: number;
+  /**
+   * Item paginations: an `items_page` and the `next_items_page` calls that
+   * follow its cursors, a chain whose requests can only run one after
+   * another. `longest` is the chain whose pages waited longest in all.
+   */
+  paginations: {
+    /** Paginations that served a page. */
+    count: number;
+    /** Pages served. */
+    pages: number;
+    /** The pagination with the most latency: its pages and their delays in ms. */
+    longest: { pages: number; delayMs: number };
+  };
 }
 
 /** A running emulator. */
@@ -243,6 +286,16 @@ export interface Emulator {
   inject(route: EmulatorRoute, fault: Fault): void;
   /** Changes limits for the rest of the run. */
   setLimits(limits: Partial<EmulatorLimits>): void;
+  /**
+   * Makes `count` seeded random changes at the emulator's now, as other
+   * users would (values, names, new items, updates, moves between groups,
+   * archives, deletes), each recorded in the activity log as its mutation
+   * would be. The same seed on the same account makes the same changes.
+   */
+  applyRandomChanges(
+    count: number,
+    options?: { seed?: number },
+  ): RandomChangesResult;
   /**
    * Changes the latency for requests that arrive from now on (see
    * {@linkcode EmulatorOptions.latency}); undefined turns it off.
@@ -360,6 +413,19 @@ function readBody(
     req.once("end", () => resolve(chunks));
     req.once("error", reject);
   });
+}
+
+function emptyLatencyStats(): Record<LatencyRoute, RouteLatencyStats> {
+  const routes: LatencyRoute[] = [
+    "graphql",
+    "file",
+    "schema",
+    "audit",
+    "oauth",
+  ];
+  return Object.fromEntries(
+    routes.map((r) => [r, { answers: 0, totalMs: 0, maxMs: 0, serverMs: 0 }]),
+  ) as Record<LatencyRoute, RouteLatencyStats>;
 }
 
 function emptyRequests(): Record<EmulatorRoute, number> {
@@ -530,6 +596,8 @@ export async function startServer(
   let rateLimited = 0;
   let auditRateBase = 0;
   let tokenBase = { issued: 0, revoked: 0, refreshes: 0 };
+  let latencyStats = emptyLatencyStats();
+  let randomChangeCalls = 0;
 
   const graphql = new GraphQLEndpoint({
     clock,
@@ -568,13 +636,19 @@ export async function startServer(
   const pending = new Set<Promise<void>>();
   let closed = false;
 
-  /** Waits out the latency of one answer (nothing when latency is off). */
+  /**
+   * Waits out the latency of one answer (nothing when latency is off) and
+   * returns the delay applied, in ms.
+   */
   async function lag(
     route: LatencyRoute,
     response: Response | Uint8Array,
     complexity = 0,
-  ): Promise<void> {
-    if (closed || !latency.active(route)) return;
+    applied?: { delayMs: number },
+  ): Promise<number> {
+    const figures = latencyStats[route];
+    figures.answers++;
+    if (closed || !latency.active(route)) return 0;
     let bytes = 0;
     if (latency.sizeMatters(route)) {
       bytes = response instanceof Uint8Array
@@ -582,13 +656,18 @@ export async function startServer(
         : (await response.clone().arrayBuffer()).byteLength;
     }
     const ms = latency.delayMs(route, { bytes, complexity });
+    figures.totalMs += ms;
+    figures.maxMs = Math.max(figures.maxMs, ms);
+    if (applied) applied.delayMs += ms;
     if (ms > 0) await sleep(ms);
+    return ms;
   }
 
   async function dispatch(
     route: EmulatorRoute,
     request: Request,
     hold: () => Promise<void>,
+    applied: { delayMs: number },
   ): Promise<Response> {
     switch (route) {
       case "graphql":
@@ -596,7 +675,8 @@ export async function startServer(
         return await graphql.handle(request, {
           hold,
           file: route === "file",
-          settle: (response, complexity) => lag(route, response, complexity),
+          settle: (response, complexity) =>
+            lag(route, response, complexity, applied),
         });
       case "schema":
         await hold();
@@ -709,7 +789,9 @@ export async function startServer(
       init.body = Buffer.concat(chunks);
     }
     const request = new Request(url, init);
-    const response = await dispatch(route, request, hold);
+    const started = performance.now();
+    const applied = { delayMs: 0 };
+    const response = await dispatch(route, request, hold, applied);
     await hold();
     if (closed) {
       socket.destroy();
@@ -735,8 +817,13 @@ export async function startServer(
       out["content-type"] = "application/json; charset=utf-8";
     }
     out["content-length"] = String(bytes.byteLength);
+    const latencyRoute = latencyRouteOf(route);
+    latencyStats[latencyRoute].serverMs += Math.max(
+      0,
+      performance.now() - started - applied.delayMs - (fault?.delayMs ?? 0),
+    );
     if (route !== "graphql" && route !== "file") {
-      await lag(latencyRouteOf(route), bytes);
+      await lag(latencyRoute, bytes);
       if (closed) {
         socket.destroy();
         return;
@@ -823,6 +910,10 @@ export async function startServer(
         tokensRevoked: tokens.revoked - tokenBase.revoked,
         refreshes: tokens.refreshes - tokenBase.refreshes,
         rateLimited: rateLimited + audit.rateLimited - auditRateBase,
+        latency: Object.fromEntries(
+          Object.entries(latencyStats).map(([r, v]) => [r, { ...v }]),
+        ) as Record<LatencyRoute, RouteLatencyStats>,
+        ...graphql.usage(),
       };
     },
     resetStats(): void {
@@ -831,6 +922,8 @@ export async function startServer(
       mutations = 0;
       rateLimited = 0;
       auditRateBase = audit.rateLimited;
+      latencyStats = emptyLatencyStats();
+      graphql.resetUsage();
       tokenBase = {
         issued: tokens.issued,
         revoked: tokens.revoked,
@@ -847,6 +940,38 @@ export async function startServer(
     },
     setLatency(next) {
       latency.set(next);
+    },
+    applyRandomChanges(count, opts = {}) {
+      if (!Number.isInteger(count) || count < 0) {
+        throw new RangeError(
+          `Invalid random changes: 'count' must be an integer of 0 or more, got '${count}'`,
+        );
+      }
+      const changeSeed = opts.seed ?? seed + 606 + randomChangeCalls;
+      if (!Number.isFinite(changeSeed)) {
+        throw new RangeError(
+          `Invalid random changes: 'seed' must be a number, got '${changeSeed}'`,
+        );
+      }
+      randomChangeCalls++;
+      const now = clock.now();
+      model.tick(now);
+      const changes = new RandomChanges(
+        model,
+        createRandom(changeSeed),
+        `Random change ${randomChangeCalls}, item`,
+      );
+      const byKind: Partial<Record<RandomChangeKind, number>> = {};
+      let applied = 0;
+      // A draw can find nothing to change; give up after many empty draws
+      // (an account with no boards), so the call always ends.
+      for (let draws = 0; applied < count && draws < count * 20 + 20; draws++) {
+        const kind = changes.apply(now);
+        if (kind === undefined) continue;
+        applied++;
+        byKind[kind] = (byKind[kind] ?? 0) + 1;
+      }
+      return { applied, byKind };
     },
     setLimits(next) {
       limits.set(next);
