@@ -10,6 +10,7 @@
  */
 
 import http from "node:http";
+import process from "node:process";
 import type { Socket } from "node:net";
 import { AuditLogService } from "./_audit.ts";
 import { BackgroundActivity } from "./_background.ts";
@@ -161,8 +162,10 @@ export interface EmulatorOptions {
    * How long answers take, on real time: `"monday"` (a preset of assumed
    * figures, see `docs/emulator.md`), a base delay in ms on every route, or
    * figures per route (base, seeded exponential jitter, cost per KiB of the
-   * response and per complexity point). A request in its delay holds its
-   * concurrency slot. Off by default, so tests run fast.
+   * response and per complexity point). The delay is an answer's whole time
+   * on the server: the emulator's own work for the request counts toward
+   * it. A request in its delay holds its concurrency slot. Off by default,
+   * so tests run fast.
    *
    * @default {undefined (no delay)}
    */
@@ -197,17 +200,19 @@ export interface EmulatorCredentials {
 export interface RouteLatencyStats {
   /** Answers that went through the latency model (faulted ones excluded). */
   answers: number;
-  /** The delays applied to them, added up, in ms. */
+  /**
+   * The delays the model gave them, added up, in ms: each answer's time on
+   * the server, the emulator's own work for it included.
+   */
   totalMs: number;
-  /** The longest delay applied, in ms. */
+  /** The longest delay, in ms. */
   maxMs: number;
   /**
-   * Real time the emulator spent producing the answers, in ms (from the
-   * request body read to the answer ready, delays excluded): the emulator's
-   * own CPU time, which monday spends in parallel and the latency model
-   * already counts.
+   * How much longer than their delays the answers took, added up, in ms:
+   * the emulator's own work that did not fit in the delay (a busy emulator
+   * thread, a loaded machine). 0 when the emulator kept to the model.
    */
-  serverMs: number;
+  overMs: number;
 }
 
 /** What {@linkcode Emulator.applyRandomChanges} did. */
@@ -236,6 +241,13 @@ export interface EmulatorStats {
   latency: Record<LatencyRoute, RouteLatencyStats>;
   /** Complexity points charged to GraphQL queries (refused ones excluded). */
   complexity: number;
+  /**
+   * CPU time (user and system) of the process the emulator runs in, in ms:
+   * the emulator's own when it has a process to itself, as in the
+   * benchmarks. Near the elapsed time, the emulator's one thread was the
+   * bottleneck.
+   */
+  cpuMs: number;
   /**
    * Item paginations: an `items_page` and the `next_items_page` calls that
    * follow its cursors, a chain whose requests can only run one after
@@ -415,6 +427,23 @@ function readBody(
   });
 }
 
+function cpuMsSince(base: { user: number; system: number }): number {
+  const used = process.cpuUsage(base);
+  return (used.user + used.system) / 1000;
+}
+
+/** When one request began and the delay the latency model gave it. */
+interface Timing {
+  /** `performance.now()` when the emulator began the answer. */
+  started: number;
+  /** A delay fault's own wait (not part of the answer's time). */
+  faultMs: number;
+  /** The delay the model gave the answer. */
+  delayMs: number;
+  /** Whether the answer went through an active latency model. */
+  modelled: boolean;
+}
+
 function emptyLatencyStats(): Record<LatencyRoute, RouteLatencyStats> {
   const routes: LatencyRoute[] = [
     "graphql",
@@ -424,7 +453,7 @@ function emptyLatencyStats(): Record<LatencyRoute, RouteLatencyStats> {
     "oauth",
   ];
   return Object.fromEntries(
-    routes.map((r) => [r, { answers: 0, totalMs: 0, maxMs: 0, serverMs: 0 }]),
+    routes.map((r) => [r, { answers: 0, totalMs: 0, maxMs: 0, overMs: 0 }]),
   ) as Record<LatencyRoute, RouteLatencyStats>;
 }
 
@@ -597,6 +626,7 @@ export async function startServer(
   let auditRateBase = 0;
   let tokenBase = { issued: 0, revoked: 0, refreshes: 0 };
   let latencyStats = emptyLatencyStats();
+  let cpuBase = process.cpuUsage();
   let randomChangeCalls = 0;
 
   const graphql = new GraphQLEndpoint({
@@ -638,13 +668,16 @@ export async function startServer(
 
   /**
    * Waits out the latency of one answer (nothing when latency is off) and
-   * returns the delay applied, in ms.
+   * returns its delay in ms. The delay is the answer's whole time on the
+   * server: the time the emulator already spent on the request (`timing`,
+   * a fault's own delay excepted) counts toward it, and only the rest is
+   * waited out.
    */
   async function lag(
     route: LatencyRoute,
     response: Response | Uint8Array,
-    complexity = 0,
-    applied?: { delayMs: number },
+    complexity: number,
+    timing: Timing,
   ): Promise<number> {
     const figures = latencyStats[route];
     figures.answers++;
@@ -658,16 +691,26 @@ export async function startServer(
     const ms = latency.delayMs(route, { bytes, complexity });
     figures.totalMs += ms;
     figures.maxMs = Math.max(figures.maxMs, ms);
-    if (applied) applied.delayMs += ms;
-    if (ms > 0) await sleep(ms);
+    timing.delayMs = ms;
+    timing.modelled = true;
+    const rest = ms - (performance.now() - timing.started - timing.faultMs);
+    if (rest > 0) await sleep(rest);
     return ms;
+  }
+
+  /** Adds the time an answer took beyond its delay to `overMs`. */
+  function settleTiming(route: LatencyRoute, timing: Timing): void {
+    if (!timing.modelled) return;
+    const over = performance.now() - timing.started - timing.faultMs -
+      timing.delayMs;
+    if (over > 0) latencyStats[route].overMs += over;
   }
 
   async function dispatch(
     route: EmulatorRoute,
     request: Request,
     hold: () => Promise<void>,
-    applied: { delayMs: number },
+    timing: Timing,
   ): Promise<Response> {
     switch (route) {
       case "graphql":
@@ -676,7 +719,7 @@ export async function startServer(
           hold,
           file: route === "file",
           settle: (response, complexity) =>
-            lag(route, response, complexity, applied),
+            lag(route, response, complexity, timing),
         });
       case "schema":
         await hold();
@@ -789,9 +832,13 @@ export async function startServer(
       init.body = Buffer.concat(chunks);
     }
     const request = new Request(url, init);
-    const started = performance.now();
-    const applied = { delayMs: 0 };
-    const response = await dispatch(route, request, hold, applied);
+    const timing: Timing = {
+      started: performance.now(),
+      faultMs: fault?.delayMs ?? 0,
+      delayMs: 0,
+      modelled: false,
+    };
+    const response = await dispatch(route, request, hold, timing);
     await hold();
     if (closed) {
       socket.destroy();
@@ -818,17 +865,14 @@ export async function startServer(
     }
     out["content-length"] = String(bytes.byteLength);
     const latencyRoute = latencyRouteOf(route);
-    latencyStats[latencyRoute].serverMs += Math.max(
-      0,
-      performance.now() - started - applied.delayMs - (fault?.delayMs ?? 0),
-    );
     if (route !== "graphql" && route !== "file") {
-      await lag(latencyRoute, bytes);
+      await lag(latencyRoute, bytes, 0, timing);
       if (closed) {
         socket.destroy();
         return;
       }
     }
+    settleTiming(latencyRoute, timing);
     if (fault?.truncate) {
       res.writeHead(response.status, out);
       const half = bytes.subarray(0, Math.floor(bytes.byteLength / 2));
@@ -914,6 +958,7 @@ export async function startServer(
           Object.entries(latencyStats).map(([r, v]) => [r, { ...v }]),
         ) as Record<LatencyRoute, RouteLatencyStats>,
         ...graphql.usage(),
+        cpuMs: cpuMsSince(cpuBase),
       };
     },
     resetStats(): void {
@@ -923,6 +968,7 @@ export async function startServer(
       rateLimited = 0;
       auditRateBase = audit.rateLimited;
       latencyStats = emptyLatencyStats();
+      cpuBase = process.cpuUsage();
       graphql.resetUsage();
       tokenBase = {
         issued: tokens.issued,
