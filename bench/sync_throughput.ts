@@ -35,7 +35,7 @@ const WALK_ITEMS = QUICK ? PER_BOARD : 3_500;
 const PAGE_SIZES = [100, 250, 500];
 /** Items each page-size run reads, and runs per size. */
 const PAGE_ITEMS = QUICK ? 500 : 1_000;
-const PAGE_RUNS = QUICK ? 1 : 3;
+const PAGE_RUNS = QUICK ? 1 : 2;
 const PLAN = "standard";
 const LIMITS = { ...planLimits(PLAN), dailyCalls: 1e9 };
 
