@@ -470,7 +470,7 @@ function report(r: {
     "",
     `What the open connectors do: board by board, page by page (500 items, items_page then next_items_page, one request at a time), each page written to SQLite plainly. It asks for the sync's item fields less the display values of mirror, board-relation and formula columns, so its pages are smaller and answered sooner than the sync's: the comparison favours the walk. A walk of the whole account would take minutes per run, so each run walks the first ${
       WALK_ITEMS.toLocaleString("en")
-    } items of a board (a different board each run): a sequential walk's time adds up over its pages, so the account's estimate is the run's time per page × the account's ${r.accountPages} pages + ${PREAMBLE_MS} ms for the list of boards. Run i's estimate is set against full run i.`,
+    } items of a board (a different board each run): a sequential walk's time adds up over its pages, so the account's estimate is the run's time per page × the account's ${r.accountPages} pages + ${PREAMBLE_MS} ms for the list of boards. Run i's estimate is set against full run i. Board 1 has fewer column types than the others, so its pages are smaller: a run on board 1 understates the walk, a run on another board overstates board 1's share (a few percent of the account's pages); the median run walks one of the others.`,
     "",
     `- Sequential walk's time / full sync's: ${
       fmtSpread(speedup, "x")
