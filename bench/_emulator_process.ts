@@ -4,7 +4,11 @@
 // Usage: deno run -A bench/_emulator_process.ts '<EmulatorOptions as JSON>'
 // Prints one JSON line with the URLs and credentials, then answers commands read
 // from stdin, one JSON object per line: {"cmd": "stats"} → the stats as one line,
-// {"cmd": "setLimits", "limits": {...}} → {"ok": true}. Closes on stdin EOF.
+// {"cmd": "resetStats"} → {"ok": true},
+// {"cmd": "setLimits", "limits": {...}} → {"ok": true},
+// {"cmd": "setLatency", "latency": ...} → {"ok": true} (null turns it off),
+// {"cmd": "randomChanges", "count": 100, "seed": 7} → what
+// applyRandomChanges did ({applied, byKind}). Closes on stdin EOF.
 
 import { startEmulator } from "../emulator/mod.ts";
 
@@ -40,6 +44,16 @@ for await (const chunk of Deno.stdin.readable.pipeThrough(decoder)) {
     } else if (command.cmd === "setLimits") {
       emulator.setLimits(command.limits);
       reply({ ok: true });
+    } else if (command.cmd === "setLatency") {
+      emulator.setLatency(command.latency ?? undefined);
+      reply({ ok: true });
+    } else if (command.cmd === "randomChanges") {
+      reply(
+        emulator.applyRandomChanges(
+          command.count,
+          command.seed === undefined ? {} : { seed: command.seed },
+        ),
+      );
     } else reply({ error: `unknown command '${command.cmd}'` });
   }
 }

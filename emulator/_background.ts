@@ -8,18 +8,13 @@
  * @module
  */
 
-import {
-  type Actor,
-  type ItemRecord,
-  type Model,
-  ModelError,
-} from "./_model.ts";
+import type { Model } from "./_model.ts";
 import { createRandom } from "./_random.ts";
+import { RandomChanges } from "./_random_changes.ts";
 
 const HOUR_MS = 3_600_000;
 /** At most this many changes are applied by one catch-up. */
 const MAX_PER_CATCH_UP = 100_000;
-const TEXTS = ["Checked", "Waiting", "Ping the client", "Blocked on QA", "OK"];
 
 /**
  * Seeded random changes at a mean rate.
@@ -37,11 +32,10 @@ const TEXTS = ["Checked", "Waiting", "Ping the client", "Blocked on QA", "OK"];
  * ```
  */
 export class BackgroundActivity {
-  #model: Model;
+  #changes: RandomChanges;
   #random: () => number;
   #meanMs: number;
   #next: number;
-  #created = 0;
 
   /**
    * Creates the generator.
@@ -61,8 +55,8 @@ export class BackgroundActivity {
         `Invalid background activity: 'changesPerHour' must be a positive number, got '${options.changesPerHour}'`,
       );
     }
-    this.#model = model;
     this.#random = createRandom(options.seed + 505);
+    this.#changes = new RandomChanges(model, this.#random);
     this.#meanMs = HOUR_MS / options.changesPerHour;
     this.#next = options.start + this.#interval();
   }
@@ -90,86 +84,7 @@ export class BackgroundActivity {
     return applied;
   }
 
-  #pick<T>(list: readonly T[]): T | undefined {
-    return list.length === 0
-      ? undefined
-      : list[Math.floor(this.#random() * list.length) % list.length];
-  }
-
-  #item(boardItems: ItemRecord[], boardId: string): ItemRecord | undefined {
-    for (let tries = 0; tries < 8; tries++) {
-      const item = this.#pick(boardItems);
-      if (item && item.state === "active" && item.boardId === boardId) {
-        return item;
-      }
-    }
-    return undefined;
-  }
-
   #apply(at: number): boolean {
-    const model = this.#model;
-    const boards = model.boards.filter((b) =>
-      b.state === "active" && b.type === "board"
-    );
-    const board = this.#pick(boards);
-    const user = this.#pick(model.users);
-    if (!board || !user) return false;
-    const actor: Actor = { userId: user.id, now: at };
-    const groups = board.groups.filter((g) => !g.deleted && !g.archived);
-    const roll = this.#random();
-    try {
-      if (roll < 0.15 || board.items.length === 0) {
-        model.createItem(board, `Background item ${++this.#created}`, {
-          groupId: this.#pick(groups)?.id ?? null,
-          ...actor,
-        });
-        return true;
-      }
-      const item = this.#item(board.items, board.id);
-      if (!item) return false;
-      if (roll < 0.6) {
-        const columns = board.columns.filter((c) =>
-          ["status", "text", "numbers", "checkbox", "date"].includes(c.type)
-        );
-        const column = this.#pick(columns);
-        if (!column) return false;
-        const r = this.#random();
-        const value = column.type === "status"
-          ? { index: [0, 1, 2][Math.floor(r * 3) % 3] }
-          : column.type === "text"
-          ? this.#pick(TEXTS)
-          : column.type === "numbers"
-          ? String(Math.floor(r * 1000))
-          : column.type === "checkbox"
-          ? { checked: r < 0.5 ? "true" : "false" }
-          : {
-            date: new Date(at + Math.floor(r * 30) * 86_400_000).toISOString()
-              .slice(0, 10),
-          };
-        model.setValues(board, item, { [column.id]: value }, at, user.id);
-      } else if (roll < 0.68) {
-        model.setValues(
-          board,
-          item,
-          { name: `${item.name.replace(/ \(edited\)$/, "")} (edited)` },
-          at,
-          user.id,
-        );
-      } else if (roll < 0.76) {
-        model.createUpdate(item, `<p>${this.#pick(TEXTS)}</p>`, actor);
-      } else if (roll < 0.84) {
-        const group = this.#pick(groups.filter((g) => g.id !== item.groupId));
-        if (!group) return false;
-        model.moveToGroup(item, group.id, actor);
-      } else if (roll < 0.92) {
-        model.archiveItem(item, actor);
-      } else {
-        model.deleteItem(item, at, user.id);
-      }
-      return true;
-    } catch (error) {
-      if (error instanceof ModelError) return false;
-      throw error;
-    }
+    return this.#changes.apply(at) !== undefined;
   }
 }

@@ -32,6 +32,7 @@ import {
   type ResolverContext,
   VERSIONS,
 } from "./_graphql_resolvers.ts";
+import type { PaginationChain } from "./_graphql_cursors.ts";
 import type { ComplexityBucket, LimitBreach, LimitTracker } from "./_limits.ts";
 import { ACCOUNT_ID, type Model, ModelError } from "./_model.ts";
 import type { TokenRegistry } from "./_tokens.ts";
@@ -53,6 +54,18 @@ export interface GraphQLEndpointOptions {
   onExecuted(field: string): void;
   /** Called for each 429 answered. */
   onRateLimited(): void;
+}
+
+/** What the endpoint charged and served since the last reset. */
+export interface GraphQLUsage {
+  /** Complexity points charged (queries refused for their cost excluded). */
+  complexity: number;
+  /** Item paginations and their pages (see `EmulatorStats.paginations`). */
+  paginations: {
+    count: number;
+    pages: number;
+    longest: { pages: number; delayMs: number };
+  };
 }
 
 interface CachedResponse {
@@ -112,6 +125,8 @@ export class GraphQLEndpoint {
   #idempotency = new Map<string, IdempotencyEntry>();
   #requestSeq = 0;
   #introspection: string | undefined;
+  #epoch = 0;
+  #usage: GraphQLUsage = emptyUsage();
 
   /**
    * Creates the endpoint.
@@ -122,6 +137,48 @@ export class GraphQLEndpoint {
     this.#options = options;
     this.#schema = buildSchema(EMULATOR_SDL);
     this.#cursors = new CursorStore(options.clock, options.random);
+  }
+
+  /**
+   * What the endpoint charged and served since the last reset.
+   *
+   * @returns A copy of the figures.
+   */
+  usage(): GraphQLUsage {
+    const { complexity, paginations } = this.#usage;
+    return {
+      complexity,
+      paginations: { ...paginations, longest: { ...paginations.longest } },
+    };
+  }
+
+  /** Zeroes the figures of {@linkcode GraphQLEndpoint.usage}. */
+  resetUsage(): void {
+    this.#epoch++;
+    this.#usage = emptyUsage();
+  }
+
+  /** Adds one answered request's latency to the paginations it served. */
+  #recordPages(chains: Set<PaginationChain>, delayMs: number): void {
+    const usage = this.#usage.paginations;
+    for (const chain of chains) {
+      if (chain.epoch !== this.#epoch) {
+        chain.epoch = this.#epoch;
+        chain.pages = 0;
+        chain.delayMs = 0;
+      }
+      if (chain.pages === 0) usage.count++;
+      chain.pages++;
+      chain.delayMs += delayMs;
+      usage.pages++;
+      const longest = usage.longest;
+      if (
+        chain.delayMs > longest.delayMs ||
+        (chain.delayMs === longest.delayMs && chain.pages > longest.pages)
+      ) {
+        usage.longest = { pages: chain.pages, delayMs: chain.delayMs };
+      }
+    }
   }
 
   #requestId(): string {
@@ -180,17 +237,20 @@ export class GraphQLEndpoint {
     options: {
       hold: () => Promise<void>;
       file: boolean;
-      settle?: (response: Response, complexity: number) => Promise<void>;
+      settle?: (response: Response, complexity: number) => Promise<number>;
     },
   ): Promise<Response> {
     const limits = this.#options.limits;
     const entered = limits.enter();
-    const track = { complexity: 0 };
+    const track = { complexity: 0, paginations: new Set<PaginationChain>() };
     try {
       const response = await this.#answer(request, options, entered, track);
       // The latency delay runs while the request still holds its
       // concurrency slot, as a slow answer does on monday.
-      if (options.settle) await options.settle(response, track.complexity);
+      const delayMs = options.settle
+        ? await options.settle(response, track.complexity)
+        : 0;
+      this.#recordPages(track.paginations, delayMs);
       return response;
     } finally {
       if (!entered) limits.leave();
@@ -201,7 +261,7 @@ export class GraphQLEndpoint {
     request: Request,
     options: { hold: () => Promise<void>; file: boolean },
     entered: LimitBreach | undefined,
-    track: { complexity: number },
+    track: { complexity: number; paginations: Set<PaginationChain> },
   ): Promise<Response> {
     const requestId = this.#requestId();
     const rawVersion = request.headers.get("api-version");
@@ -292,6 +352,7 @@ export class GraphQLEndpoint {
         track.complexity = cost;
         const charge = limits.charge(cost, meta.bucket);
         if (!charge.ok) throw breachRefusal(charge.breach);
+        this.#usage.complexity += cost;
         const now = this.#options.clock.now();
         this.#options.model.tick(now);
         const ctx: ResolverContext = {
@@ -308,6 +369,7 @@ export class GraphQLEndpoint {
             reset_in_x_seconds: charge.resetIn,
           },
           cursors: this.#cursors,
+          paginations: track.paginations,
           audit: this.#options.audit?.(),
           executed: (field) => this.#options.onExecuted(field),
           fieldLimit: (field) => {
@@ -601,6 +663,13 @@ export class GraphQLEndpoint {
       headers,
     );
   }
+}
+
+function emptyUsage(): GraphQLUsage {
+  return {
+    complexity: 0,
+    paginations: { count: 0, pages: 0, longest: { pages: 0, delayMs: 0 } },
+  };
 }
 
 /**

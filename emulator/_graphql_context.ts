@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { CursorStore } from "./_graphql_cursors.ts";
+import type { CursorStore, PaginationChain } from "./_graphql_cursors.ts";
 import type { Model, UserRecord } from "./_model.ts";
 
 /** What GraphQL `audit_logs` reads: the audit service's query. */
@@ -43,4 +43,6 @@ export interface ResolverContext {
   executed(field: string): void;
   /** Checks a per-field limit (create_board). */
   fieldLimit(field: string): void;
+  /** The paginations this request served a page of (for the statistics). */
+  paginations?: Set<PaginationChain>;
 }

@@ -10,6 +10,21 @@ import { type ItemRecord, ModelError } from "./_model.ts";
 
 const CURSOR_TTL_MS = 60 * 60_000;
 
+/**
+ * One pagination (an `items_page` and the `next_items_page` calls that follow
+ * its cursors): a chain of requests that can only run one after another. The
+ * endpoint adds up the pages and the latency applied to them, for
+ * `stats().paginations`.
+ */
+export interface PaginationChain {
+  /** The statistics epoch the figures belong to (`resetStats` starts a new one). */
+  epoch: number;
+  /** Pages served in this epoch. */
+  pages: number;
+  /** Latency applied to those pages, in ms. */
+  delayMs: number;
+}
+
 /** What a cursor remembers. */
 export interface CursorState {
   /** The board the pagination reads (items that left it are skipped). */
@@ -20,6 +35,8 @@ export interface CursorState {
   end: number;
   offset: number;
   createdAt: number;
+  /** The pagination this cursor continues (absent on a first page). */
+  chain?: PaginationChain;
 }
 
 /**

@@ -101,6 +101,8 @@ export function page(
     if (shows(item)) out.push(item);
   }
   while (i < end && !shows(items[i]!)) i++;
+  const chain = state.chain ?? { epoch: -1, pages: 0, delayMs: 0 };
+  ctx.paginations?.add(chain);
   const cursor = i < end
     ? ctx.cursors.issue({
       boardId,
@@ -108,6 +110,7 @@ export function page(
       end,
       offset: i,
       createdAt: state.createdAt,
+      chain,
     })
     : null;
   return { cursor, items: out };

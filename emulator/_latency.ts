@@ -1,8 +1,10 @@
 /**
  * The emulator's latency model: how long monday takes to answer. Each
- * request waits a base delay, plus seeded jitter, plus a processing cost that
+ * answer takes a base delay, plus seeded jitter, plus a processing cost that
  * grows with the size of the answer (and, on GraphQL, with the query's
- * complexity), on real time, without holding the event loop.
+ * complexity), on real time, without holding the event loop. The delay is
+ * the answer's whole time on the server: the emulator's own work for the
+ * request counts toward it, and only the rest is waited out.
  *
  * Jitter is exponential with the configured mean, added to the base: the
  * base is a floor (no answer beats the round trip), and the waiting time of

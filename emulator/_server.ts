@@ -10,6 +10,7 @@
  */
 
 import http from "node:http";
+import process from "node:process";
 import type { Socket } from "node:net";
 import { AuditLogService } from "./_audit.ts";
 import { BackgroundActivity } from "./_background.ts";
@@ -38,6 +39,7 @@ import {
 import { ACCOUNT_ID, Model } from "./_model.ts";
 import { OAuthService } from "./_oauth.ts";
 import { createRandom, randomString } from "./_random.ts";
+import { type RandomChangeKind, RandomChanges } from "./_random_changes.ts";
 import { TokenRegistry } from "./_tokens.ts";
 import { createUi, type EmulatorUi } from "./_ui.ts";
 
@@ -160,8 +162,10 @@ export interface EmulatorOptions {
    * How long answers take, on real time: `"monday"` (a preset of assumed
    * figures, see `docs/emulator.md`), a base delay in ms on every route, or
    * figures per route (base, seeded exponential jitter, cost per KiB of the
-   * response and per complexity point). A request in its delay holds its
-   * concurrency slot. Off by default, so tests run fast.
+   * response and per complexity point). The delay is an answer's whole time
+   * on the server: the emulator's own work for the request counts toward
+   * it. A request in its delay holds its concurrency slot. Off by default,
+   * so tests run fast.
    *
    * @default {undefined (no delay)}
    */
@@ -192,6 +196,33 @@ export interface EmulatorCredentials {
   oauth: { clientId: string; clientSecret: string; redirectUris: string[] };
 }
 
+/** The latency the emulator applied on one route (see `EmulatorStats.latency`). */
+export interface RouteLatencyStats {
+  /** Answers that went through the latency model (faulted ones excluded). */
+  answers: number;
+  /**
+   * The delays the model gave them, added up, in ms: each answer's time on
+   * the server, the emulator's own work for it included.
+   */
+  totalMs: number;
+  /** The longest delay, in ms. */
+  maxMs: number;
+  /**
+   * How much longer than their delays the answers took, added up, in ms:
+   * the emulator's own work that did not fit in the delay (a busy emulator
+   * thread, a loaded machine). 0 when the emulator kept to the model.
+   */
+  overMs: number;
+}
+
+/** What {@linkcode Emulator.applyRandomChanges} did. */
+export interface RandomChangesResult {
+  /** Changes made (draws that found nothing to change are not counted). */
+  applied: number;
+  /** Changes made, by kind. */
+  byKind: Partial<Record<RandomChangeKind, number>>;
+}
+
 /** What the emulator saw and did. */
 export interface EmulatorStats {
   /** Requests received, per route (faulted ones included). */
@@ -206,6 +237,30 @@ export interface EmulatorStats {
   refreshes: number;
   /** HTTP 429 answers (all routes). */
   rateLimited: number;
+  /** The latency applied, per latency route (all zero when latency is off). */
+  latency: Record<LatencyRoute, RouteLatencyStats>;
+  /** Complexity points charged to GraphQL queries (refused ones excluded). */
+  complexity: number;
+  /**
+   * CPU time (user and system) of the process the emulator runs in, in ms:
+   * the emulator's own when it has a process to itself, as in the
+   * benchmarks. Near the elapsed time, the emulator's one thread was the
+   * bottleneck.
+   */
+  cpuMs: number;
+  /**
+   * Item paginations: an `items_page` and the `next_items_page` calls that
+   * follow its cursors, a chain whose requests can only run one after
+   * another. `longest` is the chain whose pages waited longest in all.
+   */
+  paginations: {
+    /** Paginations that served a page. */
+    count: number;
+    /** Pages served. */
+    pages: number;
+    /** The pagination with the most latency: its pages and their delays in ms. */
+    longest: { pages: number; delayMs: number };
+  };
 }
 
 /** A running emulator. */
@@ -243,6 +298,16 @@ export interface Emulator {
   inject(route: EmulatorRoute, fault: Fault): void;
   /** Changes limits for the rest of the run. */
   setLimits(limits: Partial<EmulatorLimits>): void;
+  /**
+   * Makes `count` seeded random changes at the emulator's now, as other
+   * users would (values, names, new items, updates, moves between groups,
+   * archives, deletes), each recorded in the activity log as its mutation
+   * would be. The same seed on the same account makes the same changes.
+   */
+  applyRandomChanges(
+    count: number,
+    options?: { seed?: number },
+  ): RandomChangesResult;
   /**
    * Changes the latency for requests that arrive from now on (see
    * {@linkcode EmulatorOptions.latency}); undefined turns it off.
@@ -360,6 +425,36 @@ function readBody(
     req.once("end", () => resolve(chunks));
     req.once("error", reject);
   });
+}
+
+function cpuMsSince(base: { user: number; system: number }): number {
+  const used = process.cpuUsage(base);
+  return (used.user + used.system) / 1000;
+}
+
+/** When one request began and the delay the latency model gave it. */
+interface Timing {
+  /** `performance.now()` when the emulator began the answer. */
+  started: number;
+  /** A delay fault's own wait (not part of the answer's time). */
+  faultMs: number;
+  /** The delay the model gave the answer. */
+  delayMs: number;
+  /** Whether the answer went through an active latency model. */
+  modelled: boolean;
+}
+
+function emptyLatencyStats(): Record<LatencyRoute, RouteLatencyStats> {
+  const routes: LatencyRoute[] = [
+    "graphql",
+    "file",
+    "schema",
+    "audit",
+    "oauth",
+  ];
+  return Object.fromEntries(
+    routes.map((r) => [r, { answers: 0, totalMs: 0, maxMs: 0, overMs: 0 }]),
+  ) as Record<LatencyRoute, RouteLatencyStats>;
 }
 
 function emptyRequests(): Record<EmulatorRoute, number> {
@@ -530,6 +625,9 @@ export async function startServer(
   let rateLimited = 0;
   let auditRateBase = 0;
   let tokenBase = { issued: 0, revoked: 0, refreshes: 0 };
+  let latencyStats = emptyLatencyStats();
+  let cpuBase = process.cpuUsage();
+  let randomChangeCalls = 0;
 
   const graphql = new GraphQLEndpoint({
     clock,
@@ -568,13 +666,22 @@ export async function startServer(
   const pending = new Set<Promise<void>>();
   let closed = false;
 
-  /** Waits out the latency of one answer (nothing when latency is off). */
+  /**
+   * Waits out the latency of one answer (nothing when latency is off) and
+   * returns its delay in ms. The delay is the answer's whole time on the
+   * server: the time the emulator already spent on the request (`timing`,
+   * a fault's own delay excepted) counts toward it, and only the rest is
+   * waited out.
+   */
   async function lag(
     route: LatencyRoute,
     response: Response | Uint8Array,
-    complexity = 0,
-  ): Promise<void> {
-    if (closed || !latency.active(route)) return;
+    complexity: number,
+    timing: Timing,
+  ): Promise<number> {
+    const figures = latencyStats[route];
+    figures.answers++;
+    if (closed || !latency.active(route)) return 0;
     let bytes = 0;
     if (latency.sizeMatters(route)) {
       bytes = response instanceof Uint8Array
@@ -582,13 +689,28 @@ export async function startServer(
         : (await response.clone().arrayBuffer()).byteLength;
     }
     const ms = latency.delayMs(route, { bytes, complexity });
-    if (ms > 0) await sleep(ms);
+    figures.totalMs += ms;
+    figures.maxMs = Math.max(figures.maxMs, ms);
+    timing.delayMs = ms;
+    timing.modelled = true;
+    const rest = ms - (performance.now() - timing.started - timing.faultMs);
+    if (rest > 0) await sleep(rest);
+    return ms;
+  }
+
+  /** Adds the time an answer took beyond its delay to `overMs`. */
+  function settleTiming(route: LatencyRoute, timing: Timing): void {
+    if (!timing.modelled) return;
+    const over = performance.now() - timing.started - timing.faultMs -
+      timing.delayMs;
+    if (over > 0) latencyStats[route].overMs += over;
   }
 
   async function dispatch(
     route: EmulatorRoute,
     request: Request,
     hold: () => Promise<void>,
+    timing: Timing,
   ): Promise<Response> {
     switch (route) {
       case "graphql":
@@ -596,7 +718,8 @@ export async function startServer(
         return await graphql.handle(request, {
           hold,
           file: route === "file",
-          settle: (response, complexity) => lag(route, response, complexity),
+          settle: (response, complexity) =>
+            lag(route, response, complexity, timing),
         });
       case "schema":
         await hold();
@@ -709,7 +832,13 @@ export async function startServer(
       init.body = Buffer.concat(chunks);
     }
     const request = new Request(url, init);
-    const response = await dispatch(route, request, hold);
+    const timing: Timing = {
+      started: performance.now(),
+      faultMs: fault?.delayMs ?? 0,
+      delayMs: 0,
+      modelled: false,
+    };
+    const response = await dispatch(route, request, hold, timing);
     await hold();
     if (closed) {
       socket.destroy();
@@ -735,13 +864,15 @@ export async function startServer(
       out["content-type"] = "application/json; charset=utf-8";
     }
     out["content-length"] = String(bytes.byteLength);
+    const latencyRoute = latencyRouteOf(route);
     if (route !== "graphql" && route !== "file") {
-      await lag(latencyRouteOf(route), bytes);
+      await lag(latencyRoute, bytes, 0, timing);
       if (closed) {
         socket.destroy();
         return;
       }
     }
+    settleTiming(latencyRoute, timing);
     if (fault?.truncate) {
       res.writeHead(response.status, out);
       const half = bytes.subarray(0, Math.floor(bytes.byteLength / 2));
@@ -823,6 +954,11 @@ export async function startServer(
         tokensRevoked: tokens.revoked - tokenBase.revoked,
         refreshes: tokens.refreshes - tokenBase.refreshes,
         rateLimited: rateLimited + audit.rateLimited - auditRateBase,
+        latency: Object.fromEntries(
+          Object.entries(latencyStats).map(([r, v]) => [r, { ...v }]),
+        ) as Record<LatencyRoute, RouteLatencyStats>,
+        ...graphql.usage(),
+        cpuMs: cpuMsSince(cpuBase),
       };
     },
     resetStats(): void {
@@ -831,6 +967,9 @@ export async function startServer(
       mutations = 0;
       rateLimited = 0;
       auditRateBase = audit.rateLimited;
+      latencyStats = emptyLatencyStats();
+      cpuBase = process.cpuUsage();
+      graphql.resetUsage();
       tokenBase = {
         issued: tokens.issued,
         revoked: tokens.revoked,
@@ -847,6 +986,38 @@ export async function startServer(
     },
     setLatency(next) {
       latency.set(next);
+    },
+    applyRandomChanges(count, opts = {}) {
+      if (!Number.isInteger(count) || count < 0) {
+        throw new RangeError(
+          `Invalid random changes: 'count' must be an integer of 0 or more, got '${count}'`,
+        );
+      }
+      const changeSeed = opts.seed ?? seed + 606 + randomChangeCalls;
+      if (!Number.isFinite(changeSeed)) {
+        throw new RangeError(
+          `Invalid random changes: 'seed' must be a number, got '${changeSeed}'`,
+        );
+      }
+      randomChangeCalls++;
+      const now = clock.now();
+      model.tick(now);
+      const changes = new RandomChanges(
+        model,
+        createRandom(changeSeed),
+        `Random change ${randomChangeCalls}, item`,
+      );
+      const byKind: Partial<Record<RandomChangeKind, number>> = {};
+      let applied = 0;
+      // A draw can find nothing to change; give up after many empty draws
+      // (an account with no boards), so the call always ends.
+      for (let draws = 0; applied < count && draws < count * 20 + 20; draws++) {
+        const kind = changes.apply(now);
+        if (kind === undefined) continue;
+        applied++;
+        byKind[kind] = (byKind[kind] ?? 0) + 1;
+      }
+      return { applied, byKind };
     },
     setLimits(next) {
       limits.set(next);

@@ -36,7 +36,10 @@ export type {
   EmulatorCredentials,
   EmulatorOptions,
   EmulatorStats,
+  RandomChangesResult,
+  RouteLatencyStats,
 } from "./_server.ts";
+export type { RandomChangeKind } from "./_random_changes.ts";
 export type { EmulatorRoute, Fault } from "./_faults.ts";
 export type { EmulatorUi, UiActor } from "./_ui.ts";
 export type { ColumnKind } from "./_column_values.ts";
