@@ -20,6 +20,8 @@ import { auditMirror } from "./audit_mirror.ts";
 import { settingsFile } from "./settings_file.ts";
 import { cliStartup } from "./cli_startup.ts";
 import { syncCost } from "./sync_cost.ts";
+import { syncThroughput } from "./sync_throughput.ts";
+import { pgWrite } from "./pg_write.ts";
 import { QUICK, RUNS, targetRows } from "./_lib.ts";
 
 /** A benchmark: its title and the function that returns its section. */
@@ -27,11 +29,18 @@ export type Benchmark = [title: string, run: () => Promise<string>];
 
 /** Every benchmark, in the order they run and are numbered. */
 export const BENCHMARKS: Benchmark[] = [
+  // Issue 15's benchmarks 1, 3 and 6: the sync against the ceiling, an
+  // incremental run after 100 changes, peak memory.
+  ["sync throughput", syncThroughput],
+  // Issue 15's benchmark 2.
+  ["PostgreSQL writes", pgWrite],
+  // Issue 15's benchmark 4.
+  ["audit mirror", auditMirror],
+  // Issue 15's benchmark 5.
   ["client overhead", clientOverhead],
   ["items export", itemsExport],
   ["audit export", auditExport],
   ["rate-limit utilisation", rateLimitUse],
-  ["audit mirror", auditMirror],
   ["settings file", settingsFile],
   ["CLI start-up", cliStartup],
   ["sync cost", syncCost],
