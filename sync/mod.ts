@@ -57,8 +57,8 @@ export {
 export type {
   AccountPatch,
   BoardPatch,
-  BoardWriter,
   BoardSyncState,
+  BoardWriter,
   Cell,
   ItemRows,
   QueryOptions,
