@@ -79,7 +79,7 @@ Deno.test("requests in flight never exceed 'concurrency', and a board's groups a
   for (const concurrency of [1, 3, 7]) {
     // The most first pages of the big board's groups in flight at once.
     let bigBoardGroups = 0;
-    const requester = watched(client, (sent, live) => {
+    const requester = watched(client, (_sent, live) => {
       const firstPages = [...live].filter((s) =>
         s.document.includes("SyncGroupItems") &&
         String((s.variables.board as string[])[0]) === "5000000001"
