@@ -281,6 +281,8 @@ export class SyncRun {
    * request in flight or waiting is cancelled, every board writer aborts.
    */
   #stop = new AbortController();
+  /** The board transactions, applied one at a time in the order asked. */
+  #applying: Promise<void> = Promise.resolve();
 
   /**
    * @param config The validated options.
@@ -365,6 +367,13 @@ export class SyncRun {
     for (const result of results) {
       if (result.status === "rejected") throw this.#first ?? result.reason;
     }
+  }
+
+  /** Runs a board's transaction after those asked for before it. */
+  #oneAtATime(apply: () => Promise<void>): Promise<void> {
+    const done = this.#applying.then(apply);
+    this.#applying = done.catch(() => {});
+    return done;
   }
 
   /** The run's first failure. */
@@ -851,8 +860,10 @@ export class SyncRun {
     const patch = this.#patch(plan, false);
     patch.items = rows;
     patch.removedItemIds = [...plan.removals];
-    this.#stop.signal.throwIfAborted();
-    await this.#config.target.applyBoard(patch);
+    await this.#oneAtATime(() => {
+      this.#stop.signal.throwIfAborted();
+      return this.#config.target.applyBoard(patch);
+    });
     this.#summary.incrementalBoards++;
     this.#summary.itemsWritten += rows.length;
     this.#summary.itemsRemoved += patch.removedItemIds.length;
@@ -875,8 +886,10 @@ export class SyncRun {
     try {
       const written = await this.#readBoard(plan, writer);
       await this.#readBoardUpdates(plan, written, writer);
-      this.#stop.signal.throwIfAborted();
-      await writer.commit(this.#patch(plan, true));
+      await this.#oneAtATime(() => {
+        this.#stop.signal.throwIfAborted();
+        return writer.commit(this.#patch(plan, true));
+      });
       this.#summary.fullReasons[boardId] = plan.fullReason!;
       this.#summary.fullBoards++;
       this.#summary.itemsWritten += written.size;
