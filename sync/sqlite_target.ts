@@ -613,7 +613,9 @@ class SqliteTarget implements SyncTarget {
  * Opens (creating if missing) a SQLite database file as a sync target,
  * through Deno's built-in `node:sqlite`. Writes use one `BEGIN IMMEDIATE`
  * transaction per board, in WAL mode, so readers see each board either
- * before or after.
+ * before or after. A board read whole is staged page by page in TEMP tables
+ * of the connection (`beginBoard`), invisible to readers and gone with the
+ * connection, and its commit replaces the board's rows set-based.
  *
  * Permissions: `--allow-read` and `--allow-write` to the file (and its
  * `-wal`/`-shm` companions).
