@@ -12,12 +12,19 @@
  * 3. {@linkcode SyncRun.planBoards}: structure and activity logs, in
  *    batches: one plan per active board (whole read or incremental).
  * 4. {@linkcode SyncRun.chooseItemFields}: the item selection.
- * 5. {@linkcode SyncRun.applyWholeBoards}: boards read whole, group by group,
- *    and applied; then {@linkcode SyncRun.findLinkingItems},
+ * 5. {@linkcode SyncRun.applyWholeBoards}: boards read whole, the biggest
+ *    first, their groups side by side, each page staged in the target as it
+ *    arrives and the board committed when whole; then
+ *    {@linkcode SyncRun.findLinkingItems},
  *    {@linkcode SyncRun.rereadItems} and {@linkcode SyncRun.routeItems}
  *    re-read the items the logs name (and the items linking to anything
  *    changed), and {@linkcode SyncRun.applyIncrementalBoards} applies the
  *    other boards.
+ *
+ * Steps 1-5 run beside the account lists. Every request goes through one
+ * {@linkcode RequestSlots} of `concurrency` slots; the run's first failure
+ * (or the caller's signal) cancels the rest, and every board writer not yet
+ * committed aborts, so those boards stay as they were.
  *
  * @module
  */
@@ -200,6 +207,9 @@ function bufferedWriter(target: SyncTarget): BoardWriter {
 
 /** Added to the priority of a group read under way (over any share). */
 const UNDER_WAY = 2 ** 40;
+
+/** The priority of a board's last reads (its updates): above every group. */
+const FINISHING = 2 * UNDER_WAY;
 
 /** Boards read whole at once through a target without `beginBoard`. */
 const BUFFERED_BOARDS = 4;
@@ -963,9 +973,10 @@ export class SyncRun {
     writer: BoardWriter,
   ): Promise<void> {
     for (let page = 1;; page++) {
-      const data = await this.#request<
+      // Before any group: the board's commit waits only for these.
+      const data = await this.#send<
         { boards: ({ updates: MondayUpdate[] | null } | null)[] | null }
-      >(BOARD_UPDATES_DOCUMENT, {
+      >(FINISHING, BOARD_UPDATES_DOCUMENT, {
         ids: [plan.board.id],
         limit: UPDATES_PAGE,
         page,
