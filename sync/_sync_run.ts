@@ -280,8 +280,12 @@ export class SyncRun {
   /** The item selection's display types (the column types present). */
   #displayTypes = new Set<string>();
   #fields = "";
-  /** Items read by the whole reads. */
+  /**
+   * Items read by the whole reads, kept only when {@linkcode SyncRun.#linking}.
+   */
   #readWhole = new Set<string>();
+  /** Whether a board brought up to date from its logs has link columns. */
+  #linking = false;
   /** Items re-read by id. */
   #fresh = new Map<string, MondayItem>();
   /** The sync's requests in flight (at most `concurrency`). */
@@ -684,6 +688,10 @@ export class SyncRun {
 
   /** 4. The item selection: display values only for the types present. */
   chooseItemFields(): void {
+    this.#linking = [...this.#plans.values()].some((p) =>
+      !p.fullReason &&
+      (p.structure.columns ?? []).some((c) => LINK_TYPES.includes(c.type))
+    );
     for (const plan of this.#plans.values()) {
       for (const c of plan.structure.columns ?? []) {
         this.#displayTypes.add(c.type);
@@ -719,10 +727,7 @@ export class SyncRun {
     for (const plan of all) {
       for (const id of plan.itemIds) changed.add(id);
     }
-    const linking = all.some((p) =>
-      !p.fullReason &&
-      (p.structure.columns ?? []).some((c) => LINK_TYPES.includes(c.type))
-    );
+    const linking = this.#linking;
     const wholeBoards = new Set(
       all.filter((p) => p.fullReason).map((p) => p.board.id),
     );
@@ -903,7 +908,9 @@ export class SyncRun {
       this.#summary.fullReasons[boardId] = plan.fullReason!;
       this.#summary.fullBoards++;
       this.#summary.itemsWritten += written.size;
-      for (const id of written) this.#readWhole.add(id);
+      // Only an incremental board with link columns needs them (see
+      // findLinkingItems); a full sync of a big account keeps none.
+      if (this.#linking) for (const id of written) this.#readWhole.add(id);
     } catch (error) {
       await writer.abort();
       throw error;
