@@ -910,7 +910,7 @@ export class SyncRun {
       this.#summary.itemsWritten += written.size;
       // Only an incremental board with link columns needs them (see
       // findLinkingItems); a full sync of a big account keeps none.
-      if (this.#linking) for (const id of written) this.#readWhole.add(id);
+      if (this.#linking) { for (const id of written) this.#readWhole.add(id); }
     } catch (error) {
       await writer.abort();
       throw error;
