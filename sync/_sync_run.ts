@@ -280,9 +280,7 @@ export class SyncRun {
   /** The item selection's display types (the column types present). */
   #displayTypes = new Set<string>();
   #fields = "";
-  /**
-   * Items read by the whole reads, kept only when {@linkcode SyncRun.#linking}.
-   */
+  /** Items read by the whole reads, kept only when `#linking`. */
   #readWhole = new Set<string>();
   /** Whether a board brought up to date from its logs has link columns. */
   #linking = false;
@@ -304,11 +302,6 @@ export class SyncRun {
   constructor(config: SyncConfig) {
     this.#config = config;
     this.#slots = new RequestSlots(config.concurrency);
-  }
-
-  /** The most requests the run had in flight at once. */
-  get peakInFlight(): number {
-    return this.#slots.peak;
   }
 
   /**
