@@ -223,7 +223,8 @@ export interface MondayColumn {
 /** A column value as read from monday. */
 export interface MondayValue {
   id: string;
-  type: string;
+  /** Not asked for by the sync (the column's type is used); kept if given. */
+  type?: string;
   text: string | null;
   value: string | null;
   display_value?: string | null;
@@ -341,6 +342,8 @@ export interface BoardTable {
   slots: Map<string, { kind: Kind; at: number }[]>;
   /** The row of an item without values (each column's empty cells). */
   emptyRow: Cell[];
+  /** Column id → its type, for every board column. */
+  types: Map<string, string>;
 }
 
 /** The name of a board's own table. */
@@ -371,8 +374,10 @@ export function boardTable(
   const mappings: ColumnMapping[] = [];
   const sqlNames = new Map<string, string>();
   const slots = new Map<string, { kind: Kind; at: number }[]>();
+  const types = new Map<string, string>();
   const emptyRow: Cell[] = fixed.map(() => null);
   for (const column of columns) {
+    if (!types.has(column.id)) types.set(column.id, column.type);
     const kind = kindOf(column.type);
     if (kind === "skip") continue;
     const at = out.length;
@@ -420,6 +425,7 @@ export function boardTable(
     sqlNames,
     slots,
     emptyRow,
+    types,
   };
 }
 
@@ -545,7 +551,7 @@ export function itemRows(
       id,
       v.id,
       boardId,
-      v.type,
+      v.type ?? table.types.get(v.id) ?? null,
       displayText(v),
       parsed !== null ? raw as string : null,
     ];
