@@ -222,7 +222,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     name: "sync",
     summary: "Mirror the account into SQLite or PostgreSQL, incrementally",
     usage:
-      "sync [--to <sqlite path | postgres://…>] [--boards <id,…>] [--workspaces <id,…>] [--full] [--full-every <duration>] [--tables <name,…>]",
+      "sync [--to <sqlite path | postgres://…>] [--boards <id,…>] [--workspaces <id,…>] [--full] [--full-every <duration>] [--tables <name,…>] [--concurrency <n>]",
     description:
       "Writes the account as SQL tables (boards, groups, columns, items, column_values, users, and one typed table board_<id> per board; see docs/tables.md). The first run reads each board whole; later runs read only what the boards' activity logs say changed, and read a board whole again when its columns change, when its logs cannot be trusted, or when its last whole read is older than --full-every. Each board is applied in one transaction. With an audit token (--audit-token or $MONDAY_AUDIT_TOKEN, and --domain), audit_logs fills from the Audit Log API. A PostgreSQL password may come from $PGPASSWORD and is masked in every message. Progress on a terminal, one summary line otherwise, --json for scripts.",
     positionals: [],
@@ -261,6 +261,12 @@ export const COMMANDS: Record<string, CommandSpec> = {
         value: "<name,…>",
         description:
           "Only these tables: board_<id>; boards, groups, columns, items, column_values, updates (every board); users, workspaces, teams, team_users, tags; audit_logs",
+      },
+      concurrency: {
+        type: "string",
+        value: "<n>",
+        description:
+          "The sync's requests in flight at most: boards and their groups are read side by side (default: 40, monday's lowest plan cap)",
       },
     },
     examples: [

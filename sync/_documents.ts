@@ -69,7 +69,9 @@ export const ITEM_UPDATES_DOCUMENT =
 
 /**
  * The selection of an item, with display values for the types named, and
- * its first page of updates when asked.
+ * its first page of updates when asked. A value's `type` is not asked for:
+ * its column's type (from the board's structure) is the same, and leaving
+ * it out makes a 500-item page about an eighth smaller.
  */
 export function itemFields(
   displayTypes: Iterable<string>,
@@ -79,7 +81,7 @@ export function itemFields(
     .sort().map((t) => ` ... on ${DISPLAY_TYPES[t]} { display_value }`).join(
       "",
     );
-  return `id name state created_at updated_at creator_id group { id } board { id } parent_item { id } column_values { id type text value${fragments} }${
+  return `id name state created_at updated_at creator_id group { id } board { id } parent_item { id } column_values { id text value${fragments} }${
     updates ? ` updates(limit: ${UPDATES_PAGE}) { ${UPDATE_FIELDS} }` : ""
   }`;
 }

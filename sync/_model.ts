@@ -223,7 +223,8 @@ export interface MondayColumn {
 /** A column value as read from monday. */
 export interface MondayValue {
   id: string;
-  type: string;
+  /** Not asked for by the sync (the column's type is used); kept if given. */
+  type?: string;
   text: string | null;
   value: string | null;
   display_value?: string | null;
@@ -333,6 +334,16 @@ export interface BoardTable {
   mappings: ColumnMapping[];
   /** Column id → its first SQL name (recorded in `columns.sql_name`). */
   sqlNames: Map<string, string>;
+  /**
+   * Column id → its mappings (one, unless a board repeats an id) and the
+   * index of each one's first cell in the board table's row, so an item's
+   * values fill its row in one pass.
+   */
+  slots: Map<string, { kind: Kind; at: number }[]>;
+  /** The row of an item without values (each column's empty cells). */
+  emptyRow: Cell[];
+  /** Column id → its type, for every board column. */
+  types: Map<string, string>;
 }
 
 /** The name of a board's own table. */
@@ -362,9 +373,14 @@ export function boardTable(
   const out: TableColumn[] = [...fixed];
   const mappings: ColumnMapping[] = [];
   const sqlNames = new Map<string, string>();
+  const slots = new Map<string, { kind: Kind; at: number }[]>();
+  const types = new Map<string, string>();
+  const emptyRow: Cell[] = fixed.map(() => null);
   for (const column of columns) {
+    if (!types.has(column.id)) types.set(column.id, column.type);
     const kind = kindOf(column.type);
     if (kind === "skip") continue;
+    const at = out.length;
     const base = sqlName(column.title);
     let names: string[];
     if (kind === "people") {
@@ -392,13 +408,24 @@ export function boardTable(
         : "text";
       out.push({ name: names[0]!, type });
     }
-    mappings.push({ column, kind, names });
+    const mapping: ColumnMapping = { column, kind, names };
+    mappings.push(mapping);
     sqlNames.set(column.id, names[0]!);
+    const slot = slots.get(column.id);
+    if (slot) slot.push({ kind, at });
+    else slots.set(column.id, [{ kind, at }]);
+    // A column without a value: false for a checkbox, else null.
+    for (let i = 0; i < names.length; i++) {
+      emptyRow.push(kind === "boolean" ? false : null);
+    }
   }
   return {
     spec: { name: boardTableName(boardId), columns: out, primaryKey: ["id"] },
     mappings,
     sqlNames,
+    slots,
+    emptyRow,
+    types,
   };
 }
 
@@ -445,68 +472,99 @@ export function displayText(value: MondayValue): string | null {
   return blank(value.display_value) ?? blank(value.text);
 }
 
-function cells(mapping: ColumnMapping, value: MondayValue | undefined): Cell[] {
-  if (!value) {
-    return mapping.kind === "boolean" ? [false] : mapping.names.map(() => null);
-  }
-  const parsed = parseJson(value.value);
-  switch (mapping.kind) {
+/**
+ * Writes one value's cells into `row` from index `at`. `parsed` is its value
+ * JSON, parsed once by the caller.
+ */
+function fill(
+  row: Cell[],
+  at: number,
+  kind: Kind,
+  value: MondayValue,
+  parsed: unknown,
+): void {
+  switch (kind) {
     case "number": {
       const text = blank(value.text);
       const number = text === null ? Number.NaN : Number(text);
-      return [Number.isFinite(number) ? number : null];
+      row[at] = Number.isFinite(number) ? number : null;
+      return;
     }
     case "date":
-      return [day(record(parsed).date)];
+      row[at] = day(record(parsed).date);
+      return;
     case "boolean": {
       const checked = record(parsed).checked;
-      return [checked === true || checked === "true"];
+      row[at] = checked === true || checked === "true";
+      return;
     }
     case "people": {
       const entries = record(parsed).personsAndTeams;
       const ids = Array.isArray(entries)
         ? entries.map((e) => String(record(e).id ?? "")).filter((s) => s)
         : [];
-      return [blank(value.text), ids.length ? ids.join(",") : null];
+      row[at] = blank(value.text);
+      row[at + 1] = ids.length ? ids.join(",") : null;
+      return;
     }
     case "timeline": {
       const r = record(parsed);
-      return [day(r.from), day(r.to)];
+      row[at] = day(r.from);
+      row[at + 1] = day(r.to);
+      return;
     }
     default:
-      return [displayText(value)];
+      row[at] = displayText(value);
   }
 }
 
-/** Converts one item into its rows in `items`, `column_values` and its board table. */
+/**
+ * Converts one item into its rows in `items`, `column_values` and its board
+ * table. One pass over its values; each value's JSON is parsed once.
+ */
 export function itemRows(
   item: MondayItem,
   boardId: string,
   table: BoardTable,
 ): ItemRows {
+  const id = item.id;
   const group = item.group?.id ?? null;
   const parent = item.parent_item?.id ?? null;
   const state = item.state ?? "active";
   const created = item.created_at ?? null;
   const updated = item.updated_at ?? null;
-  const byId = new Map(item.column_values.map((v) => [v.id, v]));
-  const values: Cell[][] = item.column_values.map((v) => [
-    item.id,
-    v.id,
-    boardId,
-    v.type,
-    displayText(v),
-    typeof v.value === "string" && parseJson(v.value) !== null ? v.value : null,
-  ]);
-  const row: Cell[] = [item.id, item.name, group, state, created, updated];
-  if (table.spec.columns[6]?.name === "parent_item_id") row.push(parent);
-  for (const mapping of table.mappings) {
-    row.push(...cells(mapping, byId.get(mapping.column.id)));
+  const row = table.emptyRow.slice();
+  row[0] = id;
+  row[1] = item.name;
+  row[2] = group;
+  row[3] = state;
+  row[4] = created;
+  row[5] = updated;
+  if (table.spec.columns[6]?.name === "parent_item_id") row[6] = parent;
+  const list = item.column_values;
+  const values: Cell[][] = new Array(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const v = list[i]!;
+    const raw = v.value;
+    const parsed = typeof raw === "string" ? parseJson(raw) : null;
+    values[i] = [
+      id,
+      v.id,
+      boardId,
+      v.type ?? table.types.get(v.id) ?? null,
+      displayText(v),
+      parsed !== null ? raw as string : null,
+    ];
+    // A repeated column id: the last value counts.
+    const slots = table.slots.get(v.id);
+    if (slots) {
+      for (const { kind, at } of slots) fill(row, at, kind, v, parsed);
+    }
   }
   return {
-    id: item.id,
+    id,
     item: [
-      item.id,
+      id,
       boardId,
       group,
       parent,

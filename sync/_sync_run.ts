@@ -12,12 +12,19 @@
  * 3. {@linkcode SyncRun.planBoards}: structure and activity logs, in
  *    batches: one plan per active board (whole read or incremental).
  * 4. {@linkcode SyncRun.chooseItemFields}: the item selection.
- * 5. {@linkcode SyncRun.applyWholeBoards}: boards read whole, group by group,
- *    and applied; then {@linkcode SyncRun.findLinkingItems},
+ * 5. {@linkcode SyncRun.applyWholeBoards}: boards read whole, the biggest
+ *    first, their groups side by side, each page staged in the target as it
+ *    arrives and the board committed when whole; then
+ *    {@linkcode SyncRun.findLinkingItems},
  *    {@linkcode SyncRun.rereadItems} and {@linkcode SyncRun.routeItems}
  *    re-read the items the logs name (and the items linking to anything
  *    changed), and {@linkcode SyncRun.applyIncrementalBoards} applies the
  *    other boards.
+ *
+ * Steps 1-5 run beside the account lists. Every request goes through one
+ * {@linkcode RequestSlots} of `concurrency` slots; the run's first failure
+ * (or the caller's signal) cancels the rest, and every board writer not yet
+ * committed aborts, so those boards stay as they were.
  *
  * @module
  */
@@ -28,6 +35,7 @@ import { syncAuditLogs } from "./_audit.ts";
 import type {
   BoardPatch,
   BoardSyncState,
+  BoardWriter,
   Cell,
   ItemRows,
   SyncTarget,
@@ -73,6 +81,7 @@ import {
 } from "./_documents.ts";
 import { readAccountLists } from "./_read_account_lists.ts";
 import { readBoardGroups } from "./_read_board_groups.ts";
+import { RequestSlots } from "./_request_slots.ts";
 import type { SyncProgress, SyncSummary } from "./sync_types.ts";
 
 /** The validated options of one sync. */
@@ -154,13 +163,66 @@ function chunks<T>(list: T[], size: number): T[][] {
   return out;
 }
 
+/**
+ * A whole board written as it is read, for a target without `beginBoard`:
+ * the rows are kept (the last of an item or update wins) and applied in one
+ * `applyBoard` at the commit. Such a target holds whole boards in memory,
+ * so the run reads fewer of them at once.
+ */
+function bufferedWriter(target: SyncTarget): BoardWriter {
+  let items = new Map<string, ItemRows>();
+  let updates = new Map<string, Cell[]>();
+  return {
+    writeItems(list) {
+      for (const rows of list) {
+        items.delete(rows.id);
+        items.set(rows.id, rows);
+      }
+      return Promise.resolve();
+    },
+    writeUpdates(rows) {
+      for (const row of rows) updates.set(String(row[0]), row);
+      return Promise.resolve();
+    },
+    async commit(patch) {
+      const all = {
+        items: [...items.values()],
+        updates: [...updates.values()],
+      };
+      items = new Map();
+      updates = new Map();
+      await target.applyBoard({
+        ...patch,
+        items: [...patch.items, ...all.items],
+        updates: [...patch.updates, ...all.updates],
+      });
+    },
+    abort() {
+      items = new Map();
+      updates = new Map();
+      return Promise.resolve();
+    },
+  };
+}
+
+/** Added to the priority of a group read under way (over any share). */
+const UNDER_WAY = 2 ** 40;
+
+/** The priority of a board's last reads (its updates): above every group. */
+const FINISHING = 2 * UNDER_WAY;
+
+/** Boards read whole at once through a target without `beginBoard`. */
+const BUFFERED_BOARDS = 4;
+
 async function pool<T>(
   list: T[],
   limit: number,
   work: (value: T) => Promise<void>,
+  onError: (error: unknown) => void,
 ): Promise<void> {
-  // On a failure no new work starts, the running work finishes (so nothing
-  // writes to the target after the sync returns), then the first error wins.
+  // On a failure no new work starts and `onError` stops the running work,
+  // which is awaited (so nothing writes to the target after the sync
+  // returns); then the first error wins.
   let next = 0;
   let failed = false;
   let first: unknown;
@@ -171,7 +233,10 @@ async function pool<T>(
         try {
           await work(list[next++]!);
         } catch (error) {
-          if (!failed) first = error;
+          if (!failed) {
+            first = error;
+            onError(error);
+          }
           failed = true;
         }
       }
@@ -215,16 +280,28 @@ export class SyncRun {
   /** The item selection's display types (the column types present). */
   #displayTypes = new Set<string>();
   #fields = "";
-  /** Items read by the whole reads. */
+  /** Items read by the whole reads, kept only when `#linking`. */
   #readWhole = new Set<string>();
+  /** Whether a board brought up to date from its logs has link columns. */
+  #linking = false;
   /** Items re-read by id. */
   #fresh = new Map<string, MondayItem>();
+  /** The sync's requests in flight (at most `concurrency`). */
+  #slots: RequestSlots;
+  /**
+   * Aborted by the caller's signal or by the run's first failure: every
+   * request in flight or waiting is cancelled, every board writer aborts.
+   */
+  #stop = new AbortController();
+  /** The board transactions, applied one at a time in the order asked. */
+  #applying: Promise<void> = Promise.resolve();
 
   /**
    * @param config The validated options.
    */
   constructor(config: SyncConfig) {
     this.#config = config;
+    this.#slots = new RequestSlots(config.concurrency);
   }
 
   /**
@@ -234,27 +311,87 @@ export class SyncRun {
    */
   async run(): Promise<SyncSummary> {
     const { target, audit, signal } = this.#config;
-    this.scopeTables();
-    await target.prepare(NORMALIZED);
-    this.#states = await target.readStates();
-    if (this.#accountTables) await this.syncAccountTables();
-    if (this.#auditTable && audit) {
-      this.#summary.auditEntries = await syncAuditLogs(audit, target, signal);
-    }
-    if (this.#boardFilter !== "none") {
-      const inScope = await this.listBoards();
-      await this.applyInactiveBoards(inScope);
-      await this.planBoards();
-      this.chooseItemFields();
-      await this.applyWholeBoards();
-      await this.findLinkingItems();
-      await this.rereadItems();
-      this.routeItems();
-      await this.applyIncrementalBoards();
+    const onAbort = () => this.#stop.abort(signal!.reason);
+    signal?.throwIfAborted();
+    signal?.addEventListener("abort", onAbort, { once: true });
+    try {
+      this.scopeTables();
+      await target.prepare(NORMALIZED);
+      this.#states = await target.readStates();
+      if (this.#auditTable && audit) {
+        this.#summary.auditEntries = await syncAuditLogs(
+          audit,
+          target,
+          signal,
+        );
+      }
+      // The account lists and the boards go side by side.
+      await this.#together([
+        () => this.#accountTables ? this.syncAccountTables() : undefined,
+        () => this.#boardFilter !== "none" ? this.#syncBoards() : undefined,
+      ]);
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
     }
     this.#summary.durationMs = this.#config.now() - this.#config.started;
     this.#report();
     return this.#summary;
+  }
+
+  /** Steps 1-5. */
+  async #syncBoards(): Promise<void> {
+    const inScope = await this.listBoards();
+    await this.applyInactiveBoards(inScope);
+    await this.planBoards();
+    this.chooseItemFields();
+    await this.applyWholeBoards();
+    await this.findLinkingItems();
+    await this.rereadItems();
+    this.routeItems();
+    await this.applyIncrementalBoards();
+  }
+
+  /**
+   * Runs works side by side. The first failure stops the others (their
+   * requests are cancelled); once every one settled, the caller's
+   * cancellation, else the first failure, is thrown.
+   */
+  async #together(
+    works: (() => Promise<void> | void | undefined)[],
+  ): Promise<void> {
+    const results = await Promise.allSettled(
+      works.map(async (work) => {
+        try {
+          await work();
+        } catch (error) {
+          this.#fail(error);
+          throw error;
+        }
+      }),
+    );
+    const signal = this.#config.signal;
+    if (signal?.aborted) throw signal.reason;
+    for (const result of results) {
+      if (result.status === "rejected") throw this.#first ?? result.reason;
+    }
+  }
+
+  /** Runs a board's transaction after those asked for before it. */
+  #oneAtATime(apply: () => Promise<void>): Promise<void> {
+    const done = this.#applying.then(apply);
+    this.#applying = done.catch(() => {});
+    return done;
+  }
+
+  /** The run's first failure. */
+  #first: unknown;
+
+  /** Records the first failure and stops the run's other work. */
+  #fail(error: unknown): void {
+    if (!this.#stop.signal.aborted) {
+      this.#first = error;
+      this.#stop.abort(error);
+    }
   }
 
   #report(): void {
@@ -271,12 +408,21 @@ export class SyncRun {
   #request: SyncRequest = <T>(
     document: string,
     variables: Record<string, unknown>,
-  ) => {
-    const { client, signal } = this.#config;
-    signal?.throwIfAborted();
-    this.#summary.requests++;
-    return client.request<T>(document, variables, signal ? { signal } : {});
-  };
+  ) => this.#send<T>(0, document, variables);
+
+  /** One request, once a slot is free (the highest `priority` first). */
+  #send<T>(
+    priority: number,
+    document: string,
+    variables: Record<string, unknown>,
+  ): Promise<T> {
+    const signal = this.#stop.signal;
+    return this.#slots.run(priority, signal, () => {
+      signal.throwIfAborted();
+      this.#summary.requests++;
+      return this.#config.client.request<T>(document, variables, { signal });
+    });
+  }
 
   /** Tables in scope: board tables by id, all boards, the account tables. */
   scopeTables(): void {
@@ -385,7 +531,10 @@ export class SyncRun {
     return undefined;
   }
 
-  /** 3. Structure and activity logs, in batches: one plan per board. */
+  /**
+   * 3. Structure and activity logs, in batches read side by side: one plan
+   * per board.
+   */
   async planBoards(): Promise<void> {
     this.#planMs = this.#config.now();
     const fullFirst = this.#active.filter((b) =>
@@ -394,13 +543,33 @@ export class SyncRun {
     const incrementalFirst = this.#active.filter((b) =>
       this.#wantsFull(b) === undefined
     );
-    for (const batch of chunks(fullFirst, STRUCTURE_BATCH)) {
-      await this.#readStructure(batch, true);
-    }
-    for (const batch of chunks(incrementalFirst, STRUCTURE_BATCH)) {
-      await this.#readStructure(batch, false);
-    }
+    const batches = [
+      ...chunks(fullFirst, STRUCTURE_BATCH).map((batch) => ({
+        batch,
+        full: true,
+      })),
+      ...chunks(incrementalFirst, STRUCTURE_BATCH).map((batch) => ({
+        batch,
+        full: false,
+      })),
+    ];
+    const plans = batches.map(() => [] as Plan[]);
+    await this.#pool(
+      batches.map((b, i) => ({ ...b, i })),
+      ({ batch, full, i }) => this.#readStructure(batch, full, plans[i]!),
+    );
+    // In the order the batches were made, whatever order they finished in.
+    for (const plan of plans.flat()) this.#plans.set(plan.board.id, plan);
     this.#report();
+  }
+
+  /** {@linkcode pool} with the run's limit, stopping the run on a failure. */
+  #pool<T>(
+    list: T[],
+    work: (value: T) => Promise<void>,
+    limit = this.#config.concurrency,
+  ): Promise<void> {
+    return pool(list, limit, work, (error) => this.#fail(error));
   }
 
   /** From when a batch's logs are read: the oldest mark less the overlap. */
@@ -420,7 +589,11 @@ export class SyncRun {
       .toISOString();
   }
 
-  async #readStructure(batch: BoardInfo[], full: boolean): Promise<void> {
+  async #readStructure(
+    batch: BoardInfo[],
+    full: boolean,
+    plans: Plan[],
+  ): Promise<void> {
     const from = full ? undefined : this.#logsFrom(batch);
     const data = await this.#request<{ boards: (Structure | null)[] | null }>(
       STRUCTURE_LOGS_DOCUMENT,
@@ -461,7 +634,7 @@ export class SyncRun {
       } else {
         await this.#readLogs(plan, from);
       }
-      this.#plans.set(board.id, plan);
+      plans.push(plan);
     }
   }
 
@@ -508,6 +681,10 @@ export class SyncRun {
 
   /** 4. The item selection: display values only for the types present. */
   chooseItemFields(): void {
+    this.#linking = [...this.#plans.values()].some((p) =>
+      !p.fullReason &&
+      (p.structure.columns ?? []).some((c) => LINK_TYPES.includes(c.type))
+    );
     for (const plan of this.#plans.values()) {
       for (const c of plan.structure.columns ?? []) {
         this.#displayTypes.add(c.type);
@@ -516,10 +693,19 @@ export class SyncRun {
     this.#fields = itemFields(this.#displayTypes);
   }
 
-  /** 5. Boards read whole first, group by group, each applied. */
+  /**
+   * 5. Boards read whole first, the biggest first, their groups side by
+   * side, each written as it is read and committed when whole.
+   */
   async applyWholeBoards(): Promise<void> {
-    const whole = [...this.#plans.values()].filter((p) => p.fullReason);
-    await pool(whole, this.#config.concurrency, (plan) => this.#apply(plan));
+    const whole = [...this.#plans.values()].filter((p) => p.fullReason)
+      .sort((a, b) => (b.board.items_count ?? 0) - (a.board.items_count ?? 0));
+    // Each board in progress reads its groups at once; the slots bound the
+    // requests. A target that buffers whole boards gets fewer at once.
+    const limit = this.#config.target.beginBoard
+      ? this.#config.concurrency
+      : Math.min(BUFFERED_BOARDS, this.#config.concurrency);
+    await this.#pool(whole, (plan) => this.#applyWhole(plan), limit);
   }
 
   /**
@@ -534,10 +720,7 @@ export class SyncRun {
     for (const plan of all) {
       for (const id of plan.itemIds) changed.add(id);
     }
-    const linking = all.some((p) =>
-      !p.fullReason &&
-      (p.structure.columns ?? []).some((c) => LINK_TYPES.includes(c.type))
-    );
+    const linking = this.#linking;
     const wholeBoards = new Set(
       all.filter((p) => p.fullReason).map((p) => p.board.id),
     );
@@ -564,28 +747,33 @@ export class SyncRun {
     }
   }
 
-  /** The items the incremental plans name, re-read by id with updates. */
+  /**
+   * The items the incremental plans name, re-read by id with updates, in
+   * batches side by side.
+   */
   async rereadItems(): Promise<void> {
     const wanted = new Set<string>();
     for (const plan of this.#plans.values()) {
       if (!plan.fullReason) { for (const id of plan.itemIds) wanted.add(id); }
     }
     const withUpdates = itemsByIdDocument(itemFields(this.#displayTypes, true));
-    for (const batch of chunks([...wanted], IDS_BATCH)) {
+    const batches = chunks([...wanted], IDS_BATCH);
+    const found = batches.map(() => [] as MondayItem[]);
+    await this.#pool(batches.map((ids, i) => ({ ids, i })), async (b) => {
       const data = await this.#request<
         { items: (MondayItem | null)[] | null }
-      >(
-        withUpdates,
-        { ids: batch, limit: IDS_BATCH },
-      );
-      for (const item of data.items ?? []) {
-        if (item) this.#fresh.set(item.id, item);
-      }
-      this.#summary.itemsRead += batch.length;
+      >(withUpdates, { ids: b.ids, limit: IDS_BATCH });
+      for (const item of data.items ?? []) if (item) found[b.i]!.push(item);
+      this.#summary.itemsRead += b.ids.length;
       this.#report();
-    }
+    });
+    // In the order asked, whatever order the answers came in.
+    for (const item of found.flat()) this.#fresh.set(item.id, item);
     // An item with a full page of updates has more: page through them.
-    for (const item of this.#fresh.values()) {
+    const more = [...this.#fresh.values()].filter((item) =>
+      (item.updates ?? []).length === UPDATES_PAGE
+    );
+    await this.#pool(more, async (item) => {
       const updates = item.updates ?? [];
       for (let page = 2; updates.length === (page - 1) * UPDATES_PAGE; page++) {
         const data = await this.#request<
@@ -594,7 +782,7 @@ export class SyncRun {
         updates.push(...(data.items?.[0]?.updates ?? []));
       }
       item.updates = updates;
-    }
+    });
   }
 
   /**
@@ -623,35 +811,13 @@ export class SyncRun {
   /** The other boards, brought up to date from their logs, each applied. */
   async applyIncrementalBoards(): Promise<void> {
     const rest = [...this.#plans.values()].filter((p) => !p.fullReason);
-    await pool(rest, this.#config.concurrency, (plan) => this.#apply(plan));
+    await this.#pool(rest, (plan) => this.#applyIncremental(plan));
   }
 
-  /** One board's rows, updates and state, applied in one transaction. */
-  async #apply(plan: Plan): Promise<void> {
-    const full = plan.fullReason !== undefined;
-    let items: MondayItem[];
-    if (full) {
-      items = await this.#readBoard(plan);
-      this.#summary.fullReasons[plan.board.id] = plan.fullReason!;
-      for (const item of items) this.#readWhole.add(item.id);
-    } else {
-      items = [...plan.upserts.values()];
-    }
-    const groupIds = new Set(plan.structure.groups.map((g) => g.id));
-    const rows: ItemRows[] = [];
-    for (const item of items) {
-      if (full && item.group && !groupIds.has(item.group.id)) continue;
-      const row = itemRows(item, plan.board.id, plan.table);
-      if (!full) {
-        row.updates = (item.updates ?? []).map((u) =>
-          updateRow({ ...u, item_id: item.id }, plan.board.id)
-        );
-      }
-      rows.push(row);
-    }
-    const updates = full ? await this.#readBoardUpdates(plan, rows) : [];
+  /** A board patch's structure and state (its rows come separately). */
+  #patch(plan: Plan, full: boolean): BoardPatch {
     const at = new Date(this.#config.now()).toISOString();
-    const patch: BoardPatch = {
+    return {
       boardId: plan.board.id,
       mode: full ? "full" : "incremental",
       board: boardRow(plan.board, true),
@@ -673,9 +839,9 @@ export class SyncRun {
         plan.table.sqlNames.get(c.id) ?? null,
       ]),
       table: plan.table.spec,
-      items: rows,
-      updates,
-      removedItemIds: full ? [] : [...plan.removals],
+      items: [],
+      updates: [],
+      removedItemIds: [],
       state: {
         boardId: plan.board.id,
         logMark: plan.mark,
@@ -687,60 +853,143 @@ export class SyncRun {
         ),
       },
     };
-    this.#config.signal?.throwIfAborted();
-    await this.#config.target.applyBoard(patch);
-    if (full) this.#summary.fullBoards++;
-    else this.#summary.incrementalBoards++;
+  }
+
+  /** An incremental board's re-read items and removals, in one transaction. */
+  async #applyIncremental(plan: Plan): Promise<void> {
+    const rows: ItemRows[] = [];
+    for (const item of plan.upserts.values()) {
+      const row = itemRows(item, plan.board.id, plan.table);
+      row.updates = (item.updates ?? []).map((u) =>
+        updateRow({ ...u, item_id: item.id }, plan.board.id)
+      );
+      rows.push(row);
+    }
+    const patch = this.#patch(plan, false);
+    patch.items = rows;
+    patch.removedItemIds = [...plan.removals];
+    await this.#oneAtATime(() => {
+      this.#stop.signal.throwIfAborted();
+      return this.#config.target.applyBoard(patch);
+    });
+    this.#summary.incrementalBoards++;
     this.#summary.itemsWritten += rows.length;
     this.#summary.itemsRemoved += patch.removedItemIds.length;
     this.#boardsDone++;
     this.#report();
   }
 
-  /** A board read whole, group by group. */
-  #readBoard(plan: Plan): Promise<MondayItem[]> {
-    return readBoardGroups(
-      plan.board.id,
-      plan.structure.groups.map((g) => g.id),
-      {
-        request: this.#request,
-        fields: this.#fields,
-        now: this.#config.now,
-        onItems: (count) => {
-          this.#summary.itemsRead += count;
-          this.#report();
-        },
-        onRestart: () => {
-          this.#summary.cursorRestarts++;
-        },
+  /**
+   * A board read whole: each page is turned into rows and staged as it
+   * arrives (its groups side by side), then the board's updates, then one
+   * commit replaces the stored board. Any failure or cancellation aborts the
+   * writer: the stored board stays as it was.
+   */
+  async #applyWhole(plan: Plan): Promise<void> {
+    const { target } = this.#config;
+    const boardId = plan.board.id;
+    const writer = target.beginBoard
+      ? await target.beginBoard(boardId, plan.table.spec)
+      : bufferedWriter(target);
+    try {
+      const written = await this.#readBoard(plan, writer);
+      await this.#readBoardUpdates(plan, written, writer);
+      await this.#oneAtATime(() => {
+        this.#stop.signal.throwIfAborted();
+        return writer.commit(this.#patch(plan, true));
+      });
+      this.#summary.fullReasons[boardId] = plan.fullReason!;
+      this.#summary.fullBoards++;
+      this.#summary.itemsWritten += written.size;
+      // Only an incremental board with link columns needs them (see
+      // findLinkingItems); a full sync of a big account keeps none.
+      if (this.#linking) { for (const id of written) this.#readWhole.add(id); }
+    } catch (error) {
+      await writer.abort();
+      throw error;
+    }
+    this.#boardsDone++;
+    this.#report();
+  }
+
+  /**
+   * A board's items, its groups side by side, each page staged as it
+   * arrives; the pages of one board are written one after another.
+   *
+   * @returns The ids of the items written.
+   */
+  async #readBoard(plan: Plan, writer: BoardWriter): Promise<Set<string>> {
+    const boardId = plan.board.id;
+    const groups = plan.structure.groups;
+    const groupIds = new Set(groups.map((g) => g.id));
+    const written = new Set<string>();
+    // Longer chains first: a group's expected size is its board's share
+    // (monday does not say how a board's items spread over its groups). A
+    // chain under way goes before any chain not yet begun, so when slots are
+    // short groups run one after another rather than interleaved, and no
+    // cursor waits long between its pages.
+    const share = (plan.board.items_count ?? 0) / Math.max(1, groups.length);
+    let writing: Promise<void> = Promise.resolve();
+    await readBoardGroups(boardId, groups.map((g) => g.id), {
+      request: () => {
+        let priority = share;
+        return <T>(document: string, variables: Record<string, unknown>) => {
+          const sent = this.#send<T>(priority, document, variables);
+          priority = UNDER_WAY + share;
+          return sent;
+        };
       },
-    );
+      fields: this.#fields,
+      now: this.#config.now,
+      onPage: (items) => {
+        const rows: ItemRows[] = [];
+        for (const item of items) {
+          if (item.group && !groupIds.has(item.group.id)) continue;
+          rows.push(itemRows(item, boardId, plan.table));
+          written.add(item.id);
+        }
+        this.#summary.itemsRead += items.length;
+        this.#report();
+        // One write at a time per board, in the order the pages came.
+        const write = writing.then(() => writer.writeItems(rows));
+        writing = write.catch(() => {});
+        return write;
+      },
+      onRestart: () => {
+        this.#summary.cursorRestarts++;
+      },
+    });
+    await writing;
+    return written;
   }
 
   /**
    * A whole read takes the board's updates in pages, keeping those of the
-   * items it wrote (as an item's re-read does).
+   * items it wrote (as an item's re-read does), each page staged.
    */
-  async #readBoardUpdates(plan: Plan, rows: ItemRows[]): Promise<Cell[][]> {
-    const updates: Cell[][] = [];
-    const written = new Set(rows.map((r) => r.id));
-    const seen = new Set<string>();
+  async #readBoardUpdates(
+    plan: Plan,
+    written: Set<string>,
+    writer: BoardWriter,
+  ): Promise<void> {
     for (let page = 1;; page++) {
-      const data = await this.#request<
+      // Before any group: the board's commit waits only for these.
+      const data = await this.#send<
         { boards: ({ updates: MondayUpdate[] | null } | null)[] | null }
-      >(BOARD_UPDATES_DOCUMENT, {
+      >(FINISHING, BOARD_UPDATES_DOCUMENT, {
         ids: [plan.board.id],
         limit: UPDATES_PAGE,
         page,
       });
       const list = data.boards?.[0]?.updates ?? [];
+      const rows: Cell[][] = [];
       for (const u of list) {
-        if (!u.item_id || !written.has(u.item_id) || seen.has(u.id)) continue;
-        seen.add(u.id);
-        updates.push(updateRow(u, plan.board.id));
+        if (u.item_id && written.has(u.item_id)) {
+          rows.push(updateRow(u, plan.board.id));
+        }
       }
+      if (rows.length) await writer.writeUpdates(rows);
       if (list.length < UPDATES_PAGE) break;
     }
-    return updates;
   }
 }

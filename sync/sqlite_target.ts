@@ -10,7 +10,9 @@ import type {
   AccountPatch,
   BoardPatch,
   BoardSyncState,
+  BoardWriter,
   Cell,
+  ItemRows,
   QueryOptions,
   QueryResult,
   SqlType,
@@ -74,11 +76,201 @@ function createSql(table: TableSpec): string {
   }, PRIMARY KEY (${table.primaryKey.map(quote).join(", ")}))`;
 }
 
+/** The page cache while a board is committed (negative: KiB). */
+const COMMIT_CACHE_KIB = -32768;
+
+/** Rows per multi-row `INSERT` when staging (one call binds them all). */
+const STAGE_BATCH = 64;
+
+/** One prepared `INSERT` of `count` rows of `width` cells, cached. */
+class StageInsert {
+  #db: Database;
+  #head: string;
+  #width: number;
+  #full: Statement | undefined;
+  #params: Bindable[] = [];
+  #rows = 0;
+
+  constructor(db: Database, table: string, width: number) {
+    this.#db = db;
+    this.#head = `INSERT INTO temp.${quote(table)} VALUES `;
+    this.#width = width;
+  }
+
+  /** Adds one row; a full batch is written at once. */
+  add(row: Cell[]): void {
+    const params = this.#params;
+    for (let i = 0; i < this.#width; i++) {
+      const cell = row[i] ?? null;
+      params.push(typeof cell === "boolean" ? (cell ? 1 : 0) : cell);
+    }
+    if (++this.#rows === STAGE_BATCH) {
+      this.#full ??= this.#db.prepare(this.#sql(STAGE_BATCH));
+      this.#full.run(...params);
+      this.#params = [];
+      this.#rows = 0;
+    }
+  }
+
+  /** Writes the rows left. */
+  flush(): void {
+    if (this.#rows === 0) return;
+    this.#db.prepare(this.#sql(this.#rows)).run(...this.#params);
+    this.#params = [];
+    this.#rows = 0;
+  }
+
+  #sql(rows: number): string {
+    const one = `(${new Array(this.#width).fill("?").join(", ")})`;
+    return this.#head + new Array(rows).fill(one).join(", ");
+  }
+}
+
 function upsertSql(table: TableSpec): string {
   const names = table.columns.map((c) => quote(c.name));
   return `INSERT OR REPLACE INTO ${quote(table.name)} (${
     names.join(", ")
   }) VALUES (${names.map(() => "?").join(", ")})`;
+}
+
+/** The widths of the normalized tables a writer stages. */
+interface StageWidths {
+  itemsWidth: number;
+  valuesWidth: number;
+  updatesWidth: number;
+}
+
+/**
+ * One board's staged rows: four TEMP tables of the target's connection
+ * (`_mk_stage_<n>_items`, `_values`, `_rows`, `_updates`), unindexed, so
+ * staging a page is a few multi-row inserts. TEMP tables live in the
+ * connection's temporary file: no reader of the database sees them, and a
+ * crash or a closed connection leaves nothing behind.
+ */
+class SqliteStage {
+  #db: Database;
+  #names: { items: string; values: string; rows: string; updates: string };
+  #items: StageInsert;
+  #values: StageInsert;
+  #rows: StageInsert;
+  #updates: StageInsert;
+  #rowsWidth: number;
+  #done = false;
+
+  constructor(db: Database, n: number, table: TableSpec, widths: StageWidths) {
+    this.#db = db;
+    const base = `_mk_stage_${n}`;
+    this.#names = {
+      items: `${base}_items`,
+      values: `${base}_values`,
+      rows: `${base}_rows`,
+      updates: `${base}_updates`,
+    };
+    this.#rowsWidth = table.columns.length;
+    const create = (name: string, width: number) => {
+      const columns = Array.from({ length: width }, (_, i) => `c${i}`);
+      db.exec(
+        `CREATE TEMP TABLE ${quote(name)} (${columns.join(", ")})`,
+      );
+      return new StageInsert(db, name, width);
+    };
+    try {
+      this.#items = create(this.#names.items, widths.itemsWidth);
+      this.#values = create(this.#names.values, widths.valuesWidth);
+      this.#rows = create(this.#names.rows, this.#rowsWidth);
+      this.#updates = create(this.#names.updates, widths.updatesWidth);
+    } catch (error) {
+      this.drop();
+      throw error;
+    }
+  }
+
+  writeItems(items: ItemRows[]): void {
+    this.#short(() => {
+      for (const rows of items) {
+        this.#items.add(rows.item);
+        for (const value of rows.values) this.#values.add(value);
+        this.#rows.add(rows.row);
+        if (rows.updates) {
+          for (const update of rows.updates) this.#updates.add(update);
+        }
+      }
+      this.#items.flush();
+      this.#values.flush();
+      this.#rows.flush();
+      this.#updates.flush();
+    });
+  }
+
+  writeUpdates(rows: Cell[][]): void {
+    this.#short(() => {
+      for (const row of rows) this.#updates.add(row);
+      this.#updates.flush();
+    });
+  }
+
+  /**
+   * Copies the staged rows into the board's tables, set-based, in stage
+   * order so a later row of the same key wins (inside the commit's
+   * transaction, after the board's stored rows were removed).
+   */
+  copyInto(table: TableSpec, specs: (name: string) => TableSpec): void {
+    this.#check();
+    if (table.columns.length !== this.#rowsWidth) {
+      throw new TypeError(
+        `Cannot commit board table '${table.name}': it has ${table.columns.length} columns, ${this.#rowsWidth} were staged`,
+      );
+    }
+    const db = this.#db;
+    const names = this.#names;
+    // An item moved here from another board takes only its values from here.
+    db.exec(
+      `DELETE FROM column_values WHERE item_id IN (SELECT c0 FROM temp.${
+        quote(names.items)
+      })`,
+    );
+    const copy = (target: TableSpec, stage: string) => {
+      const columns = target.columns.map((c) => quote(c.name)).join(", ");
+      db.exec(
+        `INSERT OR REPLACE INTO ${
+          quote(target.name)
+        } (${columns}) SELECT * FROM temp.${quote(stage)} ORDER BY rowid`,
+      );
+    };
+    copy(specs("items"), names.items);
+    copy(specs("column_values"), names.values);
+    copy(table, names.rows);
+    copy(specs("updates"), names.updates);
+  }
+
+  /** Drops the staging tables (once; nothing if the connection closed). */
+  drop(): void {
+    if (this.#done) return;
+    this.#done = true;
+    if (!this.#db.isOpen) return;
+    for (const name of Object.values(this.#names)) {
+      this.#db.exec(`DROP TABLE IF EXISTS temp.${quote(name)}`);
+    }
+  }
+
+  #check(): void {
+    if (this.#done) {
+      throw new TypeError("Cannot stage rows: the board writer is finished");
+    }
+  }
+
+  /** A short transaction of its own (TEMP tables only: no lock on the file). */
+  #short(work: () => void): void {
+    this.#check();
+    this.#db.exec("BEGIN");
+    try {
+      work();
+      this.#db.exec("COMMIT");
+    } catch (error) {
+      this.#db.exec("ROLLBACK");
+      throw error;
+    }
+  }
 }
 
 class SqliteTarget implements SyncTarget {
@@ -87,6 +279,8 @@ class SqliteTarget implements SyncTarget {
   #db: Database;
   #readOnly: boolean;
   #specs = new Map<string, TableSpec>();
+  /** Staging tables made so far (each writer's are numbered). */
+  #stages = 0;
 
   constructor(db: Database, label: string, readOnly: boolean) {
     this.#db = db;
@@ -157,10 +351,83 @@ class SqliteTarget implements SyncTarget {
   }
 
   applyBoard(patch: BoardPatch): Promise<void> {
+    this.#transaction(() => {
+      this.#applyPatch(patch);
+      this.#writeState(patch);
+    });
+    return Promise.resolve();
+  }
+
+  beginBoard(boardId: string, table: TableSpec): Promise<BoardWriter> {
+    if (this.#readOnly) {
+      return Promise.reject(
+        new TypeError(
+          `Cannot write board '${boardId}': the target is read-only`,
+        ),
+      );
+    }
+    const stage = new SqliteStage(this.#db, ++this.#stages, table, {
+      itemsWidth: this.#spec("items").columns.length,
+      valuesWidth: this.#spec("column_values").columns.length,
+      updatesWidth: this.#spec("updates").columns.length,
+    });
+    return Promise.resolve({
+      writeItems: (items: ItemRows[]) => {
+        try {
+          stage.writeItems(items);
+          return Promise.resolve();
+        } catch (error) {
+          return Promise.reject(error);
+        }
+      },
+      writeUpdates: (rows: Cell[][]) => {
+        try {
+          stage.writeUpdates(rows);
+          return Promise.resolve();
+        } catch (error) {
+          return Promise.reject(error);
+        }
+      },
+      commit: (patch: BoardPatch) => {
+        try {
+          if (!patch.table) {
+            throw new TypeError(
+              `Cannot commit board '${boardId}': the patch has no table`,
+            );
+          }
+          const table = patch.table;
+          // A board's rows go into big indexes: a larger page cache for the
+          // copy only (SQLite's 2 MB default makes it re-read index pages).
+          this.#db.exec(`PRAGMA cache_size = ${COMMIT_CACHE_KIB}`);
+          try {
+            this.#transaction(() => {
+              this.#applyPatch(patch);
+              stage.copyInto(table, (name) => this.#spec(name));
+              this.#writeState(patch);
+            });
+          } finally {
+            this.#db.exec("PRAGMA cache_size = -2000");
+          }
+          return Promise.resolve();
+        } catch (error) {
+          return Promise.reject(error);
+        } finally {
+          stage.drop();
+        }
+      },
+      abort: () => {
+        stage.drop();
+        return Promise.resolve();
+      },
+    });
+  }
+
+  /** A board patch's rows, without its state (inside a transaction). */
+  #applyPatch(patch: BoardPatch): void {
     const db = this.#db;
     const id = patch.boardId;
     const tableName = `board_${id}`;
-    this.#transaction(() => {
+    {
       this.#upsert("boards", [patch.board]);
       if (patch.mode !== "incremental") {
         for (const name of ["updates", "column_values", "items"]) {
@@ -217,16 +484,22 @@ class SqliteTarget implements SyncTarget {
         }
         for (const u of patch.updates) update.run(...u.map(bind));
       }
-      if (patch.state) {
-        const s = patch.state;
-        db.prepare(
-          `INSERT OR REPLACE INTO ${STATE_TABLE} (board_id, log_mark, full_at, synced_at, table_signature) VALUES (?, ?, ?, ?, ?)`,
-        ).run(s.boardId, s.logMark, s.fullAt, s.syncedAt, s.tableSignature);
-      } else {
-        db.prepare(`DELETE FROM ${STATE_TABLE} WHERE board_id = ?`).run(id);
-      }
-    });
-    return Promise.resolve();
+    }
+  }
+
+  /** A board patch's state (inside the patch's transaction). */
+  #writeState(patch: BoardPatch): void {
+    const db = this.#db;
+    if (patch.state) {
+      const s = patch.state;
+      db.prepare(
+        `INSERT OR REPLACE INTO ${STATE_TABLE} (board_id, log_mark, full_at, synced_at, table_signature) VALUES (?, ?, ?, ?, ?)`,
+      ).run(s.boardId, s.logMark, s.fullAt, s.syncedAt, s.tableSignature);
+    } else {
+      db.prepare(`DELETE FROM ${STATE_TABLE} WHERE board_id = ?`).run(
+        patch.boardId,
+      );
+    }
   }
 
   applyAccount(patch: AccountPatch): Promise<void> {
@@ -340,7 +613,9 @@ class SqliteTarget implements SyncTarget {
  * Opens (creating if missing) a SQLite database file as a sync target,
  * through Deno's built-in `node:sqlite`. Writes use one `BEGIN IMMEDIATE`
  * transaction per board, in WAL mode, so readers see each board either
- * before or after.
+ * before or after. A board read whole is staged page by page in TEMP tables
+ * of the connection (`beginBoard`), invisible to readers and gone with the
+ * connection, and its commit replaces the board's rows set-based.
  *
  * Permissions: `--allow-read` and `--allow-write` to the file (and its
  * `-wal`/`-shm` companions).

@@ -50,10 +50,15 @@ export interface SyncAccountOptions {
    */
   overlapMs?: number;
   /**
-   * Boards read at once (the client's own throttling keeps requests within
-   * monday's limits).
+   * The sync's requests in flight at most. Boards are read side by side, the
+   * biggest first, and each board's groups too (each group is its own
+   * cursor chain), so a run keeps up to this many requests going. The
+   * default is the lowest concurrency cap monday documents (40, every plan
+   * below Pro); the client's scheduler further holds requests within the
+   * cap the server announces and the complexity budget left, so a higher
+   * value is safe but only pays on plans with a higher cap.
    *
-   * @default {4}
+   * @default {40}
    */
   concurrency?: number;
   /**
@@ -82,11 +87,17 @@ const DAY_MS = 86_400_000;
  * tables (`boards`, `groups`, `columns`, `items`, `column_values`, `users`)
  * and one typed table per board (`board_<id>`). A board seen for the first
  * time, or whose columns changed, or whose last whole read is older than
- * `fullEvery`, is read whole (group by group, so no cursor outlives its 60
- * minutes); the others are brought up to date from their activity logs (the
- * items the logs name are re-read by id), so a run's cost follows what
- * changed, not the size of the account. Each board's changes and its sync
- * state are applied in one transaction after its reads succeed.
+ * `fullEvery`, is read whole (its groups side by side, each its own cursor
+ * chain, so no cursor outlives its 60 minutes) and written as it is read:
+ * each page is staged in the target as it arrives, and one transaction
+ * replaces the board when its read is whole, so no board is ever held whole
+ * in memory. The others are brought up to date from their activity logs
+ * (the items the logs name are re-read by id), so a run's cost follows what
+ * changed, not the size of the account. Boards, groups and re-reads run
+ * side by side with at most `concurrency` requests in flight. Each board's
+ * changes and its sync state are applied in one transaction after its reads
+ * succeed; a failure or cancellation leaves every board not yet committed
+ * as it was.
  *
  * Permissions: `--allow-net` to the API host, and what the target needs.
  *
@@ -124,7 +135,7 @@ export async function syncAccount(
   const started = now();
   const fullEvery = options.fullEvery ?? 7 * DAY_MS;
   const overlapMs = options.overlapMs ?? 300_000;
-  const concurrency = options.concurrency ?? 4;
+  const concurrency = options.concurrency ?? 40;
   if (!(fullEvery >= 0)) {
     throw new RangeError(
       `Invalid 'fullEvery': expected milliseconds of 0 or more, got '${fullEvery}'`,

@@ -208,6 +208,8 @@ export async function runSync(context: CommandContext): Promise<number> {
   if (workspaces.length) options.workspaces = workspaces;
   if (tables.length) options.tables = tables;
   if (flags.boolean("full")) options.full = true;
+  const concurrency = flags.integer("concurrency", { min: 1, max: 1000 });
+  if (concurrency !== undefined) options.concurrency = concurrency;
   const every = flags.string("full-every");
   if (every !== undefined) {
     options.fullEvery = parseDuration(every, "full-every", spec.name);

@@ -176,6 +176,17 @@ Deno.test("cli: sync then sql, in every format, read-only, formula-safe", async 
     const bad = await run(["sync", "--to", db, "--full-every", "soon"], env);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--full-every/);
+    const none = await run(["sync", "--to", db, "--concurrency", "0"], env);
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /--concurrency.*integer from 1/);
+
+    // --concurrency bounds the requests in flight; the result is the same.
+    const narrow = await run(
+      ["sync", "--to", db, "--full", "--concurrency", "1", "--json"],
+      env,
+    );
+    assert.equal(narrow.code, 0, narrow.stderr);
+    assert.ok(JSON.parse(narrow.stdout).fullBoards >= 1);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -153,3 +153,31 @@ Deno.test("itemRows: values converted by type, raw JSON kept in column_values", 
   ]);
   assert.equal(rows.values.find((v) => v[1] === "status")![5], '{"index":1}');
 });
+
+Deno.test("itemRows: a value without its type (the sync does not ask for it) takes its column's type; a missing value leaves its cells empty", () => {
+  const table = boardTable("42", [
+    { id: "check", title: "Done", type: "checkbox" },
+    { id: "numbers", title: "Cost", type: "numbers" },
+    { id: "subitems", title: "Subitems", type: "subtasks" },
+  ], false);
+  const rows = itemRows(
+    {
+      id: "1",
+      name: "One",
+      column_values: [
+        { id: "numbers", text: "3", value: '"3"' },
+        { id: "subitems", text: "", value: null },
+        { id: "gone", text: "x", value: '"x"' },
+      ],
+    },
+    "42",
+    table,
+  );
+  assert.deepEqual(rows.values.map((v) => [v[1], v[3]]), [
+    ["numbers", "numbers"],
+    ["subitems", "subtasks"],
+    ["gone", null],
+  ]);
+  // The checkbox had no value: false, as monday shows it.
+  assert.deepEqual(rows.row.slice(6), [false, 3]);
+});
