@@ -41,6 +41,9 @@ for await (const chunk of Deno.stdin.readable.pipeThrough(decoder)) {
     else if (command.cmd === "resetStats") {
       emulator.resetStats();
       reply({ ok: true });
+    } else if (command.cmd === "resetLimitWindows") {
+      emulator.resetLimitWindows();
+      reply({ ok: true });
     } else if (command.cmd === "setLimits") {
       emulator.setLimits(command.limits);
       reply({ ok: true });

@@ -158,6 +158,8 @@ async function fullAndIncremental(
   const path = `${dir}/run${run}.db`;
   const child = ["_sync_child.ts", emulator.apiUrl];
   const token = emulator.credentials.apiToken;
+  // Each run begins on a whole budget, as the ceiling assumes.
+  await emulator.command({ cmd: "resetLimitWindows" });
   await emulator.command({ cmd: "resetStats" });
   const full = await runChild(child[0]!, [child[1]!, token, path]);
   const seen = await stats(emulator);

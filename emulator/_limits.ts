@@ -202,6 +202,17 @@ export class LimitTracker {
     Object.assign(this.#limits, checkLimits(limits));
   }
 
+  /**
+   * Starts every minute window afresh (requests, complexity, fields, IP), as
+   * after a quiet minute; the daily count stays.
+   */
+  resetWindows(): void {
+    this.#requests = undefined;
+    this.#complexity.clear();
+    this.#fields.clear();
+    this.#ip = undefined;
+  }
+
   #window(window: Window | undefined, now: number): Window {
     if (!window || now >= window.start + this.#limits.minuteWindowMs) {
       return { start: now, used: 0 };

@@ -299,6 +299,39 @@ export interface Emulator {
   /** Changes limits for the rest of the run. */
   setLimits(limits: Partial<EmulatorLimits>): void;
   /**
+   * Starts every GraphQL limit window afresh (requests, complexity points,
+   * per-field calls and the IP window; the daily count stays), as after a
+   * quiet minute: a benchmark's runs each begin on a whole budget.
+   *
+   * @example A spent budget is whole again
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { startEmulator } from "./mod.ts";
+   * await using emulator = await startEmulator({
+   *   limits: { complexityPerMinute: 5 },
+   * });
+   * const ask = () =>
+   *   fetch(emulator.apiUrl, {
+   *     method: "POST",
+   *     headers: {
+   *       "content-type": "application/json",
+   *       authorization: emulator.credentials.apiToken,
+   *     },
+   *     body: JSON.stringify({ query: "{ me { id name } }" }),
+   *   });
+   * await (await ask()).body?.cancel();
+   * await (await ask()).body?.cancel();
+   * const refused = await ask();
+   * await refused.body?.cancel();
+   * assert.equal(refused.status, 429);
+   * emulator.resetLimitWindows();
+   * const again = await ask();
+   * await again.body?.cancel();
+   * assert.equal(again.status, 200);
+   * ```
+   */
+  resetLimitWindows(): void;
+  /**
    * Makes `count` seeded random changes at the emulator's now, as other
    * users would (values, names, new items, updates, moves between groups,
    * archives, deletes), each recorded in the activity log as its mutation
@@ -1018,6 +1051,9 @@ export async function startServer(
         byKind[kind] = (byKind[kind] ?? 0) + 1;
       }
       return { applied, byKind };
+    },
+    resetLimitWindows() {
+      limits.resetWindows();
     },
     setLimits(next) {
       limits.set(next);

@@ -165,6 +165,8 @@ export class RequestScheduler {
   #policyText: string | null = null;
   #costs = new Map<string, number>();
   #maxCost = 1;
+  /** Operations never measured with one request in flight (see #fits). */
+  #probing = new Map<string, number>();
   #seen = 0;
   #admittedSinceSync = 0;
   /** Whether a response has come (in this window, when contended): until
@@ -215,7 +217,8 @@ export class RequestScheduler {
   admit(request: AdmitRequest): Promise<Ticket> | Ticket {
     const cost = request.key === undefined ? 0 : this.expectedCost(request.key);
     if (
-      this.#queue.length === 0 && this.#fields.size === 0 && this.#fits(cost)
+      this.#queue.length === 0 && this.#fields.size === 0 &&
+      this.#fits(cost, request.key)
     ) {
       return this.#take(request.key, cost);
     }
@@ -237,7 +240,7 @@ export class RequestScheduler {
       until = this.#fieldsUntil(request.document!, this.#clock.now());
     }
     const cost = request.key === undefined ? 0 : this.expectedCost(request.key);
-    if (this.#queue.length === 0 && this.#fits(cost)) {
+    if (this.#queue.length === 0 && this.#fits(cost, request.key)) {
       return this.#take(request.key, cost);
     }
     return await this.#enqueue(request, cost);
@@ -333,6 +336,11 @@ export class RequestScheduler {
       if (ticket.window === this.#window) this.#answered = true;
       this.#learn(ticket, response);
     }
+    if (!ticket.measured && ticket.key !== undefined) {
+      const left = (this.#probing.get(ticket.key) ?? 1) - 1;
+      if (left > 0) this.#probing.set(ticket.key, left);
+      else this.#probing.delete(ticket.key);
+    }
     if (this.#queue.length > 0) this.#pump();
   }
 
@@ -370,6 +378,16 @@ export class RequestScheduler {
         const drop = this.#remaining - remaining;
         const known = this.#costs.get(ticket.key);
         cost = known === undefined ? drop : (known * 3 + drop) / 4;
+      }
+      if (
+        cost === undefined && !ticket.measured && remaining !== undefined &&
+        this.#remaining !== undefined && remaining < this.#remaining &&
+        this.#probing.has(ticket.key)
+      ) {
+        // Never measured and not alone: the fall in `r` since the last
+        // answer is an upper bound (it may hold others' costs), so the rest
+        // of its kind need not go one at a time. Too high costs speed only.
+        cost = this.#remaining - remaining;
       }
       if (cost !== undefined && cost >= 0) {
         this.#costs.set(ticket.key, cost);
@@ -477,8 +495,17 @@ export class RequestScheduler {
     return until;
   }
 
-  /** Whether a request of `cost` may go now. */
-  #fits(cost: number): boolean {
+  /**
+   * Whether a request of `cost` may go now.
+   *
+   * An operation never measured goes one at a time while the budget left is
+   * under half the quota: its cost is a guess (the most any operation cost),
+   * and many of them at once on a tight budget are refused together (a
+   * second sync started in the window the first one spent). Its answer
+   * teaches the cost (exactly when the document selects `complexity`), then
+   * the rest are admitted by it. With an ample budget nothing waits for this.
+   */
+  #fits(cost: number, key?: string): boolean {
     if (this.#inFlight >= this.#cap) return false;
     // The first burst: one probe until something has answered.
     if (!this.#answered && this.#inFlight > 0) return false;
@@ -494,6 +521,11 @@ export class RequestScheduler {
         return false;
       }
     }
+    if (
+      key !== undefined && this.#probing.has(key) && !this.#costs.has(key) &&
+      (this.#quota === undefined ||
+        remaining - this.#reserved < this.#quota / 2)
+    ) return false;
     // Contended: two clients each taking half of what is left spend it all
     // and no more.
     const usable = this.#contendedUntil > now ? remaining / 2 : remaining;
@@ -541,6 +573,9 @@ export class RequestScheduler {
   #take(key: string | undefined, cost: number): Ticket {
     const alone = this.#inFlight === 0;
     const measured = key !== undefined && this.#costs.has(key);
+    if (!measured && key !== undefined) {
+      this.#probing.set(key, (this.#probing.get(key) ?? 0) + 1);
+    }
     this.#inFlight++;
     this.#reserved += cost;
     this.#spent += cost;
@@ -562,7 +597,7 @@ export class RequestScheduler {
       const head = this.#queue[0]!;
       // An answer may have taught the cost since it queued (the probe's).
       if (head.key !== undefined) head.cost = this.expectedCost(head.key);
-      if (!this.#fits(head.cost)) break;
+      if (!this.#fits(head.cost, head.key)) break;
       this.#queue.shift();
       head.signal?.removeEventListener("abort", head.onAbort);
       head.resolve(this.#take(head.key, head.cost));

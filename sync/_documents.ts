@@ -7,6 +7,12 @@
 
 import { DISPLAY_TYPES } from "./_model.ts";
 
+/**
+ * Asked with every page: its exact cost, so the client's scheduler admits
+ * the pages that follow by what they cost, not by a guess (2 points).
+ */
+const COST = "complexity { query }";
+
 /** Boards are listed this many per page. */
 export const BOARDS_PAGE = 100;
 /** Boards whose structure and logs are read in one request. */
@@ -88,17 +94,17 @@ export function itemFields(
 
 /** The first page of one group's items. */
 export function groupItemsDocument(fields: string): string {
-  return `query SyncGroupItems($board: [ID!], $group: [String], $limit: Int!) { boards(ids: $board) { groups(ids: $group) { id items_page(limit: $limit) { cursor items { ${fields} } } } } }`;
+  return `query SyncGroupItems($board: [ID!], $group: [String], $limit: Int!) { boards(ids: $board) { groups(ids: $group) { id items_page(limit: $limit) { cursor items { ${fields} } } } } ${COST} }`;
 }
 
 /** The next page of an items cursor. */
 export function nextItemsDocument(fields: string): string {
-  return `query SyncNextItems($cursor: String!, $limit: Int!) { next_items_page(cursor: $cursor, limit: $limit) { cursor items { ${fields} } } }`;
+  return `query SyncNextItems($cursor: String!, $limit: Int!) { next_items_page(cursor: $cursor, limit: $limit) { cursor items { ${fields} } } ${COST} }`;
 }
 
 /** Items by id (in any state). */
 export function itemsByIdDocument(fields: string): string {
-  return `query SyncItems($ids: [ID!], $limit: Int!) { items(ids: $ids, limit: $limit) { ${fields} } }`;
+  return `query SyncItems($ids: [ID!], $limit: Int!) { items(ids: $ids, limit: $limit) { ${fields} } ${COST} }`;
 }
 
 /** Sends one GraphQL request of the sync (checking cancellation, counting it). */

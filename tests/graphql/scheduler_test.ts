@@ -405,3 +405,39 @@ timedTest(
     }
   },
 );
+
+timedTest(
+  "scheduler: an operation never measured goes alone on a tight budget, so a burst of it is not refused together",
+  async () => {
+    // A second job starting in the window the first one spent: the client
+    // knows the budget left (its first answer) but not what the burst's
+    // operation costs, which is far more than anything it has measured.
+    await using emulator = await startEmulator({ items: 200 });
+    const refusals: ResponseInfo[] = [];
+    const { client } = clientFor(emulator, refusals);
+    const page =
+      "query ($limit: Int) { boards(limit: 1) { items_page(limit: $limit) { items { id name } } } complexity { query } }";
+    const probe = await client.rawRequest("query { me { id } }");
+    assert.ok(probe.data, "a cheap first answer");
+    const raw = await clientFor(emulator, []).client.rawRequest(page, {
+      limit: 100,
+    });
+    const pageCost = raw.complexity!.query!;
+    // A new client, on a fresh window of 10 pages, of which 7 are spent.
+    emulator.advance(61_000);
+    emulator.setLimits({ complexityPerMinute: pageCost * 10 });
+    const { client: second } = clientFor(emulator, refusals);
+    const spender = clientFor(emulator, []).client;
+    for (let i = 0; i < 7; i++) await spender.request(page, { limit: 100 });
+    await second.request("query { me { id } }"); // learns what is left
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => second.request(page, { limit: 100 })),
+    );
+    assert.equal(results.length, 8);
+    assert.deepEqual(
+      refusals.map((r) => r.status),
+      [],
+      "no page refused: one went alone, the rest followed its cost",
+    );
+  },
+);
