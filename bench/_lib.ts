@@ -243,3 +243,10 @@ export function targetRows(section: string): TargetRow[] {
       met: !line.includes("**not met**"),
     }));
 }
+
+/**
+ * Figures one section measures for a later one in the same run: the sync
+ * section sets the rate a sync receives items at its computed ceiling, which
+ * the PostgreSQL section holds its writer to.
+ */
+export const measured: { syncCeilingItemsPerSecond?: number } = {};

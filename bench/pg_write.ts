@@ -17,7 +17,16 @@ import {
   type PgClient,
   upsertRows,
 } from "../sync/_pg_bulk.ts";
-import { fmt, fmtSpread, QUICK, RUNS, spread, table, verdict } from "./_lib.ts";
+import {
+  fmt,
+  fmtSpread,
+  measured,
+  QUICK,
+  RUNS,
+  spread,
+  table,
+  verdict,
+} from "./_lib.ts";
 
 /** Items the writer writes per run. */
 const ITEMS = Number(
@@ -28,8 +37,12 @@ const LOOP_ITEMS = Number(
   Deno.env.get("BENCH_PG_LOOP_ITEMS") ?? (QUICK ? 300 : 1_000),
 );
 const PAGE = 500;
-/** Items a sync receives per second at monday's ceiling (100,000 in 10 s). */
-const CEILING_ITEMS_PER_S = 10_000;
+/**
+ * Items a sync receives per second at monday's ceiling when the sync section
+ * did not run first to compute it: 100,000 in 10 s (a round figure above the
+ * computed ceilings seen, 100,000 items in 15.8 s).
+ */
+const ASSUMED_ITEMS_PER_S = 10_000;
 const BOARD = "4000000001";
 
 /** What the measuring child reports. */
@@ -338,6 +351,7 @@ function section(body: string): string {
 }
 
 function report(f: Figures): string {
+  const ceiling = measured.syncCeilingItemsPerSecond ?? ASSUMED_ITEMS_PER_S;
   const writer = spread(f.writer);
   const loop = spread(f.loop);
   const ratios = spread(f.writer.map((w, i) => w / f.loop[i]!));
@@ -365,10 +379,12 @@ function report(f: Figures): string {
     `- Target, the database is not the bottleneck: the writer's median of ${
       fmt(writer.median)
     } items/s against the ${
-      CEILING_ITEMS_PER_S.toLocaleString("en-US")
-    } items/s a sync receives at monday's ceiling (assumed: 100,000 items read in 10 s): ${
-      verdict(writer.median >= CEILING_ITEMS_PER_S)
-    }.`,
+      fmt(ceiling)
+    } items/s a sync receives at monday's ceiling (${
+      measured.syncCeilingItemsPerSecond === undefined
+        ? "assumed: 100,000 items read in 10 s; the sync section computes it when it runs first"
+        : "100,000 items in the median ceiling time the sync section computed in this run"
+    }): ${verdict(writer.median >= ceiling)}.`,
   ].join("\n"));
 }
 

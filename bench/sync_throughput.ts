@@ -15,6 +15,7 @@ import {
   type EmulatorProcess,
   fmt,
   fmtSpread,
+  measured,
   QUICK,
   runChild,
   RUNS,
@@ -31,7 +32,7 @@ const SMALL_PER_BOARD = PER_BOARD / 10;
 /** Random changes before each incremental sync. */
 const CHANGES = 100;
 /** Items each walk run reads (a sequential walk is additive over pages). */
-const WALK_ITEMS = QUICK ? 500 : 3_000;
+const WALK_ITEMS = QUICK ? 500 : 2_000;
 const PAGE_SIZES = [100, 250, 500];
 /** Items each page-size run reads, and runs per size. */
 const PAGE_ITEMS = QUICK ? 250 : 1_000;
@@ -348,6 +349,8 @@ function report(r: {
   const { fulls, steps, walks } = r;
   const items = BOARDS * PER_BOARD;
   const utilisation = spread(fulls.map((f) => f.ceiling.ms / f.ms * 100));
+  measured.syncCeilingItemsPerSecond = items /
+    (spread(fulls.map((f) => f.ceiling.ms)).median / 1000);
   const limited = Math.max(...fulls.map((f) => f.rateLimited));
   // How much later than the model the answers came: the rig, not the limits.
   const late = spread(fulls.map((f) => f.overMs / f.delayMs * 100));

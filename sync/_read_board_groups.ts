@@ -30,8 +30,8 @@ export interface GroupReadOptions {
   /** The clock (ms), to tell how old a cursor was when it failed. */
   now: () => number;
   /**
-   * Takes each page's items as it arrives (the group's next page is asked
-   * for once it settles). A group read again after its cursor expired
+   * Takes each page's items as it arrives (the group's next page is already
+   * asked for while it runs). A group read again after its cursor expired
    * hands its items over again: the last read of an item wins.
    */
   onPage: (items: MondayItem[]) => Promise<void>;
@@ -103,15 +103,21 @@ async function readGroup(
       });
       let page = data.boards?.[0]?.groups?.[0]?.items_page;
       while (page) {
-        const cursor = page.cursor;
-        await options.onPage(page.items);
+        // The next page is asked for before this one is written: the chain
+        // of a group is what bounds a big board, so writing must not add
+        // to each of its links. At most one page waits per group.
+        const more = page.cursor
+          ? request<NextPage>(next, { cursor: page.cursor, limit: ITEMS_PAGE })
+          : undefined;
+        try {
+          await options.onPage(page.items);
+        } catch (error) {
+          more?.catch(() => {}); // settles unseen: the write failed first
+          throw error;
+        }
         page = undefined; // let the page go before the next one arrives
-        if (!cursor) break;
-        const more = await request<NextPage>(next, {
-          cursor,
-          limit: ITEMS_PAGE,
-        });
-        page = more.next_items_page;
+        if (!more) break;
+        page = (await more).next_items_page;
       }
       return;
     } catch (error) {
