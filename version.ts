@@ -5,4 +5,4 @@
  */
 
 /** The version of mondaykit, as published to JSR. */
-export const VERSION: string = "0.2.0";
+export const VERSION: string = "0.3.0";
