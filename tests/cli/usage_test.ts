@@ -84,7 +84,7 @@ Deno.test("cli: --version, --help and per-command help go to stdout with exit 0"
       ["help", "auditlog", "export"],
     ]);
   assert.equal(version!.code, 0);
-  assert.match(version!.stdout, /^mondaykit 0\.2\.0 \(Deno \d+\.\d+\.\d+\)\n$/);
+  assert.match(version!.stdout, /^mondaykit 0\.3\.0 \(Deno \d+\.\d+\.\d+\)\n$/);
   assert.equal(version!.stderr, "");
   assert.equal(JSON.parse(versionJson!.stdout).version, "0.3.0");
   assert.equal(help!.code, 0);
