@@ -347,7 +347,7 @@ async function measure(): Promise<Figures> {
 }
 
 function section(body: string): string {
-  return `## N. PostgreSQL writes\n\n${body}`;
+  return `## PostgreSQL writes\n\n${body}`;
 }
 
 function report(f: Figures): string {
