@@ -76,6 +76,18 @@ function createSql(table: TableSpec): string {
   }, PRIMARY KEY (${table.primaryKey.map(quote).join(", ")}))`;
 }
 
+/** Runs `work` in a transaction begun with `begin`; rolls back if it throws. */
+function inTransaction(db: Database, begin: string, work: () => void): void {
+  db.exec(begin);
+  try {
+    work();
+    db.exec("COMMIT");
+  } catch (error) {
+    db.exec("ROLLBACK");
+    throw error;
+  }
+}
+
 /** The page cache while a board is committed (negative: KiB). */
 const COMMIT_CACHE_KIB = -32768;
 
@@ -262,14 +274,7 @@ class SqliteStage {
   /** A short transaction of its own (TEMP tables only: no lock on the file). */
   #short(work: () => void): void {
     this.#check();
-    this.#db.exec("BEGIN");
-    try {
-      work();
-      this.#db.exec("COMMIT");
-    } catch (error) {
-      this.#db.exec("ROLLBACK");
-      throw error;
-    }
+    inTransaction(this.#db, "BEGIN", work);
   }
 }
 
@@ -598,14 +603,7 @@ class SqliteTarget implements SyncTarget {
   }
 
   #transaction(work: () => void): void {
-    this.#db.exec("BEGIN IMMEDIATE");
-    try {
-      work();
-      this.#db.exec("COMMIT");
-    } catch (error) {
-      this.#db.exec("ROLLBACK");
-      throw error;
-    }
+    inTransaction(this.#db, "BEGIN IMMEDIATE", work);
   }
 }
 
