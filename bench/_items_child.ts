@@ -3,7 +3,7 @@
 // Usage: _items_child.ts <mondaykit|bare> <apiUrl> <token> <boardId>
 
 import { MondayClient } from "../graphql/mod.ts";
-import { reportAndExit } from "./_lib.ts";
+import { barePost, reportAndExit } from "./_lib.ts";
 
 const [mode, apiUrl, token, boardId] = Deno.args as [
   string,
@@ -25,25 +25,17 @@ if (mode === "mondaykit") {
     if (item.id) count++;
   }
 } else {
-  const post = async (query: string, variables: Record<string, unknown>) => {
-    const response = await fetch(apiUrl, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        authorization: token,
-        "api-version": "2026-10",
-      },
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = JSON.parse(await response.text());
-    if (body.errors) throw new Error(JSON.stringify(body.errors));
-    return body.data;
-  };
+  type Page = { cursor: string | null; items: { id?: string }[] };
+  const post = (query: string, variables: Record<string, unknown>) =>
+    barePost(apiUrl, token, query, variables) as Promise<{
+      boards: { items_page: Page }[];
+      next_items_page: Page;
+    }>;
   let data = await post(
     `query ($board: [ID!]) { boards(ids: $board) { items_page(limit: 500) { cursor items { id ${FIELDS} } } } }`,
     { board: [boardId] },
   );
-  let page = data.boards[0].items_page;
+  let page = data.boards[0]!.items_page;
   while (true) {
     for (const item of page.items) if (item.id) count++;
     if (!page.cursor) break;

@@ -250,3 +250,34 @@ export function targetRows(section: string): TargetRow[] {
  * the PostgreSQL section holds its writer to.
  */
 export const measured: { syncCeilingItemsPerSecond?: number } = {};
+
+/**
+ * One GraphQL request with bare `fetch`, as a hand-written loop sends it (the
+ * baseline the benchmarks compare against): its `data`, or an Error naming
+ * the status and the first errors.
+ */
+export async function barePost(
+  apiUrl: string,
+  token: string,
+  query: string,
+  variables: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  const response = await fetch(apiUrl, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      authorization: token,
+      "api-version": "2026-10",
+    },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = JSON.parse(await response.text());
+  if (!response.ok || body.errors) {
+    throw new Error(
+      `Bare request failed (${response.status}): ${
+        JSON.stringify(body.errors).slice(0, 300)
+      }`,
+    );
+  }
+  return body.data;
+}

@@ -9,7 +9,7 @@
 //        <page size> [most items to read, default all]
 
 import { DatabaseSync } from "node:sqlite";
-import { reportAndExit } from "./_lib.ts";
+import { barePost, reportAndExit } from "./_lib.ts";
 
 const [apiUrl, token, boardId, path, size, most] = Deno.args as [
   string,
@@ -46,28 +46,11 @@ interface Page {
   items: Item[];
 }
 
-async function post(
+function post(
   query: string,
   variables: Record<string, unknown>,
 ): Promise<Record<string, unknown>> {
-  const response = await fetch(apiUrl, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      authorization: token,
-      "api-version": "2026-10",
-    },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = JSON.parse(await response.text());
-  if (!response.ok || body.errors) {
-    throw new Error(
-      `Walk request failed (${response.status}): ${
-        JSON.stringify(body.errors).slice(0, 300)
-      }`,
-    );
-  }
-  return body.data;
+  return barePost(apiUrl, token, query, variables);
 }
 
 const db = new DatabaseSync(path);
