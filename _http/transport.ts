@@ -196,7 +196,10 @@ class TimeoutSweep {
     const timeout = { at: performance.now() + ms, fire };
     this.#pending.add(timeout);
     if (timeout.at < this.#timerAt) this.#arm(timeout.at, ms);
-    else if (this.#pending.size === 1) setRef(this.#timer!, true);
+    else if (this.#pending.size === 1 && this.#timer !== undefined) {
+      // Only limits of Infinity (no time limit) pending: no timer to arm.
+      setRef(this.#timer, true);
+    }
     return timeout;
   }
 

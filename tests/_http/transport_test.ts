@@ -951,3 +951,16 @@ Deno.test("attempt time limits share one timer: back-to-back and concurrent send
     globalThis.setTimeout = realSetTimeout;
   }
 });
+
+Deno.test("timeoutMs: Infinity means no time limit, not a failing request", async () => {
+  const clock = new FakeClock();
+  const { fetch } = scripted([new Response("ok")]);
+  const t = transport({ fetch, clock, timeoutMs: Infinity });
+  for (let i = 0; i < 2; i++) {
+    const result = await t.send(
+      () => new Request(URL_, { method: "POST", body: "{}" }),
+      statusInterpret(clock),
+    );
+    assert.equal(result, "ok");
+  }
+});
