@@ -370,8 +370,12 @@ export class RequestScheduler {
     // The cost: exact from the body, else the drop in `r` when it ran alone.
     if (ticket.key !== undefined) {
       let cost = complexity?.query;
+      // A fall in `r` counts only within the window the request was
+      // charged to: across a reset it is the old window's spending.
+      const sameWindow = ticket.window === this.#window;
       if (
-        cost === undefined && ticket.alone && remaining !== undefined &&
+        cost === undefined && sameWindow && ticket.alone &&
+        remaining !== undefined &&
         this.#remaining !== undefined && ticket.seen === this.#seen &&
         this.#admittedSinceSync === 1 && remaining < this.#remaining
       ) {
@@ -380,7 +384,8 @@ export class RequestScheduler {
         cost = known === undefined ? drop : (known * 3 + drop) / 4;
       }
       if (
-        cost === undefined && !ticket.measured && remaining !== undefined &&
+        cost === undefined && sameWindow && !ticket.measured &&
+        remaining !== undefined &&
         this.#remaining !== undefined && remaining < this.#remaining &&
         this.#probing.has(ticket.key)
       ) {
@@ -608,8 +613,9 @@ export class RequestScheduler {
     let wakeAt: number;
     if (this.#blockedUntil > now) {
       wakeAt = this.#blockedUntil;
-    } else if (this.#inFlight === 0 && this.#answered) {
-      // Nothing in flight and the head does not fit: wait for the reset.
+    } else if (this.#inFlight === 0) {
+      // Nothing in flight and the head does not fit: wait for the reset (no
+      // settle is coming, even when a probe ended without an answer).
       wakeAt = this.#resetAt;
     } else {
       return; // a settle will pump again
