@@ -109,12 +109,10 @@ async function readGroup(
         const more = page.cursor
           ? request<NextPage>(next, { cursor: page.cursor, limit: ITEMS_PAGE })
           : undefined;
-        try {
-          await options.onPage(page.items);
-        } catch (error) {
-          more?.catch(() => {}); // settles unseen: the write failed first
-          throw error;
-        }
+        // It may fail while the page is written (a cancel, a network error):
+        // marked handled now, its error still reaches the `await` below.
+        more?.catch(() => {});
+        await options.onPage(page.items);
         page = undefined; // let the page go before the next one arrives
         if (!more) break;
         page = (await more).next_items_page;

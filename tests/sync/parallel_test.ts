@@ -262,3 +262,46 @@ Deno.test("a target without beginBoard gets whole boards through applyBoard, the
     "",
   );
 });
+
+Deno.test("a next page refused while the page before is still being written fails the sync cleanly, with no unhandled rejection", async () => {
+  await using emulator = await startEmulator({ items: 3000, boards: 1 });
+  const client = new MondayClient({
+    token: emulator.credentials.apiToken,
+    apiUrl: emulator.apiUrl,
+    retry: false,
+  });
+  const now = () => emulator.now();
+  await using sqlite = await openSqliteTarget(":memory:");
+  // A target whose page writes are slow (a busy database): the next page's
+  // answer comes back while the page before is still being written.
+  const beginBoard: SyncTarget["beginBoard"] = async (boardId, table) => {
+    const writer = await sqlite.beginBoard!(boardId, table);
+    return {
+      ...writer,
+      writeItems: async (items) => {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        await writer.writeItems(items);
+      },
+      writeUpdates: (rows) => writer.writeUpdates(rows),
+      commit: (patch) => writer.commit(patch),
+      abort: () => writer.abort(),
+    };
+  };
+  const slow = new Proxy(sqlite, {
+    get(target, name) {
+      if (name === "beginBoard") return beginBoard;
+      const value = Reflect.get(target, name, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+  const failing = watched(client, ({ document }) => {
+    if (document.includes("SyncNextItems")) {
+      throw new Error("refused mid-write");
+    }
+  });
+  await assert.rejects(
+    syncAccount(failing, slow, { now }),
+    /refused mid-write/,
+  );
+  assert.deepEqual(await stagingTables(sqlite), []);
+});
