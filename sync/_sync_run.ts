@@ -905,7 +905,9 @@ export class SyncRun {
       // findLinkingItems); a full sync of a big account keeps none.
       if (this.#linking) { for (const id of written) this.#readWhole.add(id); }
     } catch (error) {
-      await writer.abort();
+      // The read's error is the one to report; leftover staging goes at the
+      // next open if the abort fails too (a lost database).
+      await writer.abort().catch(() => {});
       throw error;
     }
     this.#boardsDone++;

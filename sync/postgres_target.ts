@@ -527,9 +527,10 @@ export async function openPostgresTarget(
     serialize: (value: unknown) => String(value),
     parse: (value: string) => value,
   });
-  const connect = (max: number) =>
+  const connect = (max: number, lifetime?: null) =>
     postgres(url, {
       max,
+      ...(lifetime === null ? { max_lifetime: null } : {}),
       onnotice: () => {},
       types: {
         dates: asText([1082, 1114, 1184]),
@@ -540,6 +541,9 @@ export async function openPostgresTarget(
     connect(max),
     maskPostgresUrl(url),
     options.readOnly ?? false,
-    () => connect(1),
+    // The advisory lock lives as long as its connection: the driver must not
+    // retire it after its default 30-60 minutes (a long first sync would
+    // lose the lock, and another run would drop its staging tables).
+    () => connect(1, null),
   );
 }

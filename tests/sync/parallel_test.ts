@@ -305,3 +305,39 @@ Deno.test("a next page refused while the page before is still being written fail
   );
   assert.deepEqual(await stagingTables(sqlite), []);
 });
+
+Deno.test("when the writer's abort fails too, the sync reports the read's error, not the abort's", async () => {
+  await using emulator = await startEmulator({ items: 3000, boards: 1 });
+  const client = new MondayClient({
+    token: emulator.credentials.apiToken,
+    apiUrl: emulator.apiUrl,
+    retry: false,
+  });
+  await using sqlite = await openSqliteTarget(":memory:");
+  const beginBoard: SyncTarget["beginBoard"] = async (boardId, table) => {
+    const writer = await sqlite.beginBoard!(boardId, table);
+    return {
+      writeItems: (items) => writer.writeItems(items),
+      writeUpdates: (rows) => writer.writeUpdates(rows),
+      commit: (patch) => writer.commit(patch),
+      abort: async () => {
+        await writer.abort();
+        throw new Error("the database is gone");
+      },
+    };
+  };
+  const broken = new Proxy(sqlite, {
+    get(target, name) {
+      if (name === "beginBoard") return beginBoard;
+      const value = Reflect.get(target, name, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+  const failing = watched(client, ({ document }) => {
+    if (document.includes("SyncNextItems")) throw new Error("refused mid-read");
+  });
+  await assert.rejects(
+    syncAccount(failing, broken, { now: () => emulator.now() }),
+    /refused mid-read/,
+  );
+});
