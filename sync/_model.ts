@@ -542,9 +542,14 @@ export function itemRows(
   row[5] = updated;
   if (table.spec.columns[6]?.name === "parent_item_id") row[6] = parent;
   const list = item.column_values;
-  const values: Cell[][] = new Array(list.length);
+  let values: Cell[][] = new Array(list.length);
+  // A column id repeated in one item (monday should not, a server might):
+  // one row per column, the last value's, as a primary key demands.
+  let seen: Set<string> | undefined = new Set();
   for (let i = 0; i < list.length; i++) {
     const v = list[i]!;
+    if (seen?.has(v.id)) seen = undefined;
+    else seen?.add(v.id);
     const raw = v.value;
     const parsed = typeof raw === "string" ? parseJson(raw) : null;
     values[i] = [
@@ -560,6 +565,10 @@ export function itemRows(
     if (slots) {
       for (const { kind, at } of slots) fill(row, at, kind, v, parsed);
     }
+  }
+  if (seen === undefined) {
+    const last = new Map(values.map((value) => [value[1] as string, value]));
+    values = [...last.values()];
   }
   return {
     id,

@@ -181,3 +181,28 @@ Deno.test("itemRows: a value without its type (the sync does not ask for it) tak
   // The checkbox had no value: false, as monday shows it.
   assert.deepEqual(rows.row.slice(6), [false, 3]);
 });
+
+Deno.test("itemRows: a column id repeated in one item's values gives one row, the last value's", () => {
+  const table = boardTable("42", [
+    { id: "numbers", title: "Cost", type: "numbers" },
+    { id: "text", title: "Note", type: "text" },
+  ], false);
+  const rows = itemRows(
+    {
+      id: "1",
+      name: "One",
+      column_values: [
+        { id: "numbers", text: "3", value: '"3"' },
+        { id: "text", text: "a", value: '"a"' },
+        { id: "numbers", text: "5", value: '"5"' },
+      ],
+    },
+    "42",
+    table,
+  );
+  assert.deepEqual(rows.values.map((v) => [v[1], v[4]]), [
+    ["numbers", "5"],
+    ["text", "a"],
+  ]);
+  assert.deepEqual(rows.row.slice(6), [5, "a"]);
+});
