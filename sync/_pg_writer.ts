@@ -94,6 +94,8 @@ export class PgBoardWriter implements BoardWriter {
   #rows: string;
   #updates: string;
   #seq = 0;
+  /** Rows staged per staging table, to check at the commit. */
+  #staged = new Map<string, number>();
   #pending: Promise<void> = Promise.resolve();
   #state: "open" | "done" = "open";
 
@@ -142,6 +144,7 @@ export class PgBoardWriter implements BoardWriter {
       [this.#rows, names(this.#table), boardRows],
       [this.#updates, names(UPDATES), updateRows],
     ];
+    for (const [table, , rows] of copies) this.#count(table, rows.length);
     await this.#stage(
       copies.map(([table, columns, rows]) => [
         table,
@@ -155,6 +158,7 @@ export class PgBoardWriter implements BoardWriter {
     this.#open();
     const columns = names(UPDATES);
     const staged = rows.map((row) => [++this.#seq, ...row]);
+    this.#count(this.#updates, staged.length);
     await this.#stage([[
       this.#updates,
       columns,
@@ -201,6 +205,7 @@ export class PgBoardWriter implements BoardWriter {
     const boardTable = quote(table.name);
     await this.#host.exclusive(() =>
       this.#host.sql.begin(async (tx) => {
+        await this.#checkStaged(tx);
         await this.#keepLast(tx);
         await tx.unsafe("DELETE FROM updates WHERE board_id = $1", [id]);
         await tx.unsafe("DELETE FROM column_values WHERE board_id = $1", [id]);
@@ -234,6 +239,32 @@ export class PgBoardWriter implements BoardWriter {
       })
     );
     this.#state = "done";
+  }
+
+  #count(table: string, rows: number): void {
+    this.#staged.set(table, (this.#staged.get(table) ?? 0) + rows);
+  }
+
+  /**
+   * PostgreSQL empties UNLOGGED tables after a crash, and the driver
+   * reconnects without a word: a staging that lost rows must not replace
+   * the board.
+   */
+  async #checkStaged(tx: PgSql): Promise<void> {
+    for (
+      const table of [this.#items, this.#values, this.#rows, this.#updates]
+    ) {
+      const [row] = await tx.unsafe(
+        `SELECT count(*)::bigint AS n FROM ${quote(table)}`,
+      );
+      const found = Number(row?.n ?? 0);
+      const staged = this.#staged.get(table) ?? 0;
+      if (found !== staged) {
+        throw new Error(
+          `Cannot commit board '${this.#boardId}': its staging table holds ${found} of the ${staged} rows written to it (PostgreSQL empties unlogged tables after a crash); the stored board is left as it was, sync again`,
+        );
+      }
+    }
   }
 
   async abort(): Promise<void> {
