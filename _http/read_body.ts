@@ -99,7 +99,13 @@ export async function readBodyText(
   // longer than its Content-Length): the runtime's own reader is faster, and
   // only while `response.body` is untouched (reading that property makes a
   // JavaScript stream the text is then pulled through).
-  if (declared >= 0 && declared <= maxBytes) return await response.text();
+  // Not when the body is encoded (gzip, br): the length then counts the
+  // compressed bytes, and the text fetch decodes can be far larger.
+  const encoding = response.headers.get("content-encoding");
+  const identity = encoding === null || /^\s*identity\s*$/i.test(encoding);
+  if (identity && declared >= 0 && declared <= maxBytes) {
+    return await response.text();
+  }
   const body = response.body;
   if (body === null) return "";
   if (declared > maxBytes) {

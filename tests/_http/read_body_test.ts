@@ -94,3 +94,28 @@ Deno.test("readBodyText with a Content-Length within the limit reads through the
   } as unknown as Response;
   assert.equal(await readBodyText(response), "hello");
 });
+
+Deno.test("readBodyText counts decoded bytes when the body is compressed (its Content-Length counts the gzip)", async () => {
+  const plain = new TextEncoder().encode("a".repeat(1_000_000));
+  const gzip = new Uint8Array(
+    await new Response(
+      new Blob([plain]).stream().pipeThrough(new CompressionStream("gzip")),
+    ).arrayBuffer(),
+  );
+  await using server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    () =>
+      new Response(gzip, {
+        headers: {
+          "content-encoding": "gzip",
+          "content-length": String(gzip.byteLength),
+        },
+      }),
+  );
+  const response = await fetch(`http://127.0.0.1:${server.addr.port}/`);
+  assert.ok(gzip.byteLength < 10_000, "the compressed body is small");
+  await assert.rejects(
+    readBodyText(response, { maxBytes: 10_000 }),
+    ResponseTooLargeError,
+  );
+});
