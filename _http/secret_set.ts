@@ -19,6 +19,12 @@ export interface SecretSetOptions {
   maxLearned?: number;
 }
 
+/** An `Authorization` value, and its bare token when it has a scheme. */
+function authorizationForms(header: string): string[] {
+  const bare = header.replace(/^bearer\s+/i, "");
+  return bare === header || bare === "" ? [header] : [header, bare];
+}
+
 /**
  * A bounded set of secret values with a redactor over them. One per client
  * object; the single place where a client remembers what to hide.
@@ -83,9 +89,17 @@ export class SecretSet {
    * @param header The header value.
    */
   learnAuthorization(header: string): void {
-    this.learn(header);
-    const bare = header.replace(/^bearer\s+/i, "");
-    if (bare !== header) this.learn(bare);
+    for (const secret of authorizationForms(header)) this.learn(secret);
+  }
+
+  /**
+   * Pins an `Authorization` value for good: the value and, after `Bearer `,
+   * the bare token (a static token given with its scheme).
+   *
+   * @param header The header value.
+   */
+  pinAuthorization(header: string): void {
+    for (const secret of authorizationForms(header)) this.pin(secret);
   }
 
   /**

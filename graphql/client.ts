@@ -383,7 +383,7 @@ export class MondayClient {
       }
       this.#credentials = { authorization: () => Promise.resolve(token) };
       this.#staticAuthorization = token;
-      this.#secrets.pin(token);
+      this.#secrets.pinAuthorization(token);
     } else if (
       typeof credentials === "object" && credentials !== null &&
       typeof credentials.authorization === "function"

@@ -63,3 +63,20 @@ for (const shape of ECHO_SHAPES) {
     assert.match(everything(error), /…6789/);
   });
 }
+
+Deno.test("redaction: a static token given as 'Bearer <token>' keeps the bare token out of the error too", async () => {
+  await using server = startEchoServer(ECHO_SHAPES[0]);
+  const client = new MondayClient({
+    token: `Bearer ${ECHO_TOKEN}`,
+    apiUrl: server.apiUrl,
+    retry: false,
+    onWarning: () => {},
+  });
+  // The bare token comes back in the echoed variables.
+  const error = await client.request(
+    "query Echo($note: String) { me { id } }",
+    { note: ECHO_TOKEN },
+  ).then(() => undefined, (e: unknown) => e);
+  assert.ok(error instanceof MondayApiError, String(error));
+  assertNoSecret(everything(error), [ECHO_TOKEN], "the error");
+});
