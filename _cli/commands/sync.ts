@@ -131,7 +131,16 @@ export async function runSyncTo(
 ): Promise<{ summary: SyncSummary; label: string }> {
   let options = syncOptions;
   const connection = resolveConnection(context, "graphql");
-  const client = graphqlClient(context, connection);
+  // `--concurrency` above the client's default cap (40) raises that cap too;
+  // the scheduler still keeps to what the plan announces.
+  const concurrency = syncOptions.concurrency;
+  const client = graphqlClient(
+    context,
+    connection,
+    concurrency !== undefined && concurrency > 40
+      ? { graphql: { maxConcurrency: concurrency } }
+      : {},
+  );
   let target;
   try {
     target = await openTarget(location);
