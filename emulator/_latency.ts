@@ -80,7 +80,8 @@ export const MONDAY_LATENCY: Readonly<Record<LatencyRoute, RouteLatency>> =
 /** monday cuts every call at 60 s on the server; no delay is longer. */
 export const MAX_LATENCY_MS = 60_000;
 
-const LATENCY_ROUTES: readonly LatencyRoute[] = [
+/** Every latency route. */
+export const LATENCY_ROUTES: readonly LatencyRoute[] = [
   "graphql",
   "file",
   "schema",

@@ -31,6 +31,7 @@ import {
 } from "./_limits.ts";
 import {
   type EmulatorLatency,
+  LATENCY_ROUTES,
   LatencyModel,
   type LatencyRoute,
   latencyRouteOf,
@@ -198,7 +199,10 @@ export interface EmulatorCredentials {
 
 /** The latency the emulator applied on one route (see `EmulatorStats.latency`). */
 export interface RouteLatencyStats {
-  /** Answers that went through the latency model (faulted ones excluded). */
+  /**
+   * Answers on this route (faulted ones excluded), counted with latency off
+   * too (then with no delay).
+   */
   answers: number;
   /**
    * The delays the model gave them, added up, in ms: each answer's time on
@@ -237,7 +241,10 @@ export interface EmulatorStats {
   refreshes: number;
   /** HTTP 429 answers (all routes). */
   rateLimited: number;
-  /** The latency applied, per latency route (all zero when latency is off). */
+  /**
+   * The latency applied, per latency route (delays all zero when latency is
+   * off; answers still counted).
+   */
   latency: Record<LatencyRoute, RouteLatencyStats>;
   /** Complexity points charged to GraphQL queries (refused ones excluded). */
   complexity: number;
@@ -478,15 +485,10 @@ interface Timing {
 }
 
 function emptyLatencyStats(): Record<LatencyRoute, RouteLatencyStats> {
-  const routes: LatencyRoute[] = [
-    "graphql",
-    "file",
-    "schema",
-    "audit",
-    "oauth",
-  ];
   return Object.fromEntries(
-    routes.map((r) => [r, { answers: 0, totalMs: 0, maxMs: 0, overMs: 0 }]),
+    LATENCY_ROUTES.map((
+      r,
+    ) => [r, { answers: 0, totalMs: 0, maxMs: 0, overMs: 0 }]),
   ) as Record<LatencyRoute, RouteLatencyStats>;
 }
 
