@@ -196,16 +196,6 @@ export class RequestScheduler {
     return this.#costs.get(key) ?? this.#maxCost;
   }
 
-  /** The concurrency cap learned from `RateLimit-Policy` (Infinity if none). */
-  get cap(): number {
-    return this.#cap;
-  }
-
-  /** How many admitted requests have not been settled. */
-  get inFlight(): number {
-    return this.#inFlight;
-  }
-
   /**
    * Waits until the request may go, then reserves its slot and budget.
    *
@@ -521,11 +511,7 @@ export class RequestScheduler {
     if (this.#resetAt <= now) this.#newWindow(now);
     const remaining = this.#remaining;
     if (remaining === undefined) return true;
-    if (this.#share < 1 && this.#quota !== undefined) {
-      if (this.#spent + cost > this.#quota * this.#share && this.#spent > 0) {
-        return false;
-      }
-    }
+    if (this.#overShare(cost)) return false;
     if (
       key !== undefined && this.#probing.has(key) && !this.#costs.has(key) &&
       (this.#quota === undefined ||
@@ -564,14 +550,21 @@ export class RequestScheduler {
     this.#window++;
   }
 
+  /**
+   * Whether `cost` more would pass this client's share of the window's quota
+   * (`budgetShare`); the first request of a window always goes.
+   */
+  #overShare(cost: number): boolean {
+    return this.#share < 1 && this.#quota !== undefined && this.#spent > 0 &&
+      this.#spent + cost > this.#quota * this.#share;
+  }
+
   /** How long a request of `cost` waits at least (0 if only for a slot). */
   #waitFor(cost: number): number {
     const now = this.#clock.now();
     const blocked = Math.max(0, this.#blockedUntil - now);
     if (cost === 0 || this.#remaining === undefined) return blocked;
-    const capped = this.#share < 1 && this.#quota !== undefined &&
-      this.#spent > 0 && this.#spent + cost > this.#quota * this.#share;
-    if (this.#remaining >= cost && !capped) return blocked;
+    if (this.#remaining >= cost && !this.#overShare(cost)) return blocked;
     return Math.max(blocked, this.#resetAt - now);
   }
 

@@ -270,14 +270,6 @@ export interface MondayItem {
   updates?: MondayUpdate[] | null;
 }
 
-/** How one board column maps to SQL columns. */
-interface ColumnMapping {
-  column: MondayColumn;
-  kind: Kind;
-  /** The SQL column names it fills (two for people and timeline). */
-  names: string[];
-}
-
 type Kind =
   | "number"
   | "date"
@@ -330,8 +322,6 @@ export function sqlName(title: string): string {
 export interface BoardTable {
   /** The table's definition. */
   spec: TableSpec;
-  /** The mapping of each board column, in board order. */
-  mappings: ColumnMapping[];
   /** Column id → its first SQL name (recorded in `columns.sql_name`). */
   sqlNames: Map<string, string>;
   /**
@@ -371,7 +361,6 @@ export function boardTable(
     return name;
   };
   const out: TableColumn[] = [...fixed];
-  const mappings: ColumnMapping[] = [];
   const sqlNames = new Map<string, string>();
   const slots = new Map<string, { kind: Kind; at: number }[]>();
   const types = new Map<string, string>();
@@ -408,8 +397,6 @@ export function boardTable(
         : "text";
       out.push({ name: names[0]!, type });
     }
-    const mapping: ColumnMapping = { column, kind, names };
-    mappings.push(mapping);
     sqlNames.set(column.id, names[0]!);
     const slot = slots.get(column.id);
     if (slot) slot.push({ kind, at });
@@ -421,7 +408,6 @@ export function boardTable(
   }
   return {
     spec: { name: boardTableName(boardId), columns: out, primaryKey: ["id"] },
-    mappings,
     sqlNames,
     slots,
     emptyRow,

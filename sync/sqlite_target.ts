@@ -112,10 +112,7 @@ class StageInsert {
   /** Adds one row; a full batch is written at once. */
   add(row: Cell[]): void {
     const params = this.#params;
-    for (let i = 0; i < this.#width; i++) {
-      const cell = row[i] ?? null;
-      params.push(typeof cell === "boolean" ? (cell ? 1 : 0) : cell);
-    }
+    for (let i = 0; i < this.#width; i++) params.push(bind(row[i] ?? null));
     if (++this.#rows === STAGE_BATCH) {
       this.#full ??= this.#db.prepare(this.#sql(STAGE_BATCH));
       this.#full.run(...params);
@@ -432,63 +429,61 @@ class SqliteTarget implements SyncTarget {
     const db = this.#db;
     const id = patch.boardId;
     const tableName = `board_${id}`;
-    {
-      this.#upsert("boards", [patch.board]);
-      if (patch.mode !== "incremental") {
-        for (const name of ["updates", "column_values", "items"]) {
-          db.prepare(`DELETE FROM ${quote(name)} WHERE board_id = ?`).run(id);
-        }
-        db.exec(`DROP TABLE IF EXISTS ${quote(tableName)}`);
-      }
-      for (const name of ["groups", "columns"]) {
+    this.#upsert("boards", [patch.board]);
+    if (patch.mode !== "incremental") {
+      for (const name of ["updates", "column_values", "items"]) {
         db.prepare(`DELETE FROM ${quote(name)} WHERE board_id = ?`).run(id);
       }
-      if (patch.mode !== "inactive") {
-        this.#upsert("groups", patch.groups);
-        this.#upsert("columns", patch.columns);
+      db.exec(`DROP TABLE IF EXISTS ${quote(tableName)}`);
+    }
+    for (const name of ["groups", "columns"]) {
+      db.prepare(`DELETE FROM ${quote(name)} WHERE board_id = ?`).run(id);
+    }
+    if (patch.mode !== "inactive") {
+      this.#upsert("groups", patch.groups);
+      this.#upsert("columns", patch.columns);
+    }
+    if (patch.table) {
+      if (patch.mode === "full") db.exec(createSql(patch.table));
+      const removeValues = db.prepare(
+        "DELETE FROM column_values WHERE item_id = ? AND board_id = ?",
+      );
+      const removeItem = db.prepare(
+        "DELETE FROM items WHERE id = ? AND board_id = ?",
+      );
+      const removeRow = db.prepare(
+        `DELETE FROM ${quote(tableName)} WHERE id = ?`,
+      );
+      const removeUpdates = db.prepare(
+        "DELETE FROM updates WHERE item_id = ? AND board_id = ?",
+      );
+      for (const itemId of patch.removedItemIds) {
+        removeUpdates.run(itemId, id);
+        removeValues.run(itemId, id);
+        removeItem.run(itemId, id);
+        removeRow.run(itemId);
       }
-      if (patch.table) {
-        if (patch.mode === "full") db.exec(createSql(patch.table));
-        const removeValues = db.prepare(
-          "DELETE FROM column_values WHERE item_id = ? AND board_id = ?",
-        );
-        const removeItem = db.prepare(
-          "DELETE FROM items WHERE id = ? AND board_id = ?",
-        );
-        const removeRow = db.prepare(
-          `DELETE FROM ${quote(tableName)} WHERE id = ?`,
-        );
-        const removeUpdates = db.prepare(
-          "DELETE FROM updates WHERE item_id = ? AND board_id = ?",
-        );
-        for (const itemId of patch.removedItemIds) {
-          removeUpdates.run(itemId, id);
-          removeValues.run(itemId, id);
-          removeItem.run(itemId, id);
-          removeRow.run(itemId);
+      const clearValues = db.prepare(
+        "DELETE FROM column_values WHERE item_id = ?",
+      );
+      const item = db.prepare(upsertSql(this.#spec("items")));
+      const value = db.prepare(upsertSql(this.#spec("column_values")));
+      const row = db.prepare(upsertSql(patch.table));
+      const clearUpdates = db.prepare(
+        "DELETE FROM updates WHERE item_id = ?",
+      );
+      const update = db.prepare(upsertSql(this.#spec("updates")));
+      for (const rows of patch.items) {
+        item.run(...rows.item.map(bind));
+        clearValues.run(rows.id);
+        for (const v of rows.values) value.run(...v.map(bind));
+        row.run(...rows.row.map(bind));
+        if (rows.updates) {
+          clearUpdates.run(rows.id);
+          for (const u of rows.updates) update.run(...u.map(bind));
         }
-        const clearValues = db.prepare(
-          "DELETE FROM column_values WHERE item_id = ?",
-        );
-        const item = db.prepare(upsertSql(this.#spec("items")));
-        const value = db.prepare(upsertSql(this.#spec("column_values")));
-        const row = db.prepare(upsertSql(patch.table));
-        const clearUpdates = db.prepare(
-          "DELETE FROM updates WHERE item_id = ?",
-        );
-        const update = db.prepare(upsertSql(this.#spec("updates")));
-        for (const rows of patch.items) {
-          item.run(...rows.item.map(bind));
-          clearValues.run(rows.id);
-          for (const v of rows.values) value.run(...v.map(bind));
-          row.run(...rows.row.map(bind));
-          if (rows.updates) {
-            clearUpdates.run(rows.id);
-            for (const u of rows.updates) update.run(...u.map(bind));
-          }
-        }
-        for (const u of patch.updates) update.run(...u.map(bind));
       }
+      for (const u of patch.updates) update.run(...u.map(bind));
     }
   }
 
