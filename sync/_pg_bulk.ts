@@ -95,6 +95,28 @@ function lastByKey(table: TableSpec, rows: Cell[][]): Cell[][] {
 }
 
 /**
+ * The `ON CONFLICT` tail of an upsert into `table`: its other columns take
+ * the new row's values (or nothing, when every column is in the key).
+ */
+export function conflictClause(table: TableSpec): string {
+  const keys = new Set(table.primaryKey);
+  const updates = table.columns.filter((c) => !keys.has(c.name)).map((c) =>
+    `${quote(c.name)} = EXCLUDED.${quote(c.name)}`
+  );
+  return `ON CONFLICT (${table.primaryKey.map(quote).join(", ")}) DO ${
+    updates.length ? `UPDATE SET ${updates.join(", ")}` : "NOTHING"
+  }`;
+}
+
+/** Removes a board's items, values, updates and its own table (in `tx`). */
+export async function clearBoard(tx: PgSql, boardId: string): Promise<void> {
+  await tx.unsafe("DELETE FROM updates WHERE board_id = $1", [boardId]);
+  await tx.unsafe("DELETE FROM column_values WHERE board_id = $1", [boardId]);
+  await tx.unsafe("DELETE FROM items WHERE board_id = $1", [boardId]);
+  await tx.unsafe(`DROP TABLE IF EXISTS ${quote(`board_${boardId}`)}`);
+}
+
+/**
  * Inserts rows, replacing those with the same primary key (the last of
  * duplicates wins), with one `INSERT … SELECT FROM unnest(…)` per chunk.
  *
@@ -110,19 +132,15 @@ export async function upsertRows(
   if (rows.length === 0) return;
   const unique = lastByKey(table, rows);
   const names = table.columns.map((c) => quote(c.name));
-  const keys = new Set(table.primaryKey);
-  const updates = table.columns.filter((c) => !keys.has(c.name)).map((c) =>
-    `${quote(c.name)} = EXCLUDED.${quote(c.name)}`
-  );
   const statement = `INSERT INTO ${quote(table.name)} (${
     names.join(", ")
   }) SELECT ${
     table.columns.map((c, i) => `u.c${i}::${PG_TYPES[c.type]}`).join(", ")
   } FROM unnest(${
     table.columns.map((_, i) => `$${i + 1}::text[]`).join(", ")
-  }) AS u(${table.columns.map((_, i) => `c${i}`).join(", ")}) ON CONFLICT (${
-    table.primaryKey.map(quote).join(", ")
-  }) DO ${updates.length ? `UPDATE SET ${updates.join(", ")}` : "NOTHING"}`;
+  }) AS u(${table.columns.map((_, i) => `c${i}`).join(", ")}) ${
+    conflictClause(table)
+  }`;
   for (let start = 0; start < unique.length; start += UPSERT_CHUNK) {
     const chunk = unique.slice(start, start + UPSERT_CHUNK);
     const columns = table.columns.map((_, i) =>

@@ -19,6 +19,8 @@ import type {
 } from "./target.ts";
 import { COLUMN_VALUES, ITEMS, UPDATES } from "./_model.ts";
 import {
+  clearBoard,
+  conflictClause,
   copyRows,
   copyText,
   createSql,
@@ -66,15 +68,9 @@ function names(spec: TableSpec): string[] {
 
 function upsertFrom(spec: TableSpec, source: string): string {
   const columns = spec.columns.map((c) => quote(c.name)).join(", ");
-  const keys = new Set(spec.primaryKey);
-  const updates = spec.columns.filter((c) => !keys.has(c.name)).map((c) =>
-    `${quote(c.name)} = EXCLUDED.${quote(c.name)}`
-  );
   return `INSERT INTO ${quote(spec.name)} (${columns}) SELECT ${columns} FROM ${
     quote(source)
-  } ON CONFLICT (${spec.primaryKey.map(quote).join(", ")}) DO ${
-    updates.length ? `UPDATE SET ${updates.join(", ")}` : "NOTHING"
-  }`;
+  } ${conflictClause(spec)}`;
 }
 
 function insertFrom(spec: TableSpec, source: string): string {
@@ -202,15 +198,11 @@ export class PgBoardWriter implements BoardWriter {
     }
     const id = this.#boardId;
     const table = patch.table ?? this.#table;
-    const boardTable = quote(table.name);
     await this.#host.exclusive(() =>
       this.#host.sql.begin(async (tx) => {
         await this.#checkStaged(tx);
         await this.#keepLast(tx);
-        await tx.unsafe("DELETE FROM updates WHERE board_id = $1", [id]);
-        await tx.unsafe("DELETE FROM column_values WHERE board_id = $1", [id]);
-        await tx.unsafe("DELETE FROM items WHERE board_id = $1", [id]);
-        await tx.unsafe(`DROP TABLE IF EXISTS ${boardTable}`);
+        await clearBoard(tx, id);
         await tx.unsafe(createSql(table));
         // Items staged here that another board still holds (moved since its
         // last read) leave it first, with their values: then plain INSERTs,

@@ -22,6 +22,7 @@ import type {
 } from "./target.ts";
 import { BOARD_TABLES, NORMALIZED } from "./_model.ts";
 import {
+  clearBoard,
   createSql,
   type PgClient as Client,
   type PgSql as Sql,
@@ -262,14 +263,7 @@ class PostgresTarget implements SyncTarget {
     const id = patch.boardId;
     const tableName = quote(`board_${id}`);
     await upsert(tx, this.#spec("boards"), [patch.board]);
-    if (patch.mode !== "incremental" && !staged) {
-      await tx.unsafe("DELETE FROM updates WHERE board_id = $1", [id]);
-      await tx.unsafe("DELETE FROM column_values WHERE board_id = $1", [
-        id,
-      ]);
-      await tx.unsafe("DELETE FROM items WHERE board_id = $1", [id]);
-      await tx.unsafe(`DROP TABLE IF EXISTS ${tableName}`);
-    }
+    if (patch.mode !== "incremental" && !staged) await clearBoard(tx, id);
     await tx.unsafe("DELETE FROM groups WHERE board_id = $1", [id]);
     await tx.unsafe("DELETE FROM columns WHERE board_id = $1", [id]);
     if (patch.mode !== "inactive") {
